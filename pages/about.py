@@ -1,0 +1,42 @@
+"""指标与数据说明: every KPI's definition, the data-quality detail and the contract version."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import i18n, kpi, ui
+
+ctx = ui.page_context()
+ui.header(ctx, "about_title")
+meta = ctx.one("common.contract_meta")
+dq = ctx.run("common.data_quality")
+ui.status_banner(ctx)
+
+st.subheader(ctx.t("kpi_definitions"))
+rows = [{
+    ctx.t("kpi"): item.name(ctx.lang),
+    ctx.t("formula"): item.formula(ctx.lang),
+    ctx.t("unit"): item.unit,
+    ctx.t("target"): "—" if item.target is None else f"{'≥' if item.higher_is_better else '≤'} {item.target:g}",
+    ctx.t("direction"): ctx.t("higher_better" if item.higher_is_better else "lower_better"),
+    ctx.t("source"): item.source(ctx.lang),
+} for item in kpi.KPIS.values()]
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+st.subheader(ctx.t("data_quality"))
+if dq is None:
+    st.info(ctx.t("empty"))
+elif dq.empty:
+    st.success(ctx.t("dq_none"))
+else:
+    st.dataframe(pd.DataFrame({
+        ctx.t("relation"): [i18n.label(i18n.RELATIONS, r, ctx.lang) for r in dq["relation_name"]],
+        ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
+        ctx.t("rows"): dq["row_count"].astype(int),
+    }), hide_index=True, width="stretch")
+
+st.subheader(ctx.t("contract"))
+if meta:
+    st.write(ctx.t("contract_version", v=meta["version"], t=f"{meta['applied_at']:%Y-%m-%d %H:%M}"))
+st.caption(ctx.t("contract_doc"))

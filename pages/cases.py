@@ -1,0 +1,150 @@
+"""网格案件 Grid cases: where problems arise, how they move through the workflow, who is late."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import charts, rules, ui
+from cockpit.gateway import NOW
+
+ctx = ui.page_context()
+ui.header(ctx, "cases_title")
+f = ctx.filters
+name_col = "name_zh" if ctx.lang == "zh" else "name_en"
+
+categories = ctx.run("common.case_categories")
+sources = ctx.run("common.case_sources")
+c1, c2 = st.columns(2)
+with c1:
+    category_options = {} if categories is None else {
+        r["category_code"]: f"{r['major_name_zh']} / {r['minor_name_zh' if ctx.lang == 'zh' else 'minor_name_en']}"
+        for r in categories.to_dict("records")}
+    category = ui.url_choice(ctx, "category", category_options, ctx.t("category_filter"))
+with c2:
+    source_options = {} if sources is None else dict(zip(sources["source_code"], sources[name_col]))
+    source = ui.url_choice(ctx, "source", source_options, ctx.t("source_filter"))
+
+scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
+period = {"date_from": f.date_from, "date_to": f.date_to}
+kpi_params = {"as_of": NOW, **period, **scope, "source_code": source, "category_code": category}
+prev_from, prev_to = f.previous_period()
+
+by_town = ctx.run("cases.kpis_by_group", dimension="town", **kpi_params)
+by_town_prev = ctx.run("cases.kpis_by_group", dimension="town",
+                       **{**kpi_params, "date_from": prev_from, "date_to": prev_to})
+ui.status_banner(ctx)
+
+# -- standard KPIs for the current filter
+rates = charts.case_rates_total(by_town)
+prev_rates = charts.case_rates_total(by_town_prev)
+keys = ["close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate", "composite_score",
+        "auto_close_rate"]
+cols = st.columns(len(keys))
+for col, key in zip(cols, keys):
+    with col:
+        ui.kpi_card(ctx, key, rates.get(key), previous=prev_rates.get(key))
+if by_town is not None and not by_town.empty:
+    st.caption(ctx.t("side_paths", r=ui.fmt_int(by_town["reworked"].sum()), e=ui.fmt_int(by_town["extended"].sum()),
+                     d=ui.fmt_int(by_town["deferred"].sum()), j=ui.fmt_int(by_town["rejected"].sum())))
+
+# -- workflow
+st.subheader(ctx.t("workflow"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{ctx.t('stage_now')}**")
+    stage_now = ctx.run("cases.stage_now", as_of=NOW, **scope)
+    if stage_now is None or stage_now["open_cases"].sum() == 0:
+        st.info(ctx.t("empty"))
+    else:
+        st.plotly_chart(charts.stage_bars(stage_now, ctx.lang), width="stretch", key="cases_stage_now")
+with right:
+    st.markdown(f"**{ctx.t('stage_durations')}**")
+    durations = ctx.run("cases.stage_durations", as_of=NOW, **period, **scope)
+    table = charts.stage_duration_table(durations, ctx.lang)
+    if table.empty:
+        st.info(ctx.t("empty"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key="cases_durations")
+
+# -- ranking per town, squadron and department
+st.subheader(ctx.t("ranking"))
+towns = ctx.run("common.towns")
+squadrons = ctx.run("common.squadrons")
+departments = ctx.run("common.departments")
+tabs = st.tabs([ctx.t("by_town"), ctx.t("by_squadron"), ctx.t("by_department")])
+for tab, dimension, lookup, code_col in (
+        (tabs[0], "town", towns, "town_code"), (tabs[1], "squadron", squadrons, "squadron_code"),
+        (tabs[2], "department", departments, "dept_code")):
+    with tab:
+        frame = by_town if dimension == "town" else ctx.run("cases.kpis_by_group", dimension=dimension, **kpi_params)
+        names = {} if lookup is None else dict(zip(lookup[code_col], lookup[name_col]))
+        ranking = charts.group_ranking(frame, names, ctx.lang)
+        if ranking.empty:
+            st.info(ctx.t("empty"))
+        else:
+            st.dataframe(ranking, hide_index=True, width="stretch", key=f"cases_rank_{dimension}")
+ui.kpi_definition(ctx, "composite_score")
+
+# -- overdue and nearly due
+st.subheader(ctx.t("overdue_title"))
+overdue = ctx.run("cases.overdue_list", as_of=NOW, horizon_hours=2, limit_rows=200, **scope)
+if overdue is None or overdue.empty:
+    st.success(ctx.t("overdue_none"))
+else:
+    st.dataframe(pd.DataFrame({
+        ctx.t("col_case"): overdue["case_id"].astype(str),
+        ctx.t("col_category"): overdue["category_name_zh" if ctx.lang == "zh" else "category_name_en"],
+        ctx.t("col_grid"): overdue["grid_code"],
+        ctx.t("col_holder"): overdue["handler_name_zh" if ctx.lang == "zh" else "handler_name_en"]
+        .fillna(overdue["handler_dept_code"]),
+        ctx.t("col_deadline"): overdue["close_deadline_at"].dt.strftime("%m-%d %H:%M"),
+        ctx.t("col_late"): overdue["hours_late"].round(1),
+        ctx.t("col_age"): overdue["age_hours"].round(1),
+    }), hide_index=True, width="stretch", key="cases_overdue")
+
+# -- categories, sources and rhythm
+st.subheader(ctx.t("categories_title"))
+by_category = ctx.run("cases.by_category", as_of=NOW, **period, **scope)
+left, right = st.columns([3, 2])
+if by_category is None or by_category.empty:
+    st.info(ctx.t("empty"))
+else:
+    with left:
+        st.markdown(f"**{ctx.t('top_categories')}**")
+        st.plotly_chart(charts.category_bars(by_category, ctx.lang), width="stretch", key="cases_categories")
+    with right:
+        st.markdown(f"**{ctx.t('sources')}**")
+        st.plotly_chart(charts.source_donut(by_category, ctx.lang), width="stretch", key="cases_sources")
+st.markdown(f"**{ctx.t('rhythm')}**")
+pattern = ctx.run("cases.hour_weekday", as_of=NOW, **period, **scope)
+if pattern is None or pattern.empty:
+    st.info(ctx.t("empty"))
+else:
+    st.plotly_chart(charts.hour_weekday_heatmap(pattern, ctx.lang), width="stretch", key="cases_rhythm")
+
+# -- three-colour shop code
+st.subheader(ctx.t("shop_code"))
+st.caption(ctx.t("shop_rule"))
+shops = ctx.run("cases.shop_violation_days", as_of=NOW, town_code=f.town_code)
+if shops is None or shops.empty:
+    st.info(ctx.t("empty"))
+else:
+    classified = pd.DataFrame(rules.classify_shops(shops.to_dict("records"), ctx.today))
+    week_start = ctx.today - dt.timedelta(days=ctx.today.weekday())
+    counts = classified["colour"].value_counts()
+    turned_red = classified[(classified["colour"] == rules.RED)
+                            & classified["changed_on"].apply(lambda d: d is not None and d >= week_start)]
+    g, y, r = st.columns(3)
+    for col, colour in ((g, rules.GREEN), (y, rules.YELLOW), (r, rules.RED)):
+        with col:
+            ui.kpi_card(ctx, "shop_red", int(counts.get(colour, 0)), label=ctx.t(f"shops_{colour}"),
+                        text=ui.fmt_int(counts.get(colour, 0), ctx.t("shops_unit")),
+                        caption=ctx.t("red_this_week", n=len(turned_red)) if colour == rules.RED else None)
+    by_road = (classified.groupby(["road_name", "colour"]).size().unstack(fill_value=0)
+               .reindex(columns=list(rules.COLOURS), fill_value=0))
+    by_road = by_road.sort_values(list(reversed(rules.COLOURS)), ascending=False).head(10)
+    by_road.columns = [ctx.t(f"shops_{c}") + f"（{ctx.t('shops_unit')}）" for c in by_road.columns]
+    st.dataframe(by_road, width="stretch", key="cases_shops_by_road")

@@ -1,0 +1,21 @@
+-- name: overview.case_overdue
+-- grain: one row: valid cases still open at :as_of whose closing deadline has passed (any report date), and those due within 24 hours
+-- params: as_of, town_code, squadron_code
+-- ttl: 60
+WITH open_cases AS (
+    SELECT c.close_deadline_at,
+           CAST(:as_of AS timestamptz) AS as_of
+    FROM cockpit.grid_case_valid c
+    WHERE c.reported_at <= CAST(:as_of AS timestamptz)
+      AND (c.closed_at IS NULL OR c.closed_at > CAST(:as_of AS timestamptz))
+      AND NOT c.is_rejected
+      AND NOT c.is_deferred
+      AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
+      AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+)
+
+SELECT count(*)                                                              AS open_cases,
+       count(*) FILTER (WHERE close_deadline_at < as_of)                     AS overdue_open,
+       count(*) FILTER (WHERE close_deadline_at >= as_of
+                          AND close_deadline_at < as_of + interval '24 hours') AS due_within_24h
+FROM open_cases

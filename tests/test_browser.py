@@ -1,0 +1,94 @@
+"""The running app in a real headless Chromium (Debian's package, driven by Playwright).
+
+Opens every page of `streamlit run`, checks that no exception element appears, that the page
+shows its numbers, and that the browser asks no host but the cockpit's own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+PAGES = {"overview": "/", "about": "/about"}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_url):
+    port = free_port()
+    env = {**os.environ, "COCKPIT_DATABASE_URL": demo_url, "COCKPIT_DEMO_FEED": "0"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not start; see test-artifacts/streamlit.log")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_without_exception_or_outside_requests(app_url, browser, name):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urllib.parse.urlsplit(r.url).hostname not in LOCAL_HOSTS
+            and not r.url.startswith(("data:", "blob:")) else None)
+    page.goto(app_url + PAGES[name], wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_timeout(2500)  # let charts and late elements settle
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("h1").first.inner_text().strip()
+    if name == "overview":
+        metrics = page.locator('[data-testid="stMetric"]')
+        assert metrics.count() >= 10
+        assert "结案率" in page.content()
+    assert outside == [], f"requests to other hosts: {outside}"
+    page.close()

@@ -1,0 +1,165 @@
+"""The SQL gateway and the query loader: rules of the files, read-only runs, sharing and the last good result."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cockpit import queries
+from cockpit.gateway import DataUnavailable, Gateway
+
+UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+
+
+def write_query(directory: Path, name: str, body: str, params: str = "none", ttl: int = 60) -> None:
+    area, leaf = name.split(".")
+    (directory / area).mkdir(parents=True, exist_ok=True)
+    (directory / area / f"{leaf}.sql").write_text(
+        f"-- name: {name}\n-- grain: test\n-- params: {params}\n-- ttl: {ttl}\n{body}\n", encoding="utf-8")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def qdir(tmp_path):
+    write_query(tmp_path, "t.towns", "SELECT count(*) AS n FROM cockpit.town WHERE CAST(:code AS text) IS NULL OR town_code = :code",
+                params="code")
+    write_query(tmp_path, "t.write", "INSERT INTO cockpit.town (town_code, name_zh, name_en) VALUES ('x', 'x', 'x')")
+    write_query(tmp_path, "t.slow", "SELECT pg_sleep(2) AS slept")
+    return tmp_path
+
+
+@pytest.fixture
+def gw(contract_db, qdir):
+    clock = Clock()
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False), query_dir=qdir, clock=clock,
+                      statement_timeout_ms=300)
+    gateway.clock_ = clock
+    yield gateway
+    gateway.dispose()
+
+
+# -- loader -----------------------------------------------------------------------------------------
+def test_every_project_query_file_follows_the_rules():
+    loaded = queries.load_all()
+    assert "overview.case_kpis_by_town" in loaded
+    for name, query in loaded.items():
+        assert query.path.relative_to(queries.QUERY_DIR).with_suffix("").as_posix().replace("/", ".") == name
+        assert query.grain
+
+
+def test_loader_rejects_undeclared_parameters(tmp_path):
+    write_query(tmp_path, "a.b", "SELECT :x AS x, :y AS y", params="x")
+    with pytest.raises(queries.QueryFileError, match="differ"):
+        queries.load_all.__wrapped__(tmp_path)
+
+
+def test_loader_rejects_two_statements(tmp_path):
+    write_query(tmp_path, "a.b", "SELECT 1; SELECT 2")
+    with pytest.raises(queries.QueryFileError, match="more than one statement"):
+        queries.load_all.__wrapped__(tmp_path)
+
+
+def test_casts_strings_and_comments_are_not_parameters():
+    sql = "SELECT x::int, ':nope', y -- :comment's\nFROM t WHERE z = :yes"
+    assert queries.used_params(sql) == {"yes"}
+
+
+# -- running ----------------------------------------------------------------------------------------
+def test_parameters_are_bound_not_pasted(gw):
+    evil = "330482001' OR '1'='1"
+    assert gw.execute("t.towns", code=evil)["n"].tolist() == [0]
+
+
+def test_wrong_parameters_are_refused(gw):
+    with pytest.raises(TypeError, match="missing"):
+        gw.execute("t.towns")
+
+
+def test_transactions_are_read_only(gw):
+    with pytest.raises(sa.exc.DBAPIError, match="read-only"):
+        gw.execute("t.write")
+
+
+def test_statement_timeout_applies(gw):
+    with pytest.raises(sa.exc.DBAPIError, match="statement timeout"):
+        gw.execute("t.slow")
+
+
+# -- sharing and the last good result ---------------------------------------------------------------
+def test_results_are_shared_until_their_ttl(gw):
+    first = gw.run("t.towns", code=None)
+    second = gw.run("t.towns", code=None)
+    assert second is first and gw.executions == 1
+    gw.clock_.now += 61
+    third = gw.run("t.towns", code=None)
+    assert third is not first and gw.executions == 2
+
+
+def test_twenty_concurrent_sessions_issue_one_query(gw):
+    barrier = threading.Barrier(20)
+    results = []
+
+    def session():
+        barrier.wait()
+        results.append(gw.run("t.towns", code=None))
+
+    threads = [threading.Thread(target=session) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 20 and gw.executions == 1
+
+
+def test_database_down_keeps_last_good_result_then_recovers(gw):
+    good = gw.run("t.towns", code=None)
+    healthy_engine = gw.engine
+    gw.engine = sa.create_engine(UNREACHABLE, connect_args={"connect_timeout": 2})
+    gw.clock_.now += 61
+    stale = gw.run("t.towns", code=None)
+    assert stale.is_stale and stale.error
+    assert stale.df.equals(good.df) and stale.fetched_at == good.fetched_at
+    assert gw.health.is_down
+    # within the retry pause the database is not asked again
+    executions = gw.executions
+    assert gw.run("t.towns", code=None).is_stale and gw.executions == executions
+    # the database returns: the next run after the pause is fresh again
+    gw.engine.dispose()
+    gw.engine = healthy_engine
+    gw.clock_.now += gw.retry_after_seconds + 1
+    fresh = gw.run("t.towns", code=None)
+    assert not fresh.is_stale and fresh.fetched_at > good.fetched_at
+    assert not gw.health.is_down
+
+
+def test_no_earlier_result_means_data_unavailable(contract_db, qdir):
+    gateway = Gateway(UNREACHABLE, query_dir=qdir)
+    with pytest.raises(DataUnavailable):
+        gateway.run("t.towns", code=None)
+
+
+def test_as_of_now_is_shared_and_keeps_a_last_good_result(gw):
+    from cockpit.gateway import NOW
+
+    write_dir = gw.query("t.towns").path.parent.parent
+    write_query(write_dir, "t.asof", "SELECT CAST(:as_of AS timestamptz) AS as_of", params="as_of", ttl=60)
+    from cockpit import queries as q
+
+    gw.queries = q.load_all.__wrapped__(write_dir)
+    first = gw.run("t.asof", as_of=NOW)
+    gw.clock_.now += 30
+    assert gw.run("t.asof", as_of=NOW) is first and gw.executions == 1
+    gw.clock_.now += 31
+    second = gw.run("t.asof", as_of=NOW)
+    assert gw.executions == 2
+    assert (second.df["as_of"].iloc[0] - first.df["as_of"].iloc[0]).total_seconds() == pytest.approx(61)
