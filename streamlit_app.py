@@ -1,5 +1,7 @@
 """Entry point: page configuration and navigation, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from cockpit import i18n
@@ -7,16 +9,24 @@ from cockpit.ui import current_lang
 
 st.set_page_config(page_title=i18n.t("app_title", current_lang()), page_icon="🛡️", layout="wide")
 lang = current_lang()
-pages = {
-    i18n.t("section_overview", lang): [
-        st.Page("pages/overview.py", title=i18n.t("page_overview", lang), icon="📊", url_path="overview",
-                default=True),
-    ],
-    i18n.t("section_areas", lang): [
-        st.Page("pages/cases.py", title=i18n.t("page_cases", lang), icon="🗂️", url_path="cases"),
-    ],
-    i18n.t("section_reference", lang): [
-        st.Page("pages/about.py", title=i18n.t("page_about", lang), icon="📖", url_path="about"),
-    ],
-}
+
+# (section key, script, title key, icon, url path): one line a page, in menu order.
+PAGES = [
+    ("section_overview", "pages/overview.py", "page_overview", "📊", "overview"),
+    ("section_areas", "pages/cases.py", "page_cases", "🗂️", "cases"),
+    ("section_areas", "pages/drones.py", "page_drones", "🛸", "drones"),
+    ("section_areas", "pages/waste.py", "page_waste", "♻️", "waste"),
+    ("section_areas", "pages/parking.py", "page_parking", "🚗", "parking"),
+    ("section_areas", "pages/market.py", "page_market", "🧥", "market"),
+    ("section_meetings", "pages/weekly.py", "page_weekly", "📅", "weekly"),
+    ("section_reference", "pages/about.py", "page_about", "📖", "about"),
+]
+ROOT = Path(__file__).resolve().parent
+
+pages: dict[str, list] = {}
+for section, script, title, icon, url_path in PAGES:
+    if not (ROOT / script).exists():  # an area whose page is not part of this build
+        continue
+    pages.setdefault(i18n.t(section, lang), []).append(
+        st.Page(script, title=i18n.t(title, lang), icon=icon, url_path=url_path, default=url_path == "overview"))
 st.navigation(pages).run()

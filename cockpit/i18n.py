@@ -94,6 +94,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # grid cases page
     "page_cases": ("网格案件", "Grid cases"),
     "section_areas": ("业务专题", "Areas"),
+    "section_meetings": ("会议", "Meetings"),
+    "page_drones": ("无人机巡航", "Drone patrols"),
+    "page_waste": ("垃圾分类", "Waste"),
+    "page_parking": ("违停治理", "Parking"),
+    "page_market": ("服装城联勤", "Clothing-market service"),
+    "page_weekly": ("周例会", "Weekly meeting"),
     "cases_title": ("网格案件：闭环流转与考核", "Grid cases: workflow and KPIs"),
     "category_filter": ("案件类别", "Category"),
     "source_filter": ("案件来源", "Source"),
@@ -145,6 +151,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "contract_version": ("契约版本 {v}（应用于 {t}）", "Contract version {v} (applied {t})"),
     "contract_doc": ("各数据表与字段的含义、单位与取值见 docs/data-contract.md。",
                      "Every relation and column is documented in docs/data-contract.md."),
+    # -- drone page (pages/drones.py)
+    # -- end drone page
+    # -- waste page (pages/waste.py)
+    # -- end waste page
+    # -- parking page (pages/parking.py)
+    # -- end parking page
+    # -- market page (pages/market.py)
+    # -- end market page
+    # -- wall mode (pages/wall.py)
+    # -- end wall mode
+    # -- weekly meeting (pages/weekly.py)
+    # -- end weekly meeting
 }
 
 ISSUES: dict[str, tuple[str, str]] = {

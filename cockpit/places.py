@@ -24,12 +24,12 @@ class Town:
 
 TOWNS: tuple[Town, ...] = (
     Town("330482001", "当湖街道", "Danghu", 30.700, 121.016, "SQ-DH"),
-    Town("330482002", "钟埭街道", "Zhongdai", 30.722, 120.968, "SQ-ZD"),
+    Town("330482002", "钟埭街道", "Zhongdai", 30.733, 120.976, "SQ-ZD"),
     Town("330482003", "曹桥街道", "Caoqiao", 30.770, 121.047, "SQ-CQ"),
     Town("330482101", "新埭镇", "Xindai", 30.815, 121.110, "SQ-XD"),
     Town("330482102", "新仓镇", "Xincang", 30.655, 121.100, "SQ-XC"),
-    Town("330482103", "独山港镇", "Dushangang", 30.620, 121.180, "SQ-DSG"),
-    Town("330482104", "广陈镇", "Guangchen", 30.800, 121.200, "SQ-GC"),
+    Town("330482103", "独山港镇", "Dushangang", 30.638, 121.172, "SQ-DSG"),
+    Town("330482104", "广陈镇", "Guangchen", 30.780, 121.204, "SQ-GC"),
     Town("330482105", "林埭镇", "Lindai", 30.640, 121.010, "SQ-LD"),
     Town("330482400", "平湖经济技术开发区", "Economic Development Zone", 30.690, 121.060, "SQ-JK"),
 )
@@ -91,10 +91,10 @@ ROADS: tuple[Road, ...] = (
     Road("R14", "东湖大道", "330482001", True, False, _line(30.7050, 121.0300, 30.7120, 121.0450)),
     Road("R15", "胜利路", "330482001", True, False, _line(30.6960, 121.0100, 30.6965, 121.0200)),
     Road("R16", "人民路", "330482001", True, False, _line(30.7000, 121.0090, 30.7090, 121.0095)),
-    Road("R17", "钟埭大道", "330482002", True, False, _line(30.7150, 120.9550, 30.7300, 120.9800)),
-    Road("R18", "服装城路", "330482002", True, False, _line(30.7180, 120.9650, 30.7260, 120.9720)),
+    Road("R17", "钟埭大道", "330482002", True, False, _line(30.7200, 120.9740, 30.7400, 120.9870)),
+    Road("R18", "服装城路", "330482002", True, False, _line(30.7260, 120.9760, 30.7330, 120.9810)),
     Road("R19", "新埭中路", "330482101", True, False, _line(30.8100, 121.1000, 30.8200, 121.1200)),
-    Road("R20", "独山港大道", "330482103", True, False, _line(30.6150, 121.1700, 30.6250, 121.1950)),
+    Road("R20", "独山港大道", "330482103", True, False, _line(30.6300, 121.1600, 30.6400, 121.1900)),
 )
 ROAD_BY_ID = {r.road_id: r for r in ROADS}
 
@@ -115,7 +115,7 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark("八佰伴", "Yaohan", 30.7020, 121.0150),
     Landmark("龙湫湾公园", "Longqiuwan Park", 30.7120, 121.0200),
     Landmark("市体育中心", "City Sports Centre", 30.6830, 121.0200),
-    Landmark("平湖·中国服装城", "China Clothing City", 30.7220, 120.9680),
-    Landmark("嘉荟城夜市", "Jiahui City night market", 30.7190, 120.9740),
+    Landmark("平湖·中国服装城", "China Clothing City", 30.7290, 120.9770),
+    Landmark("嘉荟城夜市", "Jiahui City night market", 30.7240, 120.9830),
 )
 CLOTHING_CITY = LANDMARKS[7]

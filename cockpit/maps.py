@@ -1,0 +1,384 @@
+"""The one map module: an offline pydeck base map of Pinghu and builders for the layers every page uses.
+
+The base map needs no internet: no tiles, no map style, no fonts from outside. It is drawn from the
+shipped outline and town areas (assets/, WGS-84): the county filled dark, town borders and Chinese town
+labels (TextLayer with the character set taken from the labels). A bureau with its own tile or style
+server sets COCKPIT_BASEMAP_STYLE (a MapLibre/Mapbox style URL) and COCKPIT_BASEMAP_DATUM
+(wgs84 | gcj02 | bd09, the datum its tiles are drawn in); every layer's coordinates are then converted
+to that datum at the edge, since the contract stores WGS-84.
+
+Layers get aggregated data only (grids, bins, hexagons, a handful of sites), with coordinates rounded
+to ~1 m, so a map's payload stays bounded whatever the number of rows behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from cockpit import geo, places
+
+FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+DIGITS = 5                     # coordinate decimals sent to the browser (~1 m)
+DEFAULT_HEIGHT = 560
+NO_DATA = [70, 78, 92, 90]     # grids without a value
+LAND = [24, 32, 46, 255]
+BORDER = [120, 140, 170, 200]
+LABEL = [225, 232, 240, 255]
+
+# Sequential palettes for a dark background (low → high), 5 classes.
+PALETTES: dict[str, list[list[int]]] = {
+    "heat": [[254, 224, 144], [253, 174, 97], [244, 109, 67], [215, 48, 39], [165, 0, 38]],
+    "good": [[215, 48, 39], [252, 141, 89], [254, 224, 139], [145, 207, 96], [26, 152, 80]],  # low bad
+    "blue": [[198, 219, 239], [158, 202, 225], [107, 174, 214], [49, 130, 189], [8, 81, 156]],
+    "cold": [[26, 152, 80], [145, 207, 96], [254, 224, 139], [252, 141, 89], [215, 48, 39]],  # high bad
+}
+CATEGORY_COLORS = [[78, 161, 255], [255, 159, 64], [75, 192, 120], [255, 99, 132], [153, 102, 255],
+                   [255, 205, 86], [54, 212, 212], [201, 203, 207]]
+
+
+# ------------------------------------------------------------------ datum at the edge
+def basemap_style() -> str | None:
+    return os.environ.get("COCKPIT_BASEMAP_STYLE") or None
+
+
+def basemap_datum() -> str:
+    datum = (os.environ.get("COCKPIT_BASEMAP_DATUM") or "wgs84").lower()
+    return datum if datum in geo.DATUMS else "wgs84"
+
+
+def to_display(lon, lat):
+    """WGS-84 → the datum the map is drawn in (identity when offline)."""
+    datum = basemap_datum() if basemap_style() else "wgs84"
+    if datum == "wgs84":
+        return lon, lat
+    return geo.convert(lon, lat, "wgs84", datum)
+
+
+def _ring(ring: Sequence[Sequence[float]]) -> list[list[float]]:
+    arr = np.asarray(ring, dtype=float)
+    lon, lat = to_display(arr[:, 0], arr[:, 1])
+    return np.round(np.column_stack([lon, lat]), DIGITS).tolist()
+
+
+def polygon_rings(boundary) -> list[list[list[float]]]:
+    """The outer ring(s) of a GeoJSON Polygon/MultiPolygon (dict or JSON text) as display coordinates."""
+    g = json.loads(boundary) if isinstance(boundary, str) else boundary
+    if not g:
+        return []
+    polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+    return [_ring(p[0]) for p in polys if p and len(p[0]) >= 3]
+
+
+def lonlat_columns(df: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> pd.DataFrame:
+    """A copy with `position` = [lon, lat] in display coordinates, rows without coordinates dropped."""
+    out = df.dropna(subset=[lat, lon]).copy()
+    x, y = to_display(out[lon].to_numpy(float), out[lat].to_numpy(float))
+    out["position"] = np.round(np.column_stack([x, y]), DIGITS).tolist()
+    return out
+
+
+# ------------------------------------------------------------------ colour scales and legends
+@dataclass(frozen=True)
+class Scale:
+    breaks: list[float]          # upper bounds of the classes but the last
+    colors: list[list[int]]
+    unit: str = ""
+    digits: int = 0
+
+    def color(self, value) -> list[int]:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return NO_DATA
+        i = int(np.searchsorted(self.breaks, float(value), side="right"))
+        return self.colors[min(i, len(self.colors) - 1)] + [200]
+
+    def legend_items(self, lang: str = "zh") -> list[tuple[str, list[int]]]:
+        fmt = f"{{:,.{self.digits}f}}"
+        edges = self.breaks
+        items = []
+        for i, c in enumerate(self.colors[: len(edges) + 1]):
+            if i == 0:
+                text = f"< {fmt.format(edges[0])}" if edges else "—"
+            elif i == len(edges):
+                text = f"≥ {fmt.format(edges[-1])}"
+            else:
+                text = f"{fmt.format(edges[i - 1])} – {fmt.format(edges[i])}"
+            items.append((f"{text} {self.unit}".strip(), c))
+        items.append(("无数据" if lang == "zh" else "no data", NO_DATA[:3]))
+        return items
+
+
+def scale_for(values: Iterable, palette: str = "heat", unit: str = "", digits: int = 0,
+              method: str = "quantile", classes: int = 5, fixed: Sequence[float] | None = None) -> Scale:
+    """Class breaks for `values`: quantiles (default), equal intervals, or `fixed` breaks."""
+    colors = PALETTES[palette][:classes]
+    if fixed is not None:
+        return Scale(list(fixed)[: classes - 1], colors, unit, digits)
+    v = np.asarray([x for x in values if x is not None and not pd.isna(x)], dtype=float)
+    if v.size == 0:
+        return Scale([], colors[:1], unit, digits)
+    if method == "equal":
+        edges = np.linspace(v.min(), v.max(), classes + 1)[1:-1]
+    else:
+        edges = np.quantile(v, np.linspace(0, 1, classes + 1)[1:-1])
+    edges = np.unique(np.round(edges, digits))
+    edges = edges[edges > v.min()] if edges.size > 1 else edges
+    return Scale(edges.tolist(), colors[: len(edges) + 1], unit, digits)
+
+
+def legend_html(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> str:
+    chips = "".join(
+        f"<span style='display:inline-flex;align-items:center;margin-right:14px;white-space:nowrap'>"
+        f"<span style='width:14px;height:14px;border-radius:3px;margin-right:6px;"
+        f"background:rgb({c[0]},{c[1]},{c[2]})'></span>{_escape(text)}</span>"
+        for text, c in items)
+    return (f"<div class='cockpit-legend' style='font-size:0.9rem;line-height:1.9'>"
+            f"<b style='margin-right:12px'>{_escape(title)}</b>{chips}</div>")
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON (what Streamlit sends to the browser) has no indentation."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+
+
+# ------------------------------------------------------------------ the base map
+def _town_features() -> list[dict]:
+    try:
+        return geo.load_towns()["features"]
+    except FileNotFoundError:
+        return []
+
+
+def base_layers(lang: str = "zh", *, towns: bool = True, labels: bool = True) -> list[pdk.Layer]:
+    """The offline base: county land, town borders and town names."""
+    land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
+    layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
+                        get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
+                        stroked=True, filled=True, pickable=False)]
+    if towns:
+        borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"])]
+        layers.append(pdk.Layer("PathLayer", id="base-towns", data=borders, get_path="path",
+                                get_color=[110, 125, 150, 160], width_min_pixels=1, pickable=False))
+    if labels:
+        names = [{"position": list(to_display(t.seat_lon, t.seat_lat)),
+                  "text": t.name_zh if lang == "zh" else t.name_en} for t in places.TOWNS]
+        layers.append(text_layer(names, "base-labels", size=13, color=[200, 210, 225, 200]))
+    return layers
+
+
+def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14,
+               color: Sequence[int] = LABEL, text: str = "text") -> pdk.Layer:
+    """Labels at `position`; the character set is taken from the texts so Chinese renders offline."""
+    data = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+    chars = sorted({ch for r in data for ch in str(r.get(text, ""))})
+    return pdk.Layer("TextLayer", id=layer_id, data=data, get_position="position", get_text=text,
+                     get_size=size, get_color=list(color), font_family=FONT, character_set=chars,
+                     get_text_anchor="'middle'", get_alignment_baseline="'center'",
+                     outline_width=2, outline_color=[10, 14, 22, 255], font_settings={"sdf": True},
+                     pickable=False)
+
+
+def view_for(bounds: tuple[float, float, float, float] | None = None, *, width_px: int = 1100,
+             height_px: int = DEFAULT_HEIGHT, pitch: float = 0.0) -> pdk.ViewState:
+    """A view fitting (min_lon, min_lat, max_lon, max_lat) — all of Pinghu by default."""
+    min_lon, min_lat, max_lon, max_lat = bounds or geo.outline_bounds()
+    cx, cy = to_display((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
+    lon_span = max(max_lon - min_lon, 1e-3) * 1.08
+    lat_span = max(max_lat - min_lat, 1e-3) * 1.08
+    zoom_x = math.log2(360.0 * width_px / (256.0 * lon_span))
+    lat_rad = math.radians((min_lat + max_lat) / 2)
+    zoom_y = math.log2(360.0 * height_px / (256.0 * lat_span / math.cos(lat_rad)))
+    zoom = max(7.0, min(16.0, min(zoom_x, zoom_y)))
+    return pdk.ViewState(latitude=round(float(cy), 5), longitude=round(float(cx), 5), zoom=round(zoom, 2),
+                         pitch=pitch, bearing=0)
+
+
+def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | None = None,
+         tooltip: dict | bool | None = None, base: bool = True) -> pdk.Deck:
+    """A Deck over the offline base (or the configured basemap style)."""
+    style = basemap_style()
+    all_layers = (base_layers(lang) if base and not style else
+                  base_layers(lang, towns=True, labels=False) if base else []) + list(layers)
+    if style:
+        all_layers = [layer for layer in all_layers if layer.id != "base-land"]
+    tip = tooltip
+    if isinstance(tooltip, dict):
+        tip = {"style": {"backgroundColor": "#111827", "color": "#e5e7eb", "fontSize": "14px",
+                         "fontFamily": FONT}, **tooltip}
+    return CompactDeck(layers=all_layers, initial_view_state=view or view_for(),
+                    map_provider="mapbox" if style else None, map_style=style,
+                    tooltip=tip if tip is not None else False)
+
+
+def payload_bytes(d: pdk.Deck) -> int:
+    """Bytes of the deck's JSON: what the browser receives for this map."""
+    return len(d.to_json().encode("utf-8"))
+
+
+# ------------------------------------------------------------------ layer builders
+def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame | None, value: str, scale: Scale,
+                     *, key: str = "grid_code", layer_id: str = "grids", extra: Sequence[str] = ()) -> pdk.Layer:
+    """Polygons from `shapes` (key, boundary GeoJSON, label columns) coloured by `values[value]`.
+    Each object carries `key`, the `extra` columns (from shapes or values) and `value_text` for tooltips."""
+    df = shapes.copy()
+    if values is not None and not values.empty:
+        cols = [key, value] + [c for c in extra if c in values.columns and c not in (key, value)]
+        df = df.drop(columns=[c for c in cols if c != key and c in df.columns]).merge(values[cols], on=key,
+                                                                                        how="left")
+    else:
+        df[value] = np.nan
+    keep = [key] + [c for c in extra if c in df.columns and c != key]
+    rows = []
+    for rec in df.to_dict("records"):
+        v = rec.get(value)
+        v = None if v is None or pd.isna(v) else float(v)
+        base = {k: rec[k] for k in keep if _jsonable(rec[k])}
+        base.update({"fill": scale.color(v),
+                     "value_text": "—" if v is None else f"{v:,.{scale.digits}f} {scale.unit}".strip()})
+        for ring in polygon_rings(rec["boundary"]):
+            rows.append({**base, "polygon": ring})
+    return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon="polygon", get_fill_color="fill",
+                     get_line_color=[20, 26, 36, 160], get_line_width=1, line_width_units="pixels",
+                     line_width_max_pixels=1, stroked=True, filled=True, pickable=True, auto_highlight=True,
+                     highlight_color=[255, 255, 255, 70])
+
+
+def outline_layer(shapes: pd.DataFrame, *, layer_id: str = "selected", color: Sequence[int] = (255, 255, 255, 255),
+                  width_px: float = 3) -> pdk.Layer:
+    """The borders of a few shapes (key, boundary), e.g. the selected grid or town."""
+    rows = [{"path": ring + ring[:1]} for b in shapes["boundary"] for ring in polygon_rings(b)]
+    return pdk.Layer("PathLayer", id=layer_id, data=rows, get_path="path", get_color=list(color),
+                     width_min_pixels=width_px, pickable=False)
+
+
+def _jsonable(v) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool)) and not (isinstance(v, float) and math.isnan(v))
+
+
+def hexagon_layer(bins: pd.DataFrame, *, weight: str = "n", resolution: int = 8, layer_id: str = "hexagons",
+                  scale: Scale | None = None, unit: str = "", extruded: bool = False) -> tuple[pdk.Layer, Scale]:
+    """H3 hexagons from pre-aggregated bins (lat, lon, `weight`): each bin's weight goes to the hexagon
+    holding its centre. Returns the layer and its colour scale."""
+    import h3
+
+    if bins is None or bins.empty:
+        hexes = pd.DataFrame(columns=["hex", "value"])
+    else:
+        cells = [h3.latlng_to_cell(float(a), float(o), resolution) for a, o in zip(bins["lat"], bins["lon"])]
+        hexes = (pd.DataFrame({"hex": cells, "value": bins[weight].astype(float).to_numpy()})
+                 .groupby("hex", as_index=False)["value"].sum())
+    scale = scale or scale_for(hexes["value"], "heat", unit)
+    rows = [{"hex": h, "value": round(float(v), 2), "fill": scale.color(v),
+             "value_text": f"{v:,.{scale.digits}f} {scale.unit}".strip()}
+            for h, v in zip(hexes["hex"], hexes["value"])]
+    layer = pdk.Layer("H3HexagonLayer", id=layer_id, data=rows, get_hexagon="hex", get_fill_color="fill",
+                      get_elevation="value", elevation_scale=20 if extruded else 0, extruded=extruded,
+                      stroked=False, filled=True, pickable=True, auto_highlight=True, opacity=0.85)
+    return layer, scale
+
+
+def points_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str = "lon",
+                 color: Sequence[int] | str = (78, 161, 255, 220), radius: float | str = 120,
+                 min_pixels: float = 3, max_pixels: float = 40, columns: Sequence[str] = ()) -> pdk.Layer:
+    """Sites as circles (radius in metres, or a column name); `columns` are kept for tooltips."""
+    data = lonlat_columns(df, lat, lon)
+    keep = ["position"] + [c for c in columns if c in data.columns]
+    if isinstance(color, str):
+        keep.append(color)
+    if isinstance(radius, str):
+        keep.append(radius)
+    data = data[list(dict.fromkeys(keep))]
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data.to_dict("records"), get_position="position",
+                     get_fill_color=color if isinstance(color, str) else list(color),
+                     get_radius=radius, radius_min_pixels=min_pixels, radius_max_pixels=max_pixels,
+                     get_line_color=[10, 14, 22, 200], line_width_min_pixels=1, stroked=True,
+                     pickable=True, auto_highlight=True)
+
+
+def paths_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] | str = (255, 205, 86, 220),
+                width_px: float = 3) -> pdk.Layer:
+    """Lines; each row has `path` [[lon, lat], ...] in WGS-84 (converted here) and optional fields."""
+    data = []
+    for r in rows:
+        arr = np.asarray(r["path"], dtype=float)
+        if arr.ndim != 2 or len(arr) < 2:
+            continue
+        x, y = to_display(arr[:, 0], arr[:, 1])
+        data.append({**r, "path": np.round(np.column_stack([x, y]), DIGITS).tolist()})
+    return pdk.Layer("PathLayer", id=layer_id, data=data, get_path="path",
+                     get_color=color if isinstance(color, str) else list(color),
+                     width_min_pixels=width_px, width_max_pixels=width_px * 3, cap_rounded=True,
+                     joint_rounded=True, pickable=True, auto_highlight=True)
+
+
+def arcs_layer(df: pd.DataFrame, *, layer_id: str, weight: str, from_lat: str = "from_lat",
+               from_lon: str = "from_lon", to_lat: str = "to_lat", to_lon: str = "to_lon",
+               columns: Sequence[str] = (), max_width_px: float = 12) -> pdk.Layer:
+    """Flows as arcs with a width proportional to `weight`."""
+    data = df.dropna(subset=[from_lat, from_lon, to_lat, to_lon]).copy()
+    fx, fy = to_display(data[from_lon].to_numpy(float), data[from_lat].to_numpy(float))
+    tx, ty = to_display(data[to_lon].to_numpy(float), data[to_lat].to_numpy(float))
+    top = float(data[weight].max()) if len(data) else 1.0
+    data["source"] = np.round(np.column_stack([fx, fy]), DIGITS).tolist()
+    data["target"] = np.round(np.column_stack([tx, ty]), DIGITS).tolist()
+    data["width"] = (1 + (max_width_px - 1) * data[weight].astype(float) / (top or 1.0)).round(2)
+    keep = ["source", "target", "width", weight] + [c for c in columns if c in data.columns]
+    return pdk.Layer("ArcLayer", id=layer_id, data=data[list(dict.fromkeys(keep))].to_dict("records"),
+                     get_source_position="source", get_target_position="target", get_width="width",
+                     get_source_color=[78, 161, 255, 200], get_target_color=[255, 159, 64, 220],
+                     pickable=True, auto_highlight=True)
+
+
+def columns_layer(df: pd.DataFrame, *, layer_id: str, value: str, lat: str = "lat", lon: str = "lon",
+                  color: Sequence[int] | str = (75, 192, 120, 220), radius_m: float = 120,
+                  max_height_m: float = 3000, columns: Sequence[str] = ()) -> pdk.Layer:
+    """3-D columns whose height is proportional to `value` (tallest = max_height_m)."""
+    data = lonlat_columns(df, lat, lon)
+    top = float(data[value].max()) if len(data) else 1.0
+    data["height"] = (data[value].astype(float) / (top or 1.0) * max_height_m).round(1)
+    keep = ["position", "height", value] + [c for c in columns if c in data.columns]
+    if isinstance(color, str):
+        keep.append(color)
+    return pdk.Layer("ColumnLayer", id=layer_id, data=data[list(dict.fromkeys(keep))].to_dict("records"),
+                     get_position="position", get_elevation="height", elevation_scale=1, radius=radius_m,
+                     get_fill_color=color if isinstance(color, str) else list(color), extruded=True,
+                     pickable=True, auto_highlight=True)
+
+
+def selected_objects(event, layer_id: str) -> list[dict]:
+    """The picked objects of one layer from st.pydeck_chart's selection event (empty when none)."""
+    try:
+        selection = event.selection if hasattr(event, "selection") else event["selection"]
+        objects = selection.get("objects", {}) if isinstance(selection, dict) else selection.objects
+        return list(objects.get(layer_id, []) or [])
+    except (AttributeError, KeyError, TypeError):
+        return []
+
+
+# ------------------------------------------------------------------ Streamlit
+def show(d: pdk.Deck, *, key: str, height: int = DEFAULT_HEIGHT, selectable: bool = False):
+    """Draw the deck; with `selectable`, a click on a pickable object reruns the page and the event is
+    returned (read it with `selected_objects`)."""
+    import streamlit as st
+
+    return st.pydeck_chart(d, height=height, key=key, on_select="rerun" if selectable else "ignore",
+                           selection_mode="single-object")
+
+
+def show_legend(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> None:
+    import streamlit as st
+
+    st.markdown(legend_html(title, items), unsafe_allow_html=True)

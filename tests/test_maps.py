@@ -1,0 +1,124 @@
+"""The offline map module: no outside requests, bounded payloads, datum at the edge, scales and legends."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cockpit import geo, maps
+
+
+@pytest.fixture
+def grid_shapes():
+    feats = geo.load_grids()["features"]
+    return pd.DataFrame([{"grid_code": f["properties"]["grid_code"], "town_code": f["properties"]["town_code"],
+                          "boundary": f["geometry"]} for f in feats])
+
+
+def test_offline_base_map_has_no_tiles_or_outside_urls(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    spec = json.loads(maps.deck([], lang="zh").to_json())
+    assert spec.get("mapStyle") in (None, "") and spec.get("mapProvider") in (None, "")
+    text = json.dumps(spec)
+    assert "http" not in text
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids == ["base-land", "base-towns", "base-labels"]
+    labels = next(layer for layer in spec["layers"] if layer["id"] == "base-labels")
+    assert "当" in labels["characterSet"] and "湖" in labels["characterSet"]
+
+
+def test_english_labels(monkeypatch):
+    spec = json.loads(maps.deck([], lang="en").to_json())
+    texts = [d["text"] for d in next(x for x in spec["layers"] if x["id"] == "base-labels")["data"]]
+    assert "Danghu" in texts
+
+
+def test_configured_basemap_converts_layers_to_its_datum(monkeypatch):
+    monkeypatch.setenv("COCKPIT_BASEMAP_STYLE", "http://tiles.bureau.local/style.json")
+    monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")
+    layer = maps.points_layer(pd.DataFrame({"lat": [30.7], "lon": [121.016]}), layer_id="p")
+    x, y = layer.data[0]["position"]
+    gx, gy = geo.wgs84_to_gcj02(121.016, 30.7)
+    assert (x, y) == (round(gx, 5), round(gy, 5))
+    spec = json.loads(maps.deck([layer]).to_json())
+    assert spec["mapStyle"] == "http://tiles.bureau.local/style.json"
+    assert "base-land" not in [x["id"] for x in spec["layers"]]
+
+
+def test_offline_points_stay_wgs84(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")  # ignored without a basemap
+    layer = maps.points_layer(pd.DataFrame({"lat": [30.7, None], "lon": [121.016, 121.0]}), layer_id="p")
+    assert [d["position"] for d in layer.data] == [[121.016, 30.7]]
+
+
+def test_quantile_scale_and_legend():
+    scale = maps.scale_for(range(1, 101), "heat", unit="件")
+    assert len(scale.breaks) == 4 and len(scale.colors) == 5
+    assert scale.color(1)[:3] == maps.PALETTES["heat"][0]
+    assert scale.color(100)[:3] == maps.PALETTES["heat"][4]
+    assert scale.color(float("nan")) == maps.NO_DATA
+    items = scale.legend_items("zh")
+    assert items[0][0].startswith("<") and items[-1][0] == "无数据" and items[-2][0].startswith("≥")
+    assert all("件" in text for text, _ in items[:-1])
+
+
+def test_fixed_scale_for_rates():
+    scale = maps.scale_for([], "good", unit="%", fixed=[60, 80, 90, 95])
+    assert scale.color(59.9)[:3] == maps.PALETTES["good"][0]
+    assert scale.color(95)[:3] == maps.PALETTES["good"][4]
+
+
+def test_empty_values_give_a_usable_scale():
+    scale = maps.scale_for([None, float("nan")])
+    assert scale.color(None) == maps.NO_DATA
+    assert scale.legend_items()
+
+
+def test_choropleth_payload_is_bounded_and_keeps_no_data_grids(grid_shapes):
+    values = pd.DataFrame({"grid_code": grid_shapes["grid_code"][:100], "cases": np.arange(100)})
+    scale = maps.scale_for(values["cases"], unit="件")
+    layer = maps.choropleth_layer(grid_shapes, values, "cases", scale, extra=["town_code"])
+    assert len(layer.data) >= len(grid_shapes)
+    no_data = [d for d in layer.data if d["value_text"] == "—"]
+    assert len(no_data) == len(grid_shapes) - 100
+    assert {"grid_code", "town_code", "fill", "polygon"} <= set(layer.data[0])
+    d = maps.deck([layer])
+    assert maps.payload_bytes(d) < 400_000
+
+
+def test_hexagons_aggregate_bins_into_cells():
+    bins = pd.DataFrame({"lat": [30.70001, 30.70002, 30.80], "lon": [121.01001, 121.01002, 121.20], "n": [2, 3, 7]})
+    layer, scale = maps.hexagon_layer(bins, resolution=8)
+    values = sorted(d["value"] for d in layer.data)
+    assert values == [5.0, 7.0]
+
+
+def test_hexagon_payload_does_not_grow_with_the_number_of_rows():
+    rng = np.random.default_rng(1)
+    def bins(n):
+        lat = np.round(rng.uniform(30.5, 30.85, n), 3)
+        lon = np.round(rng.uniform(120.96, 121.33, n), 3)
+        return pd.DataFrame({"lat": lat, "lon": lon, "n": 1}).groupby(["lat", "lon"], as_index=False)["n"].sum()
+    small = maps.payload_bytes(maps.deck([maps.hexagon_layer(bins(50_000), resolution=7)[0]]))
+    large = maps.payload_bytes(maps.deck([maps.hexagon_layer(bins(500_000), resolution=7)[0]]))
+    assert large < 1.1 * small < 1_000_000
+
+
+def test_arcs_and_paths():
+    flows = pd.DataFrame({"from_lat": [30.7], "from_lon": [121.0], "to_lat": [30.75], "to_lon": [121.1], "tonnes": [12.0]})
+    arc = maps.arcs_layer(flows, layer_id="flows", weight="tonnes")
+    assert arc.data[0]["width"] == 12.0 and arc.data[0]["source"] == [121.0, 30.7]
+    path = maps.paths_layer([{"path": [[121.0, 30.7], [121.01, 30.71]], "name": "a"}, {"path": [[121.0, 30.7]]}],
+                            layer_id="p")
+    assert len(path.data) == 1
+
+
+def test_selected_objects_reads_the_selection_event():
+    event = {"selection": {"indices": {"grids": [3]}, "objects": {"grids": [{"grid_code": "x"}]}}}
+    assert maps.selected_objects(event, "grids") == [{"grid_code": "x"}]
+    assert maps.selected_objects(event, "towns") == []
+    assert maps.selected_objects(None, "grids") == []
