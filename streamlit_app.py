@@ -7,19 +7,19 @@ import streamlit as st
 from cockpit import i18n
 from cockpit.ui import current_lang
 
-st.set_page_config(page_title=i18n.t("app_title", current_lang()), page_icon="🛡️", layout="wide")
+st.set_page_config(page_title=i18n.t("app_title", current_lang()), page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"), layout="wide")
 lang = current_lang()
 
 # (section key, script, title key, icon, url path): one line a page, in menu order.
 PAGES = [
-    ("section_overview", "pages/overview.py", "page_overview", "📊", "overview"),
-    ("section_areas", "pages/cases.py", "page_cases", "🗂️", "cases"),
-    ("section_areas", "pages/drones.py", "page_drones", "🛸", "drones"),
-    ("section_areas", "pages/waste.py", "page_waste", "♻️", "waste"),
-    ("section_areas", "pages/parking.py", "page_parking", "🚗", "parking"),
-    ("section_areas", "pages/market.py", "page_market", "🧥", "market"),
-    ("section_meetings", "pages/weekly.py", "page_weekly", "📅", "weekly"),
-    ("section_reference", "pages/about.py", "page_about", "📖", "about"),
+    ("section_overview", "pages/overview.py", "page_overview", ":material/dashboard:", "overview"),
+    ("section_areas", "pages/cases.py", "page_cases", ":material/grid_on:", "cases"),
+    ("section_areas", "pages/drones.py", "page_drones", ":material/flight:", "drones"),
+    ("section_areas", "pages/waste.py", "page_waste", ":material/recycling:", "waste"),
+    ("section_areas", "pages/parking.py", "page_parking", ":material/local_parking:", "parking"),
+    ("section_areas", "pages/market.py", "page_market", ":material/storefront:", "market"),
+    ("section_meetings", "pages/weekly.py", "page_weekly", ":material/event_note:", "weekly"),
+    ("section_reference", "pages/about.py", "page_about", ":material/menu_book:", "about"),
 ]
 ROOT = Path(__file__).resolve().parent
 

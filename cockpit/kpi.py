@@ -161,3 +161,57 @@ def change_percent(current: float | None, previous: float | None) -> float | Non
     if current is None or previous is None or previous == 0:
         return None
     return (current - previous) / previous * 100.0
+
+
+# -- market page (pages/market.py): clothing-market joint service
+_MARKET = "服装城联勤中心；目标为本系统默认值"
+_MARKET_EN = "Clothing-market joint-service centre; target is the cockpit's default"
+KPIS.update({
+    k.key: k
+    for k in (
+        Kpi("market_received", "收到诉求", "Requests received",
+            "提交时间在所选时段内的有效商户诉求数（现场、线上、工单）",
+            "valid merchant requests submitted in the period (on site, online, work order)",
+            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+        Kpi("market_waiting", "待响应诉求", "Waiting for a first response",
+            "截至当前已提交、尚无首次响应且未办结的诉求数", "requests submitted, not yet answered and not resolved",
+            "件", None, False, _MARKET, _MARKET_EN),
+        Kpi("market_overdue_open", "超承诺时限在办", "Open beyond the promised time",
+            "未办结且已用工作时间超过该事项承诺时限的诉求数（不限提交日期）",
+            "open requests whose working time so far exceeds their item's promised working hours (any date)",
+            "件", None, False, "28 项监管服务清单承诺时限（工作小时）", "promised working hours of the 28-item list"),
+        Kpi("market_within_promise_rate", "承诺时限内办结率", "Resolved within the promised time",
+            "承诺时限内办结数 ÷ 应办结数 × 100%（时段内提交的诉求；应办结：已办结，或已用工作时间超过该事项承诺时限；"
+            "时限按工作日历计）",
+            "resolved within the item's promised working hours ÷ due × 100% (requests submitted in the period; "
+            "due: resolved, or open beyond the promised working hours; working calendar)",
+            "%", 90.0, True, _MARKET, _MARKET_EN),
+        Kpi("market_first_response_hours", "首次响应用时（中位数）", "Time to first response (median)",
+            "时段内提交并已响应的诉求，提交至首次响应的工作时间中位数（按工作日历，工作小时）",
+            "median working time from submission to first response of the requests submitted in the period "
+            "(working calendar)",
+            "工作小时", 2.0, False, _MARKET, _MARKET_EN),
+        Kpi("market_resolution_hours", "办结用时（中位数）", "Time to resolution (median)",
+            "时段内提交并已办结的诉求，提交至办结的工作时间中位数（按工作日历，工作小时）",
+            "median working time from submission to resolution of the requests submitted in the period "
+            "(working calendar)",
+            "工作小时", None, False, "版权登记周期由 5 个月缩短至 7 天", "copyright registration: 5 months → 7 days"),
+        Kpi("market_satisfaction", "平均满意度", "Average satisfaction",
+            "时段内办结且已评价诉求的满意度评分之和 ÷ 评价数（1–5 分）",
+            "sum of ratings ÷ ratings of the requests resolved in the period (1–5)",
+            "分", 4.5, True, _MARKET, _MARKET_EN),
+        Kpi("market_no_trip_share", "零次跑占比", "No-trip share (零次跑)",
+            "线上提交与工单派件的诉求数 ÷ 时段内收到诉求数 × 100%",
+            "requests submitted online or by work order ÷ requests received in the period × 100%",
+            "%", None, True, "“零次跑”：民声线上提交通道、工单派件", "'zero trips': online channel and work orders"),
+        Kpi("market_repeat_share", "重复诉求占比", "Repeat requests",
+            "时段内同一摊位提交 2 件及以上的诉求数 ÷ 时段内诉求数 × 100%",
+            "requests from stalls with two or more requests in the period ÷ requests in the period × 100%",
+            "%", None, False, _MARKET, _MARKET_EN),
+        Kpi("market_waiting_absent", "待不在岗部门响应", "Waiting for an absent department",
+            "待首次响应、且承办部门今日不在中心值守（排班表无当日记录）的诉求数",
+            "requests waiting for a first response whose department is not on site today (no duty row today)",
+            "件", None, False, "常驻 + 轮驻 + 预约", "resident + rotating + by appointment"),
+    )
+})
+# -- end market page

@@ -183,7 +183,8 @@ def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14
                color: Sequence[int] = LABEL, text: str = "text") -> pdk.Layer:
     """Labels at `position`; the character set is taken from the texts so Chinese renders offline."""
     data = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
-    chars = sorted({ch for r in data for ch in str(r.get(text, ""))})
+    # pydeck would turn a list of strings into an expression: pass the characters as one literal string
+    chars = pdk.types.String("".join(sorted({ch for r in data for ch in str(r.get(text, ""))})))
     return pdk.Layer("TextLayer", id=layer_id, data=data, get_position="position", get_text=text,
                      get_size=size, get_color=list(color), font_family=FONT, character_set=chars,
                      get_text_anchor="'middle'", get_alignment_baseline="'center'",
@@ -198,10 +199,11 @@ def view_for(bounds: tuple[float, float, float, float] | None = None, *, width_p
     cx, cy = to_display((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
     lon_span = max(max_lon - min_lon, 1e-3) * 1.08
     lat_span = max(max_lat - min_lat, 1e-3) * 1.08
-    zoom_x = math.log2(360.0 * width_px / (256.0 * lon_span))
+    # deck.gl (like Mapbox) draws the world 512 px wide at zoom 0
+    zoom_x = math.log2(360.0 * width_px / (512.0 * lon_span))
     lat_rad = math.radians((min_lat + max_lat) / 2)
-    zoom_y = math.log2(360.0 * height_px / (256.0 * lat_span / math.cos(lat_rad)))
-    zoom = max(7.0, min(16.0, min(zoom_x, zoom_y)))
+    zoom_y = math.log2(360.0 * height_px * math.cos(lat_rad) / (512.0 * lat_span))
+    zoom = max(6.0, min(16.0, min(zoom_x, zoom_y)))
     return pdk.ViewState(latitude=round(float(cy), 5), longitude=round(float(cx), 5), zoom=round(zoom, 2),
                          pitch=pitch, bearing=0)
 
@@ -210,17 +212,20 @@ def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | Non
          tooltip: dict | bool | None = None, base: bool = True) -> pdk.Deck:
     """A Deck over the offline base (or the configured basemap style)."""
     style = basemap_style()
-    all_layers = (base_layers(lang) if base and not style else
-                  base_layers(lang, towns=True, labels=False) if base else []) + list(layers)
-    if style:
-        all_layers = [layer for layer in all_layers if layer.id != "base-land"]
+    under = base_layers(lang) if base else []
+    if style:  # the configured basemap draws the land
+        under = [layer for layer in under if layer.id != "base-land"]
+    labels = [layer for layer in under if layer.id == "base-labels"]
+    all_layers = [layer for layer in under if layer.id != "base-labels"] + list(layers) + labels
     tip = tooltip
     if isinstance(tooltip, dict):
         tip = {"style": {"backgroundColor": "#111827", "color": "#e5e7eb", "fontSize": "14px",
                          "fontFamily": FONT}, **tooltip}
-    return CompactDeck(layers=all_layers, initial_view_state=view or view_for(),
-                    map_provider="mapbox" if style else None, map_style=style,
-                    tooltip=tip if tip is not None else False)
+    # Offline: no provider and pydeck's default-style sentinel, which Streamlit takes as "no basemap"
+    # (map_style=None would make Streamlit fetch its default style from the internet).
+    styling = {"map_provider": "mapbox", "map_style": style} if style else {"map_provider": None}
+    return CompactDeck(layers=all_layers, initial_view_state=view or view_for(), **styling,
+                       tooltip=tip if tip is not None else False)
 
 
 def payload_bytes(d: pdk.Deck) -> int:
@@ -382,3 +387,53 @@ def show_legend(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> None:
     import streamlit as st
 
     st.markdown(legend_html(title, items), unsafe_allow_html=True)
+
+
+# ------------------------------------------------------------------ market page (pages/market.py)
+MARKET_COLORS = {"requests": [78, 161, 255], "parking": [255, 159, 64], "street_order": [255, 99, 132]}
+
+
+def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lang: str = "zh",
+                radius_m: float = 1500.0, labels: dict[str, str] | None = None) -> pdk.Deck:
+    """The clothing-city area: requests per zone (aggregated circles, area ∝ requests, labelled) over the
+    context bins around the market (parking, street order: one small circle per bin, radius ∝ √events),
+    the market's name, and a view fitting `radius_m` around it."""
+    labels = labels or {}
+    unit = labels.get("unit", "")
+    centre = places.CLOTHING_CITY
+    layers: list[pdk.Layer] = []
+    if context is not None and not context.empty:
+        for layer, color in MARKET_COLORS.items():
+            rows = context[context["layer"] == layer].copy()
+            if rows.empty:
+                continue
+            top = float(rows["events"].max()) or 1.0
+            rows["radius"] = (25 + 70 * np.sqrt(rows["events"].astype(float) / top)).round(1)
+            rows["name"] = labels.get(layer, layer)
+            rows["value_text"] = rows["events"].map(lambda n: f"{int(n):,} {unit}".strip())
+            layers.append(points_layer(rows, layer_id=f"market-{layer}", color=color + [150], radius="radius",
+                                       min_pixels=2, max_pixels=18, columns=["name", "value_text"]))
+    if zones is not None and not zones.empty:
+        placed = zones.dropna(subset=["lat", "lon"]).copy()
+        if not placed.empty:
+            top = float(placed["received"].max()) or 1.0
+            placed["radius"] = (40 + 110 * np.sqrt(placed["received"].astype(float) / top)).round(1)
+            placed["name"] = placed["zone_code"].astype(str)
+            open_label = labels.get("open", "")
+            placed["value_text"] = [f"{int(r):,} {unit}" + (f" · {open_label} {int(o):,}" if open_label else "")
+                                    for r, o in zip(placed["received"], placed["open_now"])]
+            layers.append(points_layer(placed, layer_id="market-zones", color=MARKET_COLORS["requests"] + [220],
+                                       radius="radius", min_pixels=6, max_pixels=60,
+                                       columns=["name", "value_text"]))
+            placed = lonlat_columns(placed)
+            placed["text"] = [f"{z} {int(r)}" for z, r in zip(placed["zone_code"], placed["received"])]
+            layers.append(text_layer(placed[["position", "text"]], "market-zone-labels", size=14))
+    name = centre.name_zh if lang == "zh" else centre.name_en
+    x, y = to_display(centre.lon, centre.lat)
+    layers.append(text_layer([{"position": [round(float(x), DIGITS), round(float(y), DIGITS) + 0.0025],
+                               "text": name}], "market-name", size=16, color=[255, 235, 160, 255]))
+    dlat = radius_m / 110_540.0
+    dlon = radius_m / (111_320.0 * math.cos(math.radians(centre.lat)))
+    view = view_for((centre.lon - dlon, centre.lat - dlat, centre.lon + dlon, centre.lat + dlat))
+    return deck(layers, lang=lang, view=view, tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+

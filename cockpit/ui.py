@@ -75,7 +75,7 @@ class Context:
     def today(self) -> dt.date:
         return self.now.date()
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, /, **values) -> str:
         return i18n.t(key, self.lang, **values)
 
     def run(self, name: str, **params) -> pd.DataFrame | None:
@@ -114,8 +114,22 @@ def show_bootstrap(runtime: Runtime, lang: str) -> None:
     st.rerun()
 
 
+def _ensure_app_navigation() -> None:
+    """A page opened by its own URL as the first request after a server start runs under Streamlit's
+    automatic `pages/` navigation, without streamlit_app.py (its page config and menu). Switch to the
+    app's navigation and run again, so a deep link on a freshly restarted wall screen looks right."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without this internal
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_context() -> Context:
     """Runtime, filters from the URL (validated), the sidebar, and 'now' — or the bootstrap screen."""
+    _ensure_app_navigation()
     runtime = get_runtime()
     lang = current_lang()
     if not runtime.ready:
@@ -132,7 +146,7 @@ def page_context() -> Context:
     parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set(squadrons))
     filters = _sidebar(parsed.filters, towns, squadrons, now.date())
     for key, value in parsed.problems:
-        st.warning(i18n.t("bad_param", filters.lang, key=key, value=value), icon="⚠️")
+        st.warning(i18n.t("bad_param", filters.lang, key=key, value=value), icon=":material/warning:")
 
     params = filters.to_query_params(now.date())
     st.session_state["filter_params"] = params
@@ -155,13 +169,46 @@ def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> s
     """A page's own filter: a select box whose value lives in the URL under `key`, validated against `options`."""
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
-        st.warning(ctx.t("bad_param", key=key, value=raw), icon="⚠️")
+        st.warning(ctx.t("bad_param", key=key, value=raw), icon=":material/warning:")
         raw = None
     choices = [None, *options]
     value = st.selectbox(label, choices, index=choices.index(raw), key=f"url_{key}_{raw}",
                          format_func=lambda c: ctx.t("all") if c is None else options[c])
     _write_url((key,), {} if value is None else {key: value})
     return value
+
+
+def url_radio(ctx: Context, key: str, options: dict[str, str], label: str, default: str) -> str:
+    """A page's own one-of-a-few choice (radio) whose value lives in the URL under `key` (default left out)."""
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:
+        st.warning(ctx.t("bad_param", key=key, value=raw), icon=":material/warning:")
+        raw = None
+    current = raw or default
+    choices = list(options)
+    value = st.radio(label, choices, index=choices.index(current), key=f"url_{key}_{current}", horizontal=True,
+                     format_func=lambda c: options[c])
+    _write_url((key,), {} if value == default else {key: value})
+    return value
+
+
+def set_url(values: dict[str, str | None]) -> None:
+    """Set (or, for None, remove) URL parameters and rerun: how a click on a map changes the filters."""
+    for key, value in values.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        else:
+            st.query_params[key] = value
+    params = dict(st.session_state.get("filter_params", {}))
+    for key, value in values.items():
+        if key in FILTER_KEYS:
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+    st.session_state["filter_params"] = params
+    st.rerun()
 
 
 def _lookup(gateway: Gateway, name: str, key: str) -> dict[str, dict]:
@@ -230,7 +277,7 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
         parts.append(f"{ctx.t('newest_event')} {newest:%m-%d %H:%M}")
         age_min = (ctx.now - newest.to_pydatetime()).total_seconds() / 60
         if age_min > STALE_DATA_MINUTES:
-            st.warning(ctx.t("data_old", n=int(age_min)), icon="⏱️")
+            st.warning(ctx.t("data_old", n=int(age_min)), icon=":material/schedule:")
     st.caption(" · ".join(parts), help=None)
 
 
@@ -239,7 +286,7 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
         return
     total = int(dq["row_count"].sum()) if not dq.empty else 0
     label = ctx.t("dq_count", n=f"{total:,}") if total else ctx.t("dq_none")
-    with st.popover(label, icon="🧹" if total else "✅"):
+    with st.popover(label, icon=":material/rule:" if total else ":material/check_circle:"):
         st.markdown(f"**{ctx.t('dq_detail_title')}**")
         if dq.empty:
             st.write(ctx.t("dq_none"))
@@ -259,16 +306,16 @@ def status_banner(ctx: Context) -> None:
         oldest = min(r.fetched_at for r in stale)
         local = dt.datetime.fromtimestamp(oldest, SH)
         st.error(ctx.t("db_down", time=f"{local:%H:%M:%S}", age=fmt_age(time.time() - oldest, ctx.lang)),
-                 icon="🔌")
+                 icon=":material/cloud_off:")
     elif ctx.unavailable:
-        st.error(ctx.t("db_unavailable"), icon="🔌")
+        st.error(ctx.t("db_unavailable"), icon=":material/cloud_off:")
 
 
 # -- KPI cards -------------------------------------------------------------------------------------
 def kpi_definition(ctx: Context, key: str) -> None:
     """The KPI's definition behind one click."""
     item = kpi.KPIS[key]
-    with st.popover(ctx.t("definition"), icon="ℹ️"):
+    with st.popover(ctx.t("definition"), icon=":material/info:"):
         st.markdown(f"**{item.name(ctx.lang)}**")
         st.markdown(f"{ctx.t('formula')}：{item.formula(ctx.lang)}")
         st.markdown(f"{ctx.t('unit')}：{item.unit}")

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, rules, ui
+from cockpit import cases_map, charts, maps, rules, ui
 from cockpit.gateway import NOW
 
 ctx = ui.page_context()
@@ -27,9 +27,91 @@ with c2:
     source_options = {} if sources is None else dict(zip(sources["source_code"], sources[name_col]))
     source = ui.url_choice(ctx, "source", source_options, ctx.t("source_filter"))
 
-scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
 period = {"date_from": f.date_from, "date_to": f.date_to}
-kpi_params = {"as_of": NOW, **period, **scope, "source_code": source, "category_code": category}
+map_scope = {"town_code": f.town_code, "squadron_code": f.squadron_code, "source_code": source,
+             "category_code": category}
+
+# -- map: town → community → grid; a click narrows everything below
+st.subheader(ctx.t("cases_map"))
+grid_shapes = ctx.run("common.grid_shapes", town_code=f.town_code)
+known = set() if grid_shapes is None else set(grid_shapes["grid_code"]) | set(grid_shapes["community_code"])
+raw_area = st.query_params.get("area")
+where, area_ok = cases_map.drill(f.town_code, raw_area, known)
+if not area_ok:
+    st.warning(ctx.t("area_needs_town", value=raw_area), icon=":material/warning:")
+    del st.query_params["area"]
+m1, m2, m3 = st.columns([2, 2, 3])
+with m1:
+    measure = ui.url_radio(ctx, "measure", {k: ctx.t(f"measure_{k}") for k in cases_map.MEASURES},
+                           ctx.t("measure"), "received")
+with m2:
+    layer_kind = ui.url_radio(ctx, "layer", {"grids": ctx.t("layer_grids"), "hex": ctx.t("layer_hex")},
+                              ctx.t("map_layer"), "grids")
+with m3:
+    crumbs = [ctx.t("drill_city")]
+    towns_all = ctx.run("common.towns")
+    town_names = {} if towns_all is None else dict(zip(towns_all["town_code"], towns_all[name_col]))
+    if where.town_code:
+        crumbs.append(town_names.get(where.town_code, where.town_code))
+    if where.community_code and grid_shapes is not None:
+        names = dict(zip(grid_shapes["community_code"], grid_shapes["community_name_zh"]))
+        crumbs.append(names.get(where.community_code, where.community_code))
+    if where.grid_code:
+        crumbs.append(f"{ctx.t('grid')} {where.grid_code}")
+    st.markdown(f"**{ctx.t('selected_area')}：** " + " › ".join(crumbs))
+    if where.level != "city" and st.button(ctx.t("drill_up"), key="drill_up"):
+        ui.set_url(where.up())
+    st.caption(ctx.t("drill_hint_city" if where.level == "city" else "drill_hint_town"))
+
+by_grid = ctx.run("cases.by_grid", as_of=NOW, **period, **map_scope)
+column, unit_zh, unit_en, palette, digits = cases_map.MEASURES[measure]
+unit = unit_zh if ctx.lang == "zh" else unit_en
+layers = []
+shape_key = "grid_code"
+if by_grid is not None and grid_shapes is not None:
+    shape_key, values = cases_map.values_for(where, by_grid)
+    scale = maps.scale_for(values[column], palette, unit, digits,
+                           fixed=cases_map.ONTIME_BREAKS if measure == "ontime" else None)
+    if where.level == "city":
+        shapes = ctx.run("common.town_shapes")
+        shapes = shapes.assign(name=shapes[name_col]) if shapes is not None else None
+    else:
+        shapes = grid_shapes.assign(name=grid_shapes["community_name_zh"] + " · " + grid_shapes["grid_code"])
+    if shapes is not None:
+        layers.append(maps.choropleth_layer(shapes, values, column, scale, key=shape_key, layer_id="areas",
+                                            extra=["name", "town_code", "grid_code", "community_code"]))
+        if where.area:
+            chosen = grid_shapes[grid_shapes["grid_code"].str.startswith(where.area)]
+            layers.append(maps.outline_layer(chosen))
+    if layer_kind == "hex":
+        bins = ctx.run("cases.density_bins", as_of=NOW, **period, **map_scope, bin_deg=0.002)
+        if bins is not None:
+            hexes, hex_scale = maps.hexagon_layer(bins.rename(columns={"cases": "n"}), weight="n",
+                                                  resolution=8 if f.town_code else 7, layer_id="hexagons",
+                                                  unit=ctx.t("cases_unit"))
+            layers.append(hexes)
+            scale = hex_scale
+    bounds = None
+    if f.town_code is not None and not grid_shapes.empty:
+        bounds = (float(grid_shapes["centroid_lon"].min() - 0.01), float(grid_shapes["centroid_lat"].min() - 0.01),
+                  float(grid_shapes["centroid_lon"].max() + 0.01), float(grid_shapes["centroid_lat"].max() + 0.01))
+    deck = maps.deck(layers, lang=ctx.lang, view=maps.view_for(bounds),
+                     tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+    event = maps.show(deck, key=f"cases_map_{where.level}_{where.town_code}_{where.area}_{measure}_{layer_kind}",
+                      selectable=True)
+    legend_title = ctx.t("layer_hex") if layer_kind == "hex" else ctx.t(f"measure_{measure}")
+    maps.show_legend(legend_title, scale.legend_items(ctx.lang))
+    st.caption(ctx.t("map_payload", kb=f"{maps.payload_bytes(deck) / 1024:,.0f}"))
+    picked = maps.selected_objects(event, "areas")
+    change = cases_map.clicked(where, picked[0] if picked else {})
+    if change is not None:
+        ui.set_url(change)
+else:
+    st.info(ctx.t("empty"))
+
+scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
+case_scope = {**scope, "area": where.area, "source_code": source, "category_code": category}
+kpi_params = {"as_of": NOW, **period, **case_scope}
 prev_from, prev_to = f.previous_period()
 
 by_town = ctx.run("cases.kpis_by_group", dimension="town", **kpi_params)
@@ -55,14 +137,14 @@ st.subheader(ctx.t("workflow"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('stage_now')}**")
-    stage_now = ctx.run("cases.stage_now", as_of=NOW, **scope)
+    stage_now = ctx.run("cases.stage_now", as_of=NOW, **case_scope)
     if stage_now is None or stage_now["open_cases"].sum() == 0:
         st.info(ctx.t("empty"))
     else:
         st.plotly_chart(charts.stage_bars(stage_now, ctx.lang), width="stretch", key="cases_stage_now")
 with right:
     st.markdown(f"**{ctx.t('stage_durations')}**")
-    durations = ctx.run("cases.stage_durations", as_of=NOW, **period, **scope)
+    durations = ctx.run("cases.stage_durations", as_of=NOW, **period, **case_scope)
     table = charts.stage_duration_table(durations, ctx.lang)
     if table.empty:
         st.info(ctx.t("empty"))
@@ -90,7 +172,7 @@ ui.kpi_definition(ctx, "composite_score")
 
 # -- overdue and nearly due
 st.subheader(ctx.t("overdue_title"))
-overdue = ctx.run("cases.overdue_list", as_of=NOW, horizon_hours=2, limit_rows=200, **scope)
+overdue = ctx.run("cases.overdue_list", as_of=NOW, horizon_hours=2, limit_rows=200, **case_scope)
 if overdue is None or overdue.empty:
     st.success(ctx.t("overdue_none"))
 else:
@@ -107,7 +189,7 @@ else:
 
 # -- categories, sources and rhythm
 st.subheader(ctx.t("categories_title"))
-by_category = ctx.run("cases.by_category", as_of=NOW, **period, **scope)
+by_category = ctx.run("cases.by_category", as_of=NOW, **period, **case_scope)
 left, right = st.columns([3, 2])
 if by_category is None or by_category.empty:
     st.info(ctx.t("empty"))
@@ -119,7 +201,7 @@ else:
         st.markdown(f"**{ctx.t('sources')}**")
         st.plotly_chart(charts.source_donut(by_category, ctx.lang), width="stretch", key="cases_sources")
 st.markdown(f"**{ctx.t('rhythm')}**")
-pattern = ctx.run("cases.hour_weekday", as_of=NOW, **period, **scope)
+pattern = ctx.run("cases.hour_weekday", as_of=NOW, **period, **case_scope)
 if pattern is None or pattern.empty:
     st.info(ctx.t("empty"))
 else:

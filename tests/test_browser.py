@@ -25,7 +25,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-PAGES = {"overview": "/", "about": "/about"}
+PAGES = {"overview": "/", "cases": "/cases", "about": "/about"}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -73,10 +73,52 @@ def browser():
         b.close()
 
 
+def watch(page) -> tuple[list[str], list[str]]:
+    """Collect requests to other hosts and deck.gl / page errors from the console."""
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urllib.parse.urlsplit(r.url).hostname not in LOCAL_HOSTS
+            and not r.url.startswith(("data:", "blob:")) else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "deck" in m.text.lower() else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return outside, errors
+
+
+def test_deep_link_as_first_request_gets_the_app_navigation(app_url, browser):
+    """Runs first on a fresh server: a page opened by its own URL still gets the app's menu and layout."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page.goto(app_url + "/cases?town=330482001", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "总览" in nav and "网格案件" in nav and "streamlit" not in nav.lower()
+    assert "当湖街道" in page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts().__str__()
+    page.close()
+
+
+def test_clicking_a_town_on_the_map_drills_down(app_url, browser):
+    page = browser.new_page(viewport={"width": 1600, "height": 1200}, locale="zh-CN")
+    outside, errors = watch(page)
+    page.goto(app_url + "/cases", wait_until="domcontentloaded")
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("() => location.search.includes('town=')", timeout=30_000)
+    page.wait_for_timeout(2500)
+    assert "当前区域" in page.content() and page.locator('[data-testid="stException"]').count() == 0
+    town = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["town"][0]
+    assert town.startswith("330482")
+    page.screenshot(path=str(ARTIFACTS / "cases-drilled.png"))
+    assert errors == [] and outside == []
+    page.close()
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_without_exception_or_outside_requests(app_url, browser, name):
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    outside: list[str] = []
+    outside, errors = watch(page)
     page.on("request", lambda r: outside.append(r.url)
             if urllib.parse.urlsplit(r.url).hostname not in LOCAL_HOSTS
             and not r.url.startswith(("data:", "blob:")) else None)
@@ -91,4 +133,5 @@ def test_page_renders_without_exception_or_outside_requests(app_url, browser, na
         assert metrics.count() >= 10
         assert "结案率" in page.content()
     assert outside == [], f"requests to other hosts: {outside}"
+    assert errors == [], errors
     page.close()

@@ -13,6 +13,8 @@ AS_OF = local(2026, 11, 20, 12, 0)
 HOUR = dt.timedelta(hours=1)
 PERIOD = {"date_from": dt.date(2026, 11, 16), "date_to": dt.date(2026, 11, 20)}
 ALL = {"town_code": None, "squadron_code": None}
+SCOPE = {**ALL, "area": None, "source_code": None, "category_code": None}
+MAP_SCOPE = {**ALL, "source_code": None, "category_code": None}  # the map keeps the whole town in view
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_stage_now_counts_open_cases_by_latest_stage(gw, contract_db):
         case(t, is_rejected=True),                                              # rejected: not open
         case(t, lat=None),                                                      # bad row
     ])
-    df = gw.execute("cases.stage_now", as_of=AS_OF, **ALL)
+    df = gw.execute("cases.stage_now", as_of=AS_OF, **SCOPE)
     got = dict(zip(df["stage_code"], zip(df["open_cases"], df["overdue_cases"])))
     assert got == {"reported": (1, 0), "accepted": (1, 0), "registered": (1, 0), "dispatched": (1, 1),
                    "disposed": (1, 0), "feedback": (0, 0), "verified": (0, 0)}
@@ -54,11 +56,11 @@ def test_overdue_list_sorted_by_lateness_with_horizon(gw, contract_db):
         case(t, case_id=905, close_deadline_at=AS_OF - HOUR, is_deferred=True),
         case(t, case_id=906, close_deadline_at=AS_OF - HOUR, closed_at=AS_OF - 2 * HOUR),
     ])
-    df = gw.execute("cases.overdue_list", as_of=AS_OF, horizon_hours=2, limit_rows=10, **ALL)
+    df = gw.execute("cases.overdue_list", as_of=AS_OF, horizon_hours=2, limit_rows=10, **SCOPE)
     assert df["case_id"].tolist() == [902, 901, 903]
     assert df["hours_late"].round(3).tolist() == [30.0, 2.0, -1.0]
     assert df["age_hours"].round(3).tolist() == [51.0, 51.0, 51.0]
-    limited = gw.execute("cases.overdue_list", as_of=AS_OF, horizon_hours=0, limit_rows=1, **ALL)
+    limited = gw.execute("cases.overdue_list", as_of=AS_OF, horizon_hours=0, limit_rows=1, **SCOPE)
     assert limited["case_id"].tolist() == [902]
 
 
@@ -70,7 +72,7 @@ def test_kpis_by_group_switches_dimension(gw, contract_db):
         case(t, grid=GRID_B, handler_dept_code="SCJ", is_rejected=True),
         case(t, grid=GRID_B, handler_dept_code="SCJ", is_deferred=True),
     ])
-    base = {"as_of": AS_OF, **PERIOD, **ALL, "source_code": None, "category_code": None}
+    base = {"as_of": AS_OF, **PERIOD, **SCOPE}
     town = gw.execute("cases.kpis_by_group", dimension="town", **base)
     assert town["group_code"].tolist() == [TOWN_A, TOWN_B]
     assert town["received"].tolist() == [1, 2]
@@ -91,7 +93,7 @@ def test_by_grid_lists_every_grid(gw, contract_db):
         case(t, registered_at=t, close_deadline_at=t + 2 * HOUR),   # overdue, open
         case(local(2026, 11, 1, 9), registered_at=t, close_deadline_at=t),  # before the period, overdue
     ])
-    df = gw.execute("cases.by_grid", as_of=AS_OF, **PERIOD, **ALL).set_index("grid_code")
+    df = gw.execute("cases.by_grid", as_of=AS_OF, **PERIOD, **MAP_SCOPE).set_index("grid_code")
     assert df.loc[GRID_A, ["received", "due_close", "closed_on_time", "overdue_open"]].tolist() == [2, 2, 1, 2]
     assert df.loc[GRID_B, ["received", "due_close", "closed_on_time", "overdue_open"]].tolist() == [0, 0, 0, 0]
 
@@ -102,7 +104,7 @@ def test_hour_weekday_in_local_time(gw, contract_db):
         case(local(2026, 11, 16, 0, 45)),
         case(local(2026, 11, 20, 9, 0)),    # Friday 09h
     ])
-    df = gw.execute("cases.hour_weekday", as_of=AS_OF, **PERIOD, **ALL)
+    df = gw.execute("cases.hour_weekday", as_of=AS_OF, **PERIOD, **SCOPE)
     assert df.values.tolist() == [[1, 0, 2], [5, 9, 1]]
 
 
@@ -111,7 +113,7 @@ def test_density_bins_aggregate_cases(gw, contract_db):
     insert_rows(contract_db, "grid_case", [
         case(t, lat=30.7051, lon=121.0051), case(t, lat=30.7052, lon=121.0052), case(t, lat=30.7081, lon=121.0051),
     ])
-    df = gw.execute("cases.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.001, **ALL)
+    df = gw.execute("cases.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.001, **MAP_SCOPE)
     assert sorted(df["cases"].tolist()) == [1, 2]
     assert df["cases"].sum() == 3
 
@@ -119,7 +121,7 @@ def test_density_bins_aggregate_cases(gw, contract_db):
 def test_by_category_groups_category_and_source(gw, contract_db):
     t = local(2026, 11, 17, 9)
     insert_rows(contract_db, "grid_case", [case(t, closed_at=t + HOUR), case(t), case(t - 30 * 24 * HOUR)])
-    df = gw.execute("cases.by_category", as_of=AS_OF, **PERIOD, **ALL)
+    df = gw.execute("cases.by_category", as_of=AS_OF, **PERIOD, **SCOPE)
     assert df[["category_code", "source_code", "received", "closed"]].values.tolist() == \
         [["E0102", "grid_worker", 2, 1]]
     assert bool(df.loc[0, "is_video_ai"]) is True
@@ -143,7 +145,7 @@ def test_stage_durations_in_working_hours(gw, contract_db):
         (local(2026, 11, 20, 16, 0), local(2026, 11, 24, 9, 0)),    # ends after as_of: left out
     ]
     insert_rows(contract_db, "grid_case", [case(a, accepted_at=b) for a, b in spans])
-    df = gw.execute("cases.stage_durations", as_of=local(2026, 11, 23, 12, 0), **PERIOD, **ALL)
+    df = gw.execute("cases.stage_durations", as_of=local(2026, 11, 23, 12, 0), **PERIOD, **SCOPE)
     assert df["stage_code"].tolist() == ["accept"]
     row = df.iloc[0]
     assert row["cases"] == 4
@@ -188,3 +190,48 @@ def test_shop_violation_days_feed_the_three_colour_rule(gw, contract_db):
     assert colours == [RED, YELLOW, "green"]
     only_b = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=TOWN_B)
     assert only_b["shop_id"].tolist() == [3]
+
+
+def test_area_prefix_drills_from_town_to_community_to_grid(gw, contract_db):
+    """`area` is a code prefix: a community (12 digits) or a grid (14 digits) narrows every figure."""
+    other_grid = GRID_A[:12] + "02"            # same community as GRID_A
+    insert_rows(contract_db, "unit_grid", [
+        {"grid_code": other_grid, "community_code": GRID_A[:12], "town_code": TOWN_A, "squadron_code": "SQ-DH",
+         "boundary": '{"type": "Polygon", "coordinates": [[[121.01, 30.70], [121.02, 30.70], [121.02, 30.71],'
+                     ' [121.01, 30.70]]]}', "centroid_lat": 30.705, "centroid_lon": 121.015,
+         "min_lat": 30.70, "min_lon": 121.01, "max_lat": 30.71, "max_lon": 121.02, "area_km2": 1.0}])
+    t = local(2026, 11, 17, 9)
+    insert_rows(contract_db, "grid_case", [
+        case(t), case(t), case(t, lon=121.015, grid_code=other_grid), case(t, grid=GRID_B)])
+    base = {"as_of": AS_OF, **PERIOD, **SCOPE, "dimension": "town"}
+
+    def received(area):
+        df = gw.execute("cases.kpis_by_group", **{**base, "area": area})
+        return dict(zip(df["group_code"], df["received"]))
+
+    assert received(None) == {TOWN_A: 3, TOWN_B: 1}
+    assert received(TOWN_A) == {TOWN_A: 3}
+    assert received(GRID_A[:12]) == {TOWN_A: 3}
+    assert received(GRID_A) == {TOWN_A: 2}
+    assert received(other_grid) == {TOWN_A: 1}
+    pattern = gw.execute("cases.hour_weekday", as_of=AS_OF, **PERIOD, **{**SCOPE, "area": other_grid})
+    assert pattern["received"].sum() == 1
+
+
+def test_source_and_category_filters_reach_the_map(gw, contract_db):
+    insert_rows(contract_db, "case_source", [{"source_code": "video_ai", "name_zh": "视频AI", "name_en": "Video AI"}])
+    t = local(2026, 11, 17, 9)
+    insert_rows(contract_db, "grid_case", [case(t), case(t, source_code="video_ai"), case(t, source_code="video_ai")])
+    grid = gw.execute("cases.by_grid", as_of=AS_OF, **PERIOD, **{**MAP_SCOPE, "source_code": "video_ai"})
+    assert dict(zip(grid["grid_code"], grid["received"])) == {GRID_A: 2, GRID_B: 0}
+    bins = gw.execute("cases.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.01,
+                      **{**MAP_SCOPE, "source_code": "grid_worker"})
+    assert bins["cases"].tolist() == [1]
+
+
+def test_grid_and_town_shapes_for_the_map(gw):
+    grids = gw.execute("common.grid_shapes", town_code=TOWN_B)
+    assert grids["grid_code"].tolist() == [GRID_B]
+    assert grids.loc[0, "boundary"].startswith("{") and grids.loc[0, "community_name_zh"] == GRID_B[:12]
+    towns = gw.execute("common.town_shapes")
+    assert towns["town_code"].tolist() == [TOWN_A, TOWN_B]

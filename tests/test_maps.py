@@ -21,12 +21,15 @@ def grid_shapes():
 def test_offline_base_map_has_no_tiles_or_outside_urls(monkeypatch):
     monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
     spec = json.loads(maps.deck([], lang="zh").to_json())
-    assert spec.get("mapStyle") in (None, "") and spec.get("mapProvider") in (None, "")
+    # Streamlit fetches a default style from the internet unless mapStyle is pydeck's sentinel
+    assert spec.get("mapStyle") == "__MAP_STYLE__" and spec.get("mapProvider") in (None, "")
     text = json.dumps(spec)
     assert "http" not in text
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == ["base-land", "base-towns", "base-labels"]
+    assert ids == ["base-land", "base-towns", "base-labels"]  # labels stay on top of any data layer
     labels = next(layer for layer in spec["layers"] if layer["id"] == "base-labels")
+    # one literal string: a list would be sent as an expression and break the layer in the browser
+    assert isinstance(labels["characterSet"], str) and not labels["characterSet"].startswith("@@")
     assert "当" in labels["characterSet"] and "湖" in labels["characterSet"]
 
 
@@ -122,3 +125,16 @@ def test_selected_objects_reads_the_selection_event():
     assert maps.selected_objects(event, "grids") == [{"grid_code": "x"}]
     assert maps.selected_objects(event, "towns") == []
     assert maps.selected_objects(None, "grids") == []
+
+
+def test_view_fits_the_bounds():
+    """At the chosen zoom the bounds fit the map (deck.gl: 512 px world at zoom 0) without wasting half of it."""
+    import math
+
+    bounds = (121.0, 30.6, 121.1, 30.7)
+    view = maps.view_for(bounds, width_px=1000, height_px=500)
+    px_per_deg_lon = 512 * 2 ** view.zoom / 360
+    px_lon = 0.1 * px_per_deg_lon
+    px_lat = 0.1 * px_per_deg_lon / math.cos(math.radians(30.65))
+    assert max(px_lon / 1000, px_lat / 500) <= 1.0
+    assert max(px_lon / 1000, px_lat / 500) > 0.8

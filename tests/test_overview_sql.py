@@ -123,7 +123,7 @@ def test_every_query_runs_on_an_empty_contract(gw):
     """Each query file is valid SQL for the contract and returns its declared shape on no data."""
     values = {"as_of": AS_OF, "date_from": PERIOD["date_from"], "date_to": PERIOD["date_to"],
               "town_code": None, "squadron_code": None, "days": 7, "dimension": "town", "source_code": None,
-              "category_code": None, "horizon_hours": 2, "limit_rows": 50, "bin_deg": 0.005,
+              "category_code": None, "area": None, "horizon_hours": 2, "limit_rows": 50, "bin_deg": 0.005,
               "day": PERIOD["date_to"], **waste_rules.rule_params(), **waste_rules.vehicle_params(),
               **waste_rules.attention_params()}
     for name, query in gw.queries.items():

@@ -1,6 +1,6 @@
 -- name: cases.by_grid
 -- grain: one row per unit grid (all grids, also those without cases): valid cases reported between :date_from and :date_to, KPI counts, and open overdue cases at :as_of
--- params: as_of, date_from, date_to, town_code, squadron_code
+-- params: as_of, date_from, date_to, town_code, squadron_code, source_code, category_code
 -- ttl: 120
 WITH period AS (
     SELECT c.grid_code,
@@ -18,6 +18,8 @@ WITH period AS (
       AND c.reported_at <  CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'
       AND c.reported_at <= CAST(:as_of AS timestamptz)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+      AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
+      AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
     GROUP BY c.grid_code
 ),
 
@@ -31,6 +33,8 @@ overdue AS (
       AND NOT c.is_deferred
       AND c.close_deadline_at < CAST(:as_of AS timestamptz)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+      AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
+      AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
     GROUP BY c.grid_code
 )
 

@@ -1,6 +1,6 @@
 -- name: cases.kpis_by_group
 -- grain: one row per group (town, squadron or handling department, chosen by :dimension): KPI counts of valid cases reported between :date_from and :date_to (local days), as of :as_of
--- params: as_of, date_from, date_to, dimension, town_code, squadron_code, source_code, category_code
+-- params: as_of, date_from, date_to, dimension, town_code, squadron_code, source_code, category_code, area
 -- ttl: 120
 WITH params AS (
     SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
@@ -35,6 +35,7 @@ cases AS (
      AND c.reported_at <= p.as_of
     WHERE (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+      AND (CAST(:area AS text) IS NULL OR starts_with(c.grid_code, CAST(:area AS text)))
       AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
       AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
 ),

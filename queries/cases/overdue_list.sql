@@ -1,6 +1,6 @@
 -- name: cases.overdue_list
 -- grain: one row per valid open case whose closing deadline has passed or falls within :horizon_hours at :as_of; most overdue first, at most :limit_rows rows
--- params: as_of, horizon_hours, limit_rows, town_code, squadron_code
+-- params: as_of, horizon_hours, limit_rows, town_code, squadron_code, area, source_code, category_code
 -- ttl: 60
 SELECT c.case_id,
        c.category_code,
@@ -26,5 +26,8 @@ WHERE c.reported_at <= CAST(:as_of AS timestamptz)
   AND c.close_deadline_at < CAST(:as_of AS timestamptz) + make_interval(hours => CAST(:horizon_hours AS integer))
   AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
   AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+  AND (CAST(:area AS text) IS NULL OR starts_with(c.grid_code, CAST(:area AS text)))
+  AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
+  AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
 ORDER BY c.close_deadline_at
 LIMIT CAST(:limit_rows AS integer)

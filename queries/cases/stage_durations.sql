@@ -1,6 +1,6 @@
 -- name: cases.stage_durations
 -- grain: one row per workflow stage: median and 90th percentile working hours (cockpit.work_calendar) of valid cases reported between :date_from and :date_to whose stage ended by :as_of
--- params: as_of, date_from, date_to, town_code, squadron_code
+-- params: as_of, date_from, date_to, town_code, squadron_code, area, source_code, category_code
 -- ttl: 300
 -- Working time from an instant t is cum(t) = working seconds of all calendar days before t's local day
 -- + working seconds of that day up to t; a stage from a to b takes cum(b) - cum(a). Days missing
@@ -30,6 +30,9 @@ cases AS (
       AND c.reported_at <= CAST(:as_of AS timestamptz)
       AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+      AND (CAST(:area AS text) IS NULL OR starts_with(c.grid_code, CAST(:area AS text)))
+      AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
+      AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
 ),
 
 spans AS (

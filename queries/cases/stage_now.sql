@@ -1,6 +1,6 @@
 -- name: cases.stage_now
 -- grain: one row per workflow stage: valid open cases whose latest completed stage at :as_of is that stage (any report date)
--- params: as_of, town_code, squadron_code
+-- params: as_of, town_code, squadron_code, area, source_code, category_code
 -- ttl: 60
 WITH open_cases AS (
     SELECT CASE
@@ -19,6 +19,9 @@ WITH open_cases AS (
       AND NOT c.is_rejected
       AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
+      AND (CAST(:area AS text) IS NULL OR starts_with(c.grid_code, CAST(:area AS text)))
+      AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
+      AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
 )
 
 SELECT s.stage_code,
