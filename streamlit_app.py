@@ -4,11 +4,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from cockpit import i18n
+from cockpit import i18n, wall
 from cockpit.ui import current_lang
 
-st.set_page_config(page_title=i18n.t("app_title", current_lang()), page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"), layout="wide")
+ROOT = Path(__file__).resolve().parent
 lang = current_lang()
+wall_mode = wall.requested(st.query_params.to_dict())
+st.set_page_config(page_title=i18n.t("wall_title" if wall_mode else "app_title", lang),
+                   page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide",
+                   initial_sidebar_state="collapsed" if wall_mode else "auto")
+if wall_mode:  # the wall screen: one full-screen page, no menu
+    st.navigation([st.Page("pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall", default=True)],
+                  position="hidden").run()
+    st.stop()
 
 # (section key, script, title key, icon, url path): one line a page, in menu order.
 PAGES = [
@@ -21,8 +29,6 @@ PAGES = [
     ("section_meetings", "pages/weekly.py", "page_weekly", ":material/event_note:", "weekly"),
     ("section_reference", "pages/about.py", "page_about", ":material/menu_book:", "about"),
 ]
-ROOT = Path(__file__).resolve().parent
-
 pages: dict[str, list] = {}
 for section, script, title, icon, url_path in PAGES:
     if not (ROOT / script).exists():  # an area whose page is not part of this build

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -134,6 +135,8 @@ class Gateway:
         self.clock = clock
         self.health = Health()
         self.executions = 0  # statements sent to the database, for tests and the benchmark
+        # an operator's cap on every query's TTL (seconds), e.g. for a wall that must show changes sooner
+        self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
 
@@ -198,7 +201,7 @@ class Gateway:
             fetched = self.clock()
             self.health.last_success_at = fetched
             entry.result = Result(name, df, fetched)
-            entry.expires_at = fetched + query.ttl_seconds
+            entry.expires_at = fetched + min(query.ttl_seconds, self.max_ttl_seconds)
             entry.retry_at = 0.0
             return entry.result
         finally:

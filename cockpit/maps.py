@@ -175,7 +175,7 @@ def base_layers(lang: str = "zh", *, towns: bool = True, labels: bool = True) ->
     if labels:
         names = [{"position": list(to_display(t.seat_lon, t.seat_lat)),
                   "text": t.name_zh if lang == "zh" else t.name_en} for t in places.TOWNS]
-        layers.append(text_layer(names, "base-labels", size=13, color=[200, 210, 225, 200]))
+        layers.append(text_layer(names, "base-labels", size=15, color=[230, 236, 245, 255]))
     return layers
 
 
@@ -186,9 +186,9 @@ def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14
     # pydeck would turn a list of strings into an expression: pass the characters as one literal string
     chars = pdk.types.String("".join(sorted({ch for r in data for ch in str(r.get(text, ""))})))
     return pdk.Layer("TextLayer", id=layer_id, data=data, get_position="position", get_text=text,
-                     get_size=size, get_color=list(color), font_family=FONT, character_set=chars,
+                     get_size=size, get_color=list(color), font_family=pdk.types.String(FONT), character_set=chars,
                      get_text_anchor="'middle'", get_alignment_baseline="'center'",
-                     outline_width=2, outline_color=[10, 14, 22, 255], font_settings={"sdf": True},
+                     background=True, get_background_color=[10, 14, 22, 150], background_padding=[4, 2],
                      pickable=False)
 
 
@@ -395,9 +395,9 @@ MARKET_COLORS = {"requests": [78, 161, 255], "parking": [255, 159, 64], "street_
 
 def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lang: str = "zh",
                 radius_m: float = 1500.0, labels: dict[str, str] | None = None) -> pdk.Deck:
-    """The clothing-city area: requests per zone (aggregated circles, area ∝ requests, labelled) over the
-    context bins around the market (parking, street order: one small circle per bin, radius ∝ √events),
-    the market's name, and a view fitting `radius_m` around it."""
+    """The clothing-city area: requests per zone (aggregated circles, radius ∝ √requests, name and counts in
+    the tooltip) over the context bins around the market (parking, street order: one small circle per bin,
+    radius ∝ √events), in a view fitting `radius_m` around the zones (or the market)."""
     labels = labels or {}
     unit = labels.get("unit", "")
     centre = places.CLOTHING_CITY
@@ -414,7 +414,7 @@ def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lan
             layers.append(points_layer(rows, layer_id=f"market-{layer}", color=color + [150], radius="radius",
                                        min_pixels=2, max_pixels=18, columns=["name", "value_text"]))
     if zones is not None and not zones.empty:
-        placed = zones.dropna(subset=["lat", "lon"]).copy()
+        placed = zones[zones["zone_code"] != "unknown"].dropna(subset=["lat", "lon"]).copy()  # no zone: no place
         if not placed.empty:
             top = float(placed["received"].max()) or 1.0
             placed["radius"] = (40 + 110 * np.sqrt(placed["received"].astype(float) / top)).round(1)
@@ -425,15 +425,12 @@ def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lan
             layers.append(points_layer(placed, layer_id="market-zones", color=MARKET_COLORS["requests"] + [220],
                                        radius="radius", min_pixels=6, max_pixels=60,
                                        columns=["name", "value_text"]))
-            placed = lonlat_columns(placed)
-            placed["text"] = [f"{z} {int(r)}" for z, r in zip(placed["zone_code"], placed["received"])]
-            layers.append(text_layer(placed[["position", "text"]], "market-zone-labels", size=14))
-    name = centre.name_zh if lang == "zh" else centre.name_en
-    x, y = to_display(centre.lon, centre.lat)
-    layers.append(text_layer([{"position": [round(float(x), DIGITS), round(float(y), DIGITS) + 0.0025],
-                               "text": name}], "market-name", size=16, color=[255, 235, 160, 255]))
+    # the view: `radius_m` around the market, moved to the requests' zones when they are placed
+    lat0, lon0 = centre.lat, centre.lon
+    if zones is not None and zones[["lat", "lon"]].notna().all(axis=1).any():
+        lat0, lon0 = float(zones["lat"].mean()), float(zones["lon"].mean())
     dlat = radius_m / 110_540.0
     dlon = radius_m / (111_320.0 * math.cos(math.radians(centre.lat)))
-    view = view_for((centre.lon - dlon, centre.lat - dlat, centre.lon + dlon, centre.lat + dlat))
+    view = view_for((lon0 - dlon, lat0 - dlat, lon0 + dlon, lat0 + dlat))
     return deck(layers, lang=lang, view=view, tooltip={"html": "<b>{name}</b><br/>{value_text}"})
 

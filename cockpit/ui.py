@@ -155,6 +155,24 @@ def page_context() -> Context:
     return Context(runtime=runtime, gateway=gateway, filters=filters, now=now)
 
 
+def wall_context() -> Context:
+    """The wall screen's context: no sidebar; town and language from the URL (refused values are dropped
+    quietly and listed in `unavailable`-free `problems` by the caller)."""
+    _ensure_app_navigation()
+    runtime = get_runtime()
+    lang = current_lang()
+    if not runtime.ready:
+        show_bootstrap(runtime, lang)
+        st.stop()
+    now = dt.datetime.now(SH)
+    towns = _lookup(runtime.gateway, "common.towns", "town_code")
+    source = {k: st.query_params.get(k) for k in ("town", "lang") if k in st.query_params}
+    parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set())
+    ctx = Context(runtime=runtime, gateway=runtime.gateway, filters=parsed.filters, now=now)
+    ctx.problems = parsed.problems  # type: ignore[attr-defined]
+    return ctx
+
+
 def _write_url(keys: tuple[str, ...], params: dict[str, str]) -> None:
     """Make the URL hold exactly `params` among `keys` (other parameters stay)."""
     for key in keys:

@@ -6,6 +6,7 @@ shows its numbers, and that the browser asks no host but the cockpit's own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -25,7 +26,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-PAGES = {"overview": "/", "cases": "/cases", "about": "/about"}
+PAGES = {"overview": "/", "cases": "/cases", "about": "/about", "market": "/market"}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -36,31 +37,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_url):
+@contextlib.contextmanager
+def running_app(db_url: str, name: str = "streamlit", **env_extra: str):
+    """`streamlit run` of the real app on a free local port, pointed at `db_url`; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "COCKPIT_DATABASE_URL": demo_url, "COCKPIT_DEMO_FEED": "0"}
+    env = {**os.environ, "COCKPIT_DATABASE_URL": db_url, "COCKPIT_DEMO_FEED": "0", **env_extra}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")
+    log = open(ARTIFACTS / f"{name}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"streamlit did not start; see test-artifacts/{name}.log")
+        yield base
+    finally:
         proc.terminate()
-        pytest.fail("streamlit did not start; see test-artifacts/streamlit.log")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_url):
+    with running_app(demo_url) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ def test_offline_base_map_has_no_tiles_or_outside_urls(monkeypatch):
     # one literal string: a list would be sent as an expression and break the layer in the browser
     assert isinstance(labels["characterSet"], str) and not labels["characterSet"].startswith("@@")
     assert "当" in labels["characterSet"] and "湖" in labels["characterSet"]
+    assert not labels["fontFamily"].startswith("@@") and "Noto Sans CJK SC" in labels["fontFamily"]
 
 
 def test_english_labels(monkeypatch):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cockpit import kpi, waste_rules
+from cockpit import kpi
 from cockpit.gateway import Gateway
 from tests.factories import GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
 
@@ -117,17 +117,6 @@ def test_case_daily_fills_empty_days(gw, contract_db):
     assert [str(d) for d in df["day"]] == ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
     assert df["received"].tolist() == [1, 0, 1, 0, 0]
     assert df["closed"].tolist() == [0, 1, 0, 0, 0]
-
-
-def test_every_query_runs_on_an_empty_contract(gw):
-    """Each query file is valid SQL for the contract and returns its declared shape on no data."""
-    values = {"as_of": AS_OF, "date_from": PERIOD["date_from"], "date_to": PERIOD["date_to"],
-              "town_code": None, "squadron_code": None, "days": 7, "dimension": "town", "source_code": None,
-              "category_code": None, "area": None, "horizon_hours": 2, "limit_rows": 50, "bin_deg": 0.005,
-              "day": PERIOD["date_to"], **waste_rules.rule_params(), **waste_rules.vehicle_params(),
-              **waste_rules.attention_params()}
-    for name, query in gw.queries.items():
-        gw.execute(name, **{p: values[p] for p in query.params})
 
 
 def test_bad_rows_are_counted_not_lost(gw, contract_db):

@@ -1,0 +1,159 @@
+-- name: market.by_group
+-- grain: one row per group of valid clothing-market requests (chosen by :dimension: all | item | item_group | department | channel): counts for :date_from..:date_to (local days), state at :as_of, and working-time speed of the requests submitted in the period
+-- params: as_of, date_from, date_to, dimension, dept_code, item_group
+-- ttl: 120
+-- States at :as_of: waiting (no first response yet), in progress (responded, not resolved), resolved
+-- (resolved_at <= :as_of, whatever the outcome). Speed covers the requests submitted in the period:
+-- working hours (cockpit.work_calendar, Asia/Shanghai) from submission to first response and to
+-- resolution. A request is due when it is resolved or has been open longer than its item's promised
+-- working hours; it is within promise when resolved within them.
+-- Working time from an instant t is cum(t) = working seconds of the days before t's local day + working
+-- seconds of that day up to t; a span a..b takes cum(b) - cum(a). Days missing from the calendar follow
+-- the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does.
+WITH p AS (
+    SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
+           CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'    AS period_start,
+           CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'  AS period_end,
+           CAST(CAST(:as_of AS timestamptz) AT TIME ZONE 'Asia/Shanghai' AS date)      AS as_of_day
+),
+
+requests AS (
+    SELECT q.request_id,
+           CASE CAST(:dimension AS text)
+               WHEN 'item'       THEN q.item_code
+               WHEN 'item_group' THEN i.group_zh
+               WHEN 'department' THEN q.dept_code
+               WHEN 'channel'    THEN coalesce(q.channel, 'unknown')
+               ELSE 'all'
+           END                                                                         AS group_code,
+           i.promised_hours,
+           q.submitted_at,
+           CASE WHEN q.first_response_at <= p.as_of THEN q.first_response_at END       AS first_response_at,
+           CASE WHEN q.resolved_at <= p.as_of THEN q.resolved_at END                   AS resolved_at,
+           q.satisfaction,
+           q.submitted_at >= p.period_start AND q.submitted_at < p.period_end          AS is_received,
+           q.submitted_at >= CAST(p.as_of_day AS timestamp) AT TIME ZONE 'Asia/Shanghai' AS is_today,
+           q.resolved_at >= p.period_start AND q.resolved_at < p.period_end
+             AND q.resolved_at <= p.as_of                                              AS is_resolved_in_period
+    FROM p
+    JOIN cockpit.market_request_valid q ON q.submitted_at <= p.as_of
+    JOIN cockpit.market_service_item i  ON i.item_code = q.item_code
+    WHERE (q.resolved_at IS NULL OR q.resolved_at > p.as_of                      -- open now
+           OR q.submitted_at >= p.period_start                                   -- received in the period
+           OR q.resolved_at >= p.period_start)                                   -- resolved in the period
+      AND (CAST(:dept_code AS text) IS NULL OR q.dept_code = :dept_code)
+      AND (CAST(:item_group AS text) IS NULL OR i.group_zh = :item_group)
+),
+
+instants AS (
+    SELECT r.request_id, v.kind, v.at
+    FROM requests r
+    CROSS JOIN p
+    CROSS JOIN LATERAL (VALUES ('submitted', r.submitted_at), ('first', r.first_response_at),
+                               ('resolved', r.resolved_at), ('now', p.as_of)) AS v (kind, at)
+    WHERE v.at IS NOT NULL
+),
+
+-- ---------------------------------------------------------------- working-time clock
+calendar AS (
+    SELECT CAST(g.d AS date)                                                           AS day,
+           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                        AS is_workday,
+           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END               AS am_start,
+           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END                 AS am_end,
+           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END               AS pm_start,
+           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END                 AS pm_end
+    FROM p
+    CROSS JOIN LATERAL generate_series(
+        coalesce((SELECT min(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)) FROM instants i), p.as_of_day),
+        p.as_of_day, interval '1 day') AS g (d)
+    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
+),
+
+periods AS (
+    SELECT c.day, c.is_workday,
+           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_start END AS am_start,
+           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_end END   AS am_end,
+           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_start END AS pm_start,
+           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_end END   AS pm_end
+    FROM calendar c
+),
+
+clock AS (
+    SELECT d.*,
+           coalesce(sum(coalesce(extract(epoch FROM d.am_end - d.am_start), 0)
+                      + coalesce(extract(epoch FROM d.pm_end - d.pm_start), 0))
+                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
+    FROM periods d
+),
+
+worked AS (
+    SELECT i.request_id,
+           i.kind,
+           k.seconds_before_day
+             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.am_end) - k.am_start)), 0)
+             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
+                                                                                       AS cum_seconds
+    FROM instants i
+    JOIN clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
+),
+
+timed AS (
+    -- GREATEST ignores nulls: spans without an end stay null, negative spans (bad order) count as 0
+    SELECT s.request_id,
+           CASE WHEN s.first_s IS NOT NULL THEN greatest(0, s.first_s - s.submitted_s) / 3600.0 END       AS first_response_working_hours,
+           CASE WHEN s.resolved_s IS NOT NULL THEN greatest(0, s.resolved_s - s.submitted_s) / 3600.0 END AS resolution_working_hours,
+           greatest(0, s.now_s - s.submitted_s) / 3600.0                                                  AS age_working_hours
+    FROM (
+        SELECT w.request_id,
+               max(w.cum_seconds) FILTER (WHERE w.kind = 'submitted') AS submitted_s,
+               max(w.cum_seconds) FILTER (WHERE w.kind = 'first')     AS first_s,
+               max(w.cum_seconds) FILTER (WHERE w.kind = 'resolved')  AS resolved_s,
+               max(w.cum_seconds) FILTER (WHERE w.kind = 'now')       AS now_s
+        FROM worked w
+        GROUP BY w.request_id
+    ) AS s
+),
+
+-- ---------------------------------------------------------------- per request, then per group
+final AS (
+    SELECT r.*,
+           t.first_response_working_hours,
+           t.resolution_working_hours,
+           t.age_working_hours,
+           r.resolved_at IS NULL                                                       AS is_open,
+           r.resolved_at IS NOT NULL
+             OR t.age_working_hours > r.promised_hours                                 AS is_due,
+           t.resolution_working_hours <= r.promised_hours                              AS is_within_promise
+    FROM requests r
+    JOIN timed t ON t.request_id = r.request_id
+)
+
+SELECT group_code,
+       -- volumes
+       count(*) FILTER (WHERE is_received)                                             AS received,
+       count(*) FILTER (WHERE is_today)                                                AS received_today,
+       count(*) FILTER (WHERE is_resolved_in_period)                                   AS resolved,
+       -- state at :as_of
+       count(*) FILTER (WHERE is_open)                                                 AS open_now,
+       count(*) FILTER (WHERE is_open AND first_response_at IS NULL)                   AS waiting_now,
+       count(*) FILTER (WHERE is_open AND first_response_at IS NOT NULL)               AS in_progress_now,
+       count(*) FILTER (WHERE is_open AND age_working_hours > promised_hours)          AS overdue_now,
+       -- speed of the requests received in the period (working hours)
+       count(*) FILTER (WHERE is_received AND first_response_at IS NOT NULL)           AS responded,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_working_hours)
+           FILTER (WHERE is_received)                                                  AS median_first_response_working_hours,
+       count(*) FILTER (WHERE is_received AND resolved_at IS NOT NULL)                 AS resolved_of_received,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_working_hours)
+           FILTER (WHERE is_received)                                                  AS median_resolution_working_hours,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY resolution_working_hours)
+           FILTER (WHERE is_received)                                                  AS p90_resolution_working_hours,
+       count(*) FILTER (WHERE is_received AND is_due)                                  AS due,
+       count(*) FILTER (WHERE is_received AND is_due AND is_within_promise)            AS within_promise,
+       -- satisfaction of the requests resolved in the period (1..5)
+       count(*) FILTER (WHERE is_resolved_in_period AND satisfaction BETWEEN 1 AND 5)  AS rated,
+       coalesce(sum(satisfaction) FILTER (WHERE is_resolved_in_period
+                                            AND satisfaction BETWEEN 1 AND 5), 0)      AS satisfaction_points,
+       count(*) FILTER (WHERE is_resolved_in_period AND satisfaction >= 4)             AS satisfied
+FROM final
+GROUP BY group_code
+ORDER BY group_code
