@@ -25,6 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     feed.add_argument("--seed", type=int, default=None)
     feed.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
 
+    soak = sub.add_parser("soak", help="wall-screen soak: memory and statements per refresh cycle")
+    soak.add_argument("--url", required=True, help="database holding the data (read only)")
+    soak.add_argument("--cycles", type=int, default=1000, help="refresh cycles (default 1000)")
+    soak.add_argument("--sessions", type=int, default=1, help="wall sessions during the long run (default 1)")
+    soak.add_argument("--compare-sessions", type=int, default=20,
+                      help="sessions compared with 1 for statements per cycle (default 20)")
+    soak.add_argument("--out", default=None, help="write the figures as JSON")
+
     check = sub.add_parser("check", help="check a database against the contract")
     check.add_argument("--url", required=True)
     check.add_argument("--max-age-hours", type=float, default=24.0,
@@ -45,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.demo.feed import run_feed
 
         return run_feed(args)
+    if args.command == "soak":
+        from cockpit.soak import run_cli
+
+        return run_cli(args)
     if args.command == "check":
         from cockpit.check import run_check
 
