@@ -160,6 +160,27 @@ def test_stage_durations_in_working_hours(gw, contract_db):
     assert [python_rule.working_hours(a, b) for a, b in spans[:4]] == pytest.approx([1.0, 2.0, 3.0, 4.0])
 
 
+def test_stage_durations_outside_the_calendar_follow_the_standard_week(gw, contract_db):
+    """Days missing from cockpit.work_calendar count as Mon–Fri 08:30–12:00/13:30–17:30, as in cockpit.worktime."""
+    insert_rows(contract_db, "work_calendar", [   # only Thursday the 19th is known: a holiday
+        {"day": dt.date(2026, 11, 19), "is_workday": False, "am_start": None, "am_end": None, "pm_start": None,
+         "pm_end": None, "note": "holiday"}])
+    spans = [
+        (local(2026, 11, 17, 16, 30), local(2026, 11, 18, 9, 30)),   # Tue -> Wed, both missing: 2.0 h
+        (local(2026, 11, 18, 17, 0), local(2026, 11, 20, 9, 0)),     # Wed -> Fri over the holiday: 1.0 h
+        (local(2026, 11, 20, 17, 0), local(2026, 11, 23, 8, 45)),    # Fri -> Mon over a missing weekend: 0.75 h
+    ]
+    insert_rows(contract_db, "grid_case", [case(a, accepted_at=b) for a, b in spans])
+    df = gw.execute("cases.stage_durations", as_of=local(2026, 11, 23, 12, 0), **PERIOD, **SCOPE)
+    assert df["cases"].tolist() == [3]
+    assert df.loc[0, "median_working_hours"] == pytest.approx(1.0)
+
+    from cockpit.worktime import CalendarDay, WorkCalendar
+
+    python_rule = WorkCalendar({dt.date(2026, 11, 19): CalendarDay(False, ())})
+    assert [python_rule.working_hours(a, b) for a, b in spans] == pytest.approx([2.0, 1.0, 0.75])
+
+
 def test_shop_violation_days_feed_the_three_colour_rule(gw, contract_db):
     from cockpit.rules import RED, YELLOW, shop_code
 

@@ -2,27 +2,10 @@
 -- grain: one row per workflow stage: median and 90th percentile working hours (cockpit.work_calendar) of valid cases reported between :date_from and :date_to whose stage ended by :as_of
 -- params: as_of, date_from, date_to, town_code, squadron_code, area, source_code, category_code
 -- ttl: 300
--- Working time from an instant t is cum(t) = working seconds of all calendar days before t's local day
+-- Working time from an instant t is cum(t) = working seconds of all days before t's local day
 -- + working seconds of that day up to t; a stage from a to b takes cum(b) - cum(a). Days missing
--- from the calendar count as rest days.
-WITH days AS (
-    SELECT w.day,
-           CASE WHEN w.is_workday THEN
-                coalesce(extract(epoch FROM w.am_end - w.am_start), 0)
-              + coalesce(extract(epoch FROM w.pm_end - w.pm_start), 0)
-           ELSE 0 END                                                     AS day_seconds,
-           w.is_workday, w.am_start, w.am_end, w.pm_start, w.pm_end
-    FROM cockpit.work_calendar w
-),
-
-cum_days AS (
-    SELECT d.*,
-           coalesce(sum(d.day_seconds) OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-                                                                          AS seconds_before_day
-    FROM days d
-),
-
-cases AS (
+-- from the calendar follow the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does.
+WITH cases AS (
     SELECT c.*
     FROM cockpit.grid_case_valid c
     WHERE c.reported_at >= CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'
@@ -61,6 +44,28 @@ instants AS (
            CAST(sp.end_at   AT TIME ZONE 'Asia/Shanghai' AS date) AS end_day,
            CAST(sp.end_at   AT TIME ZONE 'Asia/Shanghai' AS time) AS end_tod
     FROM spans sp
+),
+
+calendar AS (
+    SELECT CAST(g.d AS date)                                                   AS day,
+           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                AS is_workday,
+           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END       AS am_start,
+           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END         AS am_end,
+           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END       AS pm_start,
+           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END         AS pm_end
+    FROM generate_series((SELECT min(start_day) FROM instants), (SELECT max(end_day) FROM instants),
+                         interval '1 day') AS g (d)
+    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
+),
+
+cum_days AS (
+    SELECT d.*,
+           coalesce(sum(CASE WHEN d.is_workday THEN
+                            coalesce(extract(epoch FROM d.am_end - d.am_start), 0)
+                          + coalesce(extract(epoch FROM d.pm_end - d.pm_start), 0)
+                        ELSE 0 END)
+                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
+    FROM calendar d
 ),
 
 worked AS (
