@@ -22,7 +22,13 @@ from cockpit.runtime import Runtime, get_runtime
 
 SH = ZoneInfo("Asia/Shanghai")
 REFRESH_SECONDS = 60
-STALE_DATA_MINUTES = 30
+STALE_DATA_MINUTES = 30        # by day: no new event for this long means the feed may be broken
+STALE_NIGHT_MINUTES = 180      # 22:00–07:00 the city is quiet: an hour without a case is normal
+
+
+def stale_after_minutes(local_now: dt.datetime) -> int:
+    """How old the newest event may be before the page warns that the data feed may have stopped."""
+    return STALE_NIGHT_MINUTES if local_now.hour >= 22 or local_now.hour < 7 else STALE_DATA_MINUTES
 FILTER_KEYS = ("from", "to", "town", "squadron", "lang")
 
 
@@ -294,7 +300,7 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
         newest = fresh["newest_at"].max()
         parts.append(f"{ctx.t('newest_event')} {newest:%m-%d %H:%M}")
         age_min = (ctx.now - newest.to_pydatetime()).total_seconds() / 60
-        if age_min > STALE_DATA_MINUTES:
+        if age_min > stale_after_minutes(ctx.now):
             st.warning(ctx.t("data_old", n=int(age_min)), icon=":material/schedule:")
     st.caption(" · ".join(parts), help=None)
 

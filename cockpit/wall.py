@@ -26,7 +26,6 @@ VIEWS = ("overview", "cases", "drones", "waste", "parking", "market")
 DEFAULT_SECONDS = 30
 DEFAULT_REFRESH = 60
 MIN_SECONDS, MAX_SECONDS = 10, 3600
-STALE_MINUTES = 30          # a view's data older than this gets a visible warning
 MAX_VIEWS = 24
 
 

@@ -87,7 +87,7 @@ def screen() -> None:
         status.append(f"<span class='bad'>⚠ {ctx.t('wall_waiting')}</span>")
     if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
         age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
-        if age_min > wall.STALE_MINUTES:
+        if age_min > ui.stale_after_minutes(ctx.now):
             status.append(f"<span class='warn'>{ctx.t('wall_stale', n=int(age_min))}</span>")
     for k, v in problems:
         status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=k, value=v)}</span>")

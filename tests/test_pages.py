@@ -86,3 +86,15 @@ def test_database_down_keeps_last_good_numbers_with_a_banner(app_env):
     assert any("数据库暂时无法连接" in e.value for e in at.error)
     after = {m.label: m.value for m in at.metric}
     assert after["本年受理"] == before["本年受理"]
+
+
+def test_stale_data_warning_is_laxer_at_night():
+    import datetime as dt
+
+    from cockpit import ui
+
+    assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 3, 0, tzinfo=ui.SH)) == 180
+    assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 6, 59, tzinfo=ui.SH)) == 180
+    assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 7, 0, tzinfo=ui.SH)) == 30
+    assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 21, 59, tzinfo=ui.SH)) == 30
+    assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 22, 0, tzinfo=ui.SH)) == 180
