@@ -63,18 +63,21 @@ tick(); setInterval(tick, 1000);
 
 @st.fragment(run_every=wall.rerun_every(options))
 def screen() -> None:
+    try:
+        draw()
+    except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
+        log.exception("wall screen failed")
+        st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",
+                    unsafe_allow_html=True)
+
+
+def draw() -> None:
     ctx.results.clear()
     ctx.unavailable.clear()
     ctx.now = dt.datetime.now(ui.SH)
     index, key, left = wall.view_at(options, time.time())
-    try:
-        view = wall.BUILDERS[key](ctx.run, ctx.t, town, ctx.today, ctx.lang)
-        fresh = ctx.run("common.freshness", as_of=wall.NOW)
-    except Exception:  # noqa: BLE001 - a wall never shows a traceback
-        log.exception("wall view %s failed", key)
-        st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",
-                    unsafe_allow_html=True)
-        return
+    view = wall.BUILDERS[key](ctx.run, ctx.t, town, ctx.today, ctx.lang)
+    fresh = ctx.run("common.freshness", as_of=wall.NOW)
 
     status = []
     fetched = min((r.fetched_at for r in ctx.results), default=None)

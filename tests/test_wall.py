@@ -99,3 +99,13 @@ def test_no_personal_data_on_the_wall(app_env):
             assert plate not in text
         for name, phone in people:
             assert (not name or name not in text) and (not phone or phone not in text)
+
+
+def test_a_failing_view_shows_a_calm_message_not_an_error(app_env, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setitem(wall.BUILDERS, "cases", broken)
+    at = run_wall(views="cases")
+    assert not at.exception and not at.error
+    assert "正在连接数据库" in html(at)
