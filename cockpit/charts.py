@@ -189,3 +189,54 @@ def hour_weekday_heatmap(pattern: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
     return _layout(fig, 280)
+
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "closed_on_time": ("按期结案", "Closed on time"),
+    "closed_late": ("超期结案", "Closed late"),
+    "open": ("在办", "Open"),
+    "open_overdue": ("超期在办", "Open, overdue"),
+    "rejected": ("作废/不予立案", "Rejected"),
+    "deferred": ("缓办", "Deferred"),
+}
+OUTCOME_COLORS = {"closed_on_time": "#3DBE8B", "closed_late": "#F2A541", "open": "#4C9BE8",
+                  "open_overdue": "#E8574C", "rejected": "#8A94A6", "deferred": "#B08BE8"}
+
+
+def source_outcome_sankey(flow: pd.DataFrame, lang: str) -> go.Figure:
+    """Cases flowing from each source to their outcome (counts in cases)."""
+    sources = list(dict.fromkeys(flow["source_code"]))
+    outcomes = [o for o in OUTCOMES if o in set(flow["outcome"])]
+    labels = [i18n.label(SOURCES, s, lang) for s in sources] + [i18n.label(OUTCOMES, o, lang) for o in outcomes]
+    colors = ["#5B6B82"] * len(sources) + [OUTCOME_COLORS[o] for o in outcomes]
+    unit = i18n.t("cases_unit", lang)
+    fig = go.Figure(go.Sankey(
+        node={"label": labels, "color": colors, "pad": 14, "thickness": 16},
+        link={"source": [sources.index(s) for s in flow["source_code"]],
+              "target": [len(sources) + outcomes.index(o) for o in flow["outcome"]],
+              "value": flow["cases"].astype(int).tolist(),
+              "color": [_rgba(OUTCOME_COLORS[o], 0.35) for o in flow["outcome"]],
+              "hovertemplate": f"%{{source.label}} → %{{target.label}}: %{{value:,}} {unit}<extra></extra>"}))
+    return _layout(fig, 340)
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def trend_by_source(trend: pd.DataFrame, lang: str, weekly: bool = False) -> go.Figure:
+    """Cases received per day (or ISO week) stacked by source."""
+    df = trend.copy()
+    df["day"] = pd.to_datetime(df["day"])
+    if weekly:
+        df["day"] = df["day"] - pd.to_timedelta(df["day"].dt.weekday, unit="D")
+        df = df.groupby(["day", "source_code"], as_index=False)["received"].sum()
+    unit = i18n.t("cases_unit", lang)
+    fig = go.Figure()
+    for source, part in df.groupby("source_code", sort=False):
+        fig.add_bar(x=part["day"], y=part["received"], name=i18n.label(SOURCES, source, lang),
+                    hovertemplate=f"%{{x|%m-%d}} · %{{y:,}} {unit}<extra>%{{fullData.name}}</extra>")
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(title=unit)
+    return _layout(fig, 300)

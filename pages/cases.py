@@ -151,6 +151,16 @@ with right:
     else:
         st.dataframe(table, hide_index=True, width="stretch", key="cases_durations")
 
+st.markdown(f"**{ctx.t('flow_title')}**")
+flow = ctx.run("cases.source_outcome", **kpi_params)
+if flow is None or flow.empty:
+    st.info(ctx.t("empty"))
+else:
+    st.plotly_chart(charts.source_outcome_sankey(flow, ctx.lang), width="stretch", key="cases_flow")
+    auto = int(flow["auto_closed"].sum())
+    closed = int(flow[flow["outcome"].str.startswith("closed")]["cases"].sum())
+    st.caption(ctx.t("flow_auto", auto=ui.fmt_int(auto), closed=ui.fmt_int(closed)))
+
 # -- ranking per town, squadron and department
 st.subheader(ctx.t("ranking"))
 towns = ctx.run("common.towns")
@@ -200,6 +210,14 @@ else:
     with right:
         st.markdown(f"**{ctx.t('sources')}**")
         st.plotly_chart(charts.source_donut(by_category, ctx.lang), width="stretch", key="cases_sources")
+st.markdown(f"**{ctx.t('trend_by_source')}**")
+trend = ctx.run("cases.trend", **kpi_params)
+if trend is None or trend["received"].sum() == 0:
+    st.info(ctx.t("empty"))
+else:
+    weekly = f.days > 62
+    st.plotly_chart(charts.trend_by_source(trend, ctx.lang, weekly=weekly), width="stretch", key="cases_trend")
+    st.caption(ctx.t("trend_weekly" if weekly else "trend_daily"))
 st.markdown(f"**{ctx.t('rhythm')}**")
 pattern = ctx.run("cases.hour_weekday", as_of=NOW, **period, **case_scope)
 if pattern is None or pattern.empty:

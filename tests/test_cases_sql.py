@@ -256,3 +256,31 @@ def test_grid_and_town_shapes_for_the_map(gw):
     assert grids.loc[0, "boundary"].startswith("{") and grids.loc[0, "community_name_zh"] == GRID_B[:12]
     towns = gw.execute("common.town_shapes")
     assert towns["town_code"].tolist() == [TOWN_A, TOWN_B]
+
+
+def test_source_outcome_classifies_every_case(gw, contract_db):
+    insert_rows(contract_db, "case_source", [{"source_code": "video_ai", "name_zh": "视频AI", "name_en": "Video AI"}])
+    t = local(2026, 11, 17, 9)
+    insert_rows(contract_db, "grid_case", [
+        case(t, closed_at=t + HOUR, close_deadline_at=t + 2 * HOUR, is_auto_closed=True),   # on time, auto
+        case(t, closed_at=t + 3 * HOUR, close_deadline_at=t + 2 * HOUR),                    # late
+        case(t, closed_at=t + 3 * HOUR, close_deadline_at=t + 3 * HOUR),                    # on the deadline: on time
+        case(t, close_deadline_at=AS_OF + HOUR),                                            # open
+        case(t, close_deadline_at=t + HOUR, source_code="video_ai"),                        # open, overdue
+        case(t, is_rejected=True, source_code="video_ai"),
+        case(t, is_deferred=True),
+        case(t, closed_at=AS_OF + HOUR, close_deadline_at=AS_OF + 2 * HOUR),                # closes after as_of: open
+    ])
+    df = gw.execute("cases.source_outcome", as_of=AS_OF, **PERIOD, **SCOPE)
+    got = {(r.source_code, r.outcome): (r.cases, r.auto_closed) for r in df.itertuples()}
+    assert got == {("grid_worker", "closed_on_time"): (2, 1), ("grid_worker", "closed_late"): (1, 0),
+                   ("grid_worker", "open"): (2, 0), ("grid_worker", "deferred"): (1, 0),
+                   ("video_ai", "open_overdue"): (1, 0), ("video_ai", "rejected"): (1, 0)}
+
+
+def test_trend_has_every_day_and_source(gw, contract_db):
+    insert_rows(contract_db, "grid_case", [case(local(2026, 11, 16, 0, 10)), case(local(2026, 11, 18, 23, 50)),
+                                           case(local(2026, 11, 18, 8))])
+    df = gw.execute("cases.trend", as_of=AS_OF, **PERIOD, **SCOPE)
+    assert df["received"].tolist() == [1, 0, 2, 0, 0]
+    assert [str(d) for d in df["day"]] == ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
