@@ -192,7 +192,7 @@ else:
         ctx.t("col_grid"): overdue["grid_code"],
         ctx.t("col_holder"): overdue["handler_name_zh" if ctx.lang == "zh" else "handler_name_en"]
         .fillna(overdue["handler_dept_code"]),
-        ctx.t("col_deadline"): overdue["close_deadline_at"].dt.strftime("%m-%d %H:%M"),
+        ctx.t("col_deadline"): overdue["close_deadline_at"].dt.strftime("%Y-%m-%d %H:%M"),
         ctx.t("col_late"): overdue["hours_late"].round(1),
         ctx.t("col_age"): overdue["age_hours"].round(1),
     }), hide_index=True, width="stretch", key="cases_overdue")
