@@ -1,4 +1,4 @@
-"""Command line: `python -m cockpit demo load|feed`, `python -m cockpit check`."""
+"""Command line: `python -m cockpit demo load|feed`, `python -m cockpit check`, `python -m cockpit report`."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="newest rows older than this fail the freshness check (default 24)")
     check.add_argument("--max-bad-share", type=float, default=0.05,
                        help="share of bad rows above which a relation fails (default 0.05)")
+
+    report = sub.add_parser("report", help="weekly meeting pack: PPTX, XLSX and maps of one ISO week")
+    report.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    report.add_argument("--out", required=True, help="folder to write the files to")
+    report.add_argument("--url", default=None, help="database URL (default: $COCKPIT_DATABASE_URL)")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the pack (default zh)")
     return parser
 
 
@@ -61,5 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.check import run_check
 
         return run_check(args)
+    if args.command == "report":
+        from cockpit.report import run_report
+
+        return run_report(args)
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2

@@ -215,3 +215,87 @@ KPIS.update({
     )
 })
 # -- end market page
+
+
+# -- weekly meeting (pages/weekly.py): figures of one ISO week, judged at the week's end (cockpit/weekly.py)
+_WEEK = "ISO 周（周一至周日，北京时间），按该周结束时统计"
+_WEEK_EN = "ISO week (Monday–Sunday, Asia/Shanghai), as known at the week's end"
+KPIS.update({
+    k.key: k
+    for k in (
+        Kpi("week_cases_closed", "本周结案", "Closed this week",
+            "结案时间在本周内的有效案件数（不限上报日期）", "valid cases closed during the week (any report date)",
+            "件", None, True, _WEEK, _WEEK_EN),
+        Kpi("week_overdue_open", "周末超期未结案", "Overdue open at week end",
+            "截至周末（下周一 0 时）未结案、未作废、未缓办且已过结案时限的案件数（不限上报日期）",
+            "cases not closed, rejected or deferred at the week's end whose closing deadline had passed (any report date)",
+            "件", None, False, GB, GB_EN),
+        Kpi("week_escalated", "升级督办", "Escalated",
+            "周末超期未结案中，超过结案时限 72 小时以上或返工 2 次及以上的案件数",
+            "overdue open cases at the week's end more than 72 h past the closing deadline or sent back twice or more",
+            "件", None, False, "本系统定义（契约无督办字段）", "the cockpit's definition (the contract has no escalation flag)"),
+        Kpi("week_waste_tonnes", "垃圾收运量", "Waste collected",
+            "本周投放站有效收运称重（collect）净重之和", "sum of valid collect weighings at drop-off stations in the week",
+            "吨", None, True, "智慧环卫监管系统：622 个投放站", "Smart sanitation: 622 drop-off stations"),
+        Kpi("week_collection_compliance", "按时清运率", "Collected on time",
+            "按时班次 ÷ 应清运班次 × 100%（定时定点投放站每日早晚两班，“不过午、不过夜”，见 cockpit/waste_rules.py）",
+            "rounds on time ÷ rounds due × 100% (timed stations, two rounds a day, 不过午、不过夜; see cockpit/waste_rules.py)",
+            "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "'never past noon, never overnight'; target is the cockpit's default"),
+        Kpi("week_recycling_rate", "回收利用率", "Recycling rate",
+            "（可回收物 + 易腐垃圾）收运量 ÷ 总收运量 × 100%（收运量代替产生量）",
+            "(recyclables + perishable) tonnes ÷ all tonnes collected × 100% (collected stands in for generated)",
+            "%", 35.0, True, "GB/T 19095-2019；国家指标 ≥ 35%", "GB/T 19095-2019; national target ≥ 35%"),
+        Kpi("week_parking_reminders", "违停提醒", "Parking reminders",
+            "本周已发送短信提醒的有效违停数", "valid parking violations with an SMS reminder in the week",
+            "条", None, True, "2023 年发送提醒短信 53195 条", "2023: 53,195 SMS reminders"),
+        Kpi("week_drone_detections", "AI 识别问题", "AI detections",
+            "本周起飞的有效航次上的 AI 识别记录数", "AI detections on valid flights that took off during the week",
+            "个", None, True, "无人机巡航 AI 识别", "drone AI recognition"),
+        Kpi("week_detection_cases", "识别转案件", "Detections dispatched as cases",
+            "本周 AI 识别记录中已生成网格案件的数量", "AI detections of the week that became grid cases",
+            "件", None, True, "2024年8–12月派发处置问题 28 个", "Aug–Dec 2024: 28 problems dispatched"),
+        Kpi("week_market_received", "受理诉求", "Requests received",
+            "提交时间在本周内的有效商户诉求数", "valid merchant requests submitted during the week",
+            "件", None, True, "服装城联勤中心", "Clothing-market joint-service centre"),
+        Kpi("week_market_resolved", "办结诉求", "Requests resolved",
+            "办结时间在本周内的有效商户诉求数（不限提交日期）", "valid merchant requests resolved during the week (any submission date)",
+            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+    )
+})
+# -- end weekly meeting
+
+
+# -- drone page (pages/drones.py): nests, coverage, blind spots, detections (rules in cockpit/drone_rules.py)
+_DRONE_SRC = ("“拓宽监管视野、消除巡查盲区”；覆盖定义见 cockpit/drone_rules.py",
+              "'eliminate patrol blind spots'; coverage defined in cockpit/drone_rules.py")
+KPIS.update({
+    k.key: k
+    for k in (
+        Kpi("drone_coverage_1d", "网格覆盖率（近1天）", "Grid coverage (1 day)",
+            "近 1 天被有效航段覆盖（航段距网格外包矩形不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
+            "grids covered by an unbroken track segment (within the nest camera's radius of the grid's box) in the "
+            "last day ÷ all grids × 100%", "%", None, True, *_DRONE_SRC),
+        Kpi("drone_coverage_30d", "网格覆盖率（近30天）", "Grid coverage (30 days)",
+            "近 30 天被有效航段覆盖的单元网格数 ÷ 单元网格总数 × 100%",
+            "grids covered by an unbroken track segment in the last 30 days ÷ all grids × 100%",
+            "%", None, True, *_DRONE_SRC),
+        Kpi("drone_blind_spots", "巡查盲区", "Blind spots",
+            "所选天数内没有任何有效航段覆盖的单元网格数（较一周前比较）",
+            "unit grids no unbroken track segment covered in the chosen number of days (compared with a week earlier)",
+            "个", None, False, *_DRONE_SRC),
+        Kpi("drone_nests", "机巢状态", "Nest states",
+            "按机巢最近上报状态计数：飞行中 / 待命 / 停用（离线或维护）",
+            "nests by their last reported state: flying / idle / down (offline or maintenance)",
+            "个", None, True, "固定机巢", "fixed nests"),
+        Kpi("drone_utilisation", "机巢利用率（近7天）", "Nest utilisation (7 days)",
+            "近 7 天飞行小时 ÷（7 天 × 每日 10 小时巡航时段 × 机巢数）× 100%",
+            "hours flown in the last 7 days ÷ (7 days × 10 patrol hours a day × nests) × 100%",
+            "%", None, True, "每日巡航时段为本系统默认值", "the daily patrol window is the cockpit's default"),
+        Kpi("drone_detection_cases", "识别转案件", "Detections → cases",
+            "所选时段起飞的有效航次上的 AI 识别中已生成网格案件的数量；并按每百架次计",
+            "AI detections on valid sorties of the period that became grid cases; also per 100 sorties",
+            "件", None, True, "2024年8–12月 500 余架次派发处置问题 28 个（约 5.6 件/百架次）",
+            "Aug–Dec 2024: 500+ sorties, 28 problems dispatched (about 5.6 per 100 sorties)"),
+    )
+})
+# -- end drone page

@@ -22,6 +22,8 @@ TYPICAL = {
     # market
     "dept_code": None, "item_group": None, "case_major_code": None, "centre_lat": 30.729, "centre_lon": 120.977,
     "radius_m": 1500, "min_requests": 2, "months": 12, "with_personal": False,
+    # weekly meeting
+    "week_start": dt.date(2026, 11, 16), "escalate_hours": 72, "escalate_reworks": 2, "top_n": 5,
 }
 
 

@@ -1,0 +1,43 @@
+-- name: weekly.overdue_by_holder
+-- grain: one row per handling department (the holder; null when the case names none) with valid cases still open at :as_of past their closing deadline (not rejected, not deferred; any report date): how many, how many escalated (more than :escalate_hours hours late, or reworked :escalate_reworks times or more) and the longest delay; most overdue first. The counts add up to weekly.case_kpis' overdue_open and escalated
+-- params: as_of, escalate_hours, escalate_reworks
+-- ttl: 600
+WITH params AS (
+    SELECT CAST(:as_of AS timestamptz)                                AS as_of,
+           make_interval(hours => CAST(:escalate_hours AS integer))   AS escalate_after,
+           CAST(:escalate_reworks AS integer)                         AS escalate_reworks
+),
+
+overdue AS (
+    SELECT c.handler_dept_code,
+           extract(epoch FROM p.as_of - c.close_deadline_at) / 3600.0               AS hours_late,
+           c.close_deadline_at < p.as_of - p.escalate_after
+               OR c.rework_count >= p.escalate_reworks                              AS is_escalated
+    FROM params p
+    JOIN cockpit.grid_case_valid c
+      ON c.reported_at <= p.as_of
+     AND (c.closed_at IS NULL OR c.closed_at > p.as_of)
+     AND c.close_deadline_at < p.as_of
+    WHERE NOT c.is_rejected
+      AND NOT c.is_deferred
+),
+
+final AS (
+    SELECT o.handler_dept_code,
+           count(*)                                     AS overdue_open,
+           count(*) FILTER (WHERE o.is_escalated)       AS escalated,
+           max(o.hours_late)                            AS max_hours_late
+    FROM overdue o
+    GROUP BY o.handler_dept_code
+)
+
+SELECT f.handler_dept_code,
+       d.name_zh         AS holder_name_zh,
+       d.name_en         AS holder_name_en,
+       d.kind            AS holder_kind,
+       f.overdue_open,
+       f.escalated,
+       f.max_hours_late
+FROM final f
+LEFT JOIN cockpit.department d ON d.dept_code = f.handler_dept_code
+ORDER BY f.overdue_open DESC, f.escalated DESC, f.handler_dept_code

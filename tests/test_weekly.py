@@ -1,0 +1,441 @@
+"""Weekly meeting: ISO-week arithmetic, the weekly queries on hand-made rows with exact figures, the
+briefing's numbers against the tables', and the meeting pack read back with python-pptx and openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cockpit import i18n, report, weekly
+from cockpit.gateway import Gateway
+from cockpit.weekly import Change, IsoWeek, WeekError
+from tests.factories import GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+HOUR = dt.timedelta(hours=1)
+W47 = IsoWeek(2026, 47)                      # Mon 16 – Sun 22 November 2026
+AS_OF = W47.as_of                           # Mon 23 November 00:00, Asia/Shanghai
+AFTER = local(2026, 12, 1, 9)               # a "now" when W47 (and W48) have ended
+ESC = {"escalate_hours": weekly.ESCALATE_HOURS, "escalate_reworks": weekly.ESCALATE_REWORKS}
+SECRETS = ("张三", "13800138000", "浙F12345", "李四")  # personal data planted in the rows: never in the pack
+
+
+# -- ISO weeks ---------------------------------------------------------------------------------------------------------
+def test_week_parsing_and_boundaries():
+    w = weekly.parse_week("2026-W47", AFTER)
+    assert (w.start, w.end) == (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+    assert w.as_of == local(2026, 11, 23, 0, 0)
+    assert weekly.parse_week("2026w47", AFTER) == w == weekly.parse_week(" 2026-W47 ", AFTER)
+    assert weekly.parse_week("2026-W7", AFTER) == IsoWeek(2026, 7)
+    assert w.previous() == IsoWeek(2026, 46) and w.year_ago() == IsoWeek(2025, 47)
+
+
+def test_weeks_across_a_year_boundary_and_53_week_years():
+    assert IsoWeek(2026, 1).start == dt.date(2025, 12, 29)          # week 1 of 2026 starts in 2025
+    assert IsoWeek.of(dt.date(2027, 1, 3)) == IsoWeek(2026, 53)      # 3 Jan 2027 is still 2026-W53
+    assert IsoWeek(2021, 1).previous() == IsoWeek(2020, 53)
+    assert weekly.weeks_in_year(2026) == 53 and weekly.weeks_in_year(2025) == 52
+    assert IsoWeek(2026, 53).year_ago() is None                      # 2025 has no W53: no base
+    assert IsoWeek(2021, 53 - 1).year_ago() == IsoWeek(2020, 52)
+    with pytest.raises(WeekError) as err:
+        weekly.parse_week("2025-W53", AFTER)
+    assert err.value.code == "no_such_week" and "52" in err.value.message("zh")
+
+
+@pytest.mark.parametrize("text", ["2026-47", "W47", "abc", "2026-W", "26-W47", "2026-W147", "0999-W01"])
+def test_malformed_weeks_are_refused(text):
+    with pytest.raises(WeekError) as err:
+        weekly.parse_week(text, AFTER)
+    assert err.value.code in {"malformed", "no_such_week"}
+    assert text.strip() in err.value.message("en")
+
+
+def test_future_and_unfinished_weeks_are_refused_and_the_default_is_the_last_complete_week():
+    sunday_night = local(2026, 11, 22, 23, 59)
+    with pytest.raises(WeekError) as err:
+        weekly.parse_week("2026-W47", sunday_night)                  # not over until Monday 00:00
+    assert err.value.code == "not_ended" and "2026-11-22" in err.value.message("zh")
+    with pytest.raises(WeekError):
+        weekly.parse_week("2027-W10", AFTER)                         # the future
+    assert weekly.parse_week("2026-W47", local(2026, 11, 23, 0, 0)) == W47
+    assert weekly.parse_week(None, sunday_night) == IsoWeek(2026, 46)
+    assert weekly.parse_week("", local(2026, 11, 23, 0, 0)) == W47
+    assert weekly.last_complete_week(local(2027, 1, 4, 8)) == IsoWeek(2026, 53)
+    assert weekly.recent_weeks(AFTER, 3) == [IsoWeek(2026, 48), W47, IsoWeek(2026, 46)]
+
+
+def test_changes_rising_falling_unchanged_and_without_base():
+    assert Change(110, 100).text() == "↑10.0%"
+    assert Change(90, 100).text() == "↓10.0%"
+    assert Change(100, 100).text() == "→0.0%"
+    assert Change(5, 0).text() == "—" and Change(5, None).text() == "—" and Change(None, 5).text() == "—"
+    assert Change(91.2, 90.0, "points").text("zh") == "↑1.2 个百分点"
+    assert Change(88.0, 90.0, "points").text("en") == "↓2.0 pp"
+    assert Change(99.1, 99.1, "score").text("zh") == "→0.0 分"
+
+
+# -- hand-made rows ------------------------------------------------------------------------------------------------------
+def closed_case(reported, *, late=False, grid=None, **extra):
+    fields = {"accepted_at": reported + 0.1 * HOUR, "registered_at": reported + 0.2 * HOUR,
+              "dispatched_at": reported + 0.3 * HOUR, "disposed_at": reported + 2 * HOUR,
+              "closed_at": reported + 3 * HOUR, "dispose_deadline_at": reported + (1 if late else 4) * HOUR,
+              "close_deadline_at": reported + (2 if late else 8) * HOUR, **({"grid": grid} if grid else {}), **extra}
+    return case(reported, **fields)
+
+
+def open_case(reported, deadline, **extra):
+    return case(reported, registered_at=reported, dispatched_at=reported, dispose_deadline_at=deadline,
+                close_deadline_at=deadline, **extra)
+
+
+MON, PREV_MON = local(2026, 11, 16, 9), local(2026, 11, 9, 9)
+
+
+def seed_cases(engine):
+    insert_rows(engine, "department", [
+        {"dept_code": "SQ-DH", "name_zh": "当湖中队", "name_en": "Danghu squadron", "kind": "squadron"},
+        {"dept_code": "SQ-ZD", "name_zh": "钟埭中队", "name_en": "Zhongdai squadron", "kind": "squadron"}])
+    insert_rows(engine, "grid_case", [
+        closed_case(MON, description="张三 13800138000 举报"),      # 1 A: received, closed on time
+        closed_case(MON + 24 * HOUR, late=True),                     # 2 A: received, closed late
+        open_case(MON, local(2026, 11, 22, 20)),                     # 3 A: overdue 4 h at as_of, not escalated
+        closed_case(local(2026, 11, 14, 9), closed_at=local(2026, 11, 17, 9)),  # 4 A: closed in the week only
+        open_case(local(2026, 10, 1, 9), local(2026, 10, 2, 9)),     # 5 A: overdue for weeks: escalated
+        open_case(MON, AS_OF - HOUR, rework_count=2),                # 6 A: overdue 1 h, reworked twice: escalated
+        closed_case(local(2026, 11, 23, 0, 0)),                      # 7 A: next week: nothing
+        case(MON, is_rejected=True),                                 # 8 A: received, excluded from the rates
+        closed_case(MON, grid=GRID_B),                               # 9 B: received, closed on time
+        open_case(MON, AS_OF + HOUR, grid=GRID_B),                   # 10 B: open, not due yet
+        closed_case(PREV_MON), closed_case(PREV_MON, grid=GRID_B), closed_case(PREV_MON, grid=GRID_B),  # last week
+    ])
+
+
+def seed_waste(engine):
+    insert_rows(engine, "waste_category", [
+        {"category_code": c, "name_zh": zh, "name_en": en} for c, zh, en in (
+            ("perishable", "易腐垃圾", "Perishable"), ("other", "其他垃圾", "Other"),
+            ("recyclable", "可回收物", "Recyclable"), ("hazardous", "有害垃圾", "Hazardous"))])
+    insert_rows(engine, "waste_site", [
+        {"site_id": "WS01", "kind": "dropoff", "name_zh": "一号投放站", "town_code": TOWN_A, "community_code": None,
+         "lat": 30.701, "lon": 121.001, "is_timed_fixed": True, "capacity_tonnes_per_day": None,
+         "treats_category_code": None}])
+    rows, n = [], 0
+    for day in range(7):
+        d = W47.start + dt.timedelta(days=day)
+        n += 1
+        rows.append({"weighing_id": n, "site_id": "WS01", "vehicle_id": "V1", "category_code": "perishable",
+                     "stage": "collect", "from_site_id": None, "weighed_at": local(d.year, d.month, d.day, 8),
+                     "net_tonnes": 1.0})
+        if day != 2:  # Wednesday evening missed
+            n += 1
+            rows.append({"weighing_id": n, "site_id": "WS01", "vehicle_id": "V1", "category_code": "other",
+                         "stage": "collect", "from_site_id": None, "weighed_at": local(d.year, d.month, d.day, 18),
+                         "net_tonnes": 2.0})
+    rows.append({"weighing_id": 99, "site_id": "WS01", "vehicle_id": "V1", "category_code": "other",
+                 "stage": "collect", "from_site_id": None, "weighed_at": local(2026, 11, 9, 8), "net_tonnes": 4.0})
+    insert_rows(engine, "waste_weighing", rows)
+
+
+def seed_parking(engine):
+    path = '{"type": "LineString", "coordinates": [[121.0, 30.70], [121.01, 30.70]]}'
+    insert_rows(engine, "parking_road", [
+        {"road_id": "R01", "name_zh": "解放路", "town_code": TOWN_A, "is_strict": True, "strict_since": None,
+         "has_ecapture": True, "length_km": 1.0, "path": path},
+        {"road_id": "R02", "name_zh": "当湖路", "town_code": TOWN_A, "is_strict": True, "strict_since": None,
+         "has_ecapture": False, "length_km": 1.0, "path": path}])
+
+    def v(i, road, at, *, reminded=False, left=None, method="ecapture"):
+        return {"violation_id": i, "road_id": road, "observed_at": at, "lat": 30.70, "lon": 121.005,
+                "grid_code": None, "method": method, "plate": "浙F12345",
+                "reminder_at": at + dt.timedelta(minutes=1) if reminded else None, "left_within_10min": left,
+                "ticketed_at": None, "is_first_warning": False}
+    insert_rows(engine, "parking_violation", [
+        v(1, "R01", MON, reminded=True, left=True), v(2, "R01", MON + HOUR, reminded=True, left=False),
+        v(3, "R01", MON + 2 * HOUR), v(4, "R02", MON + 3 * HOUR, method="manual"),
+        v(5, "R01", PREV_MON)])
+
+
+def seed_drones(engine):
+    insert_rows(engine, "drone_nest", [
+        {"nest_id": "N1", "name_zh": "钟埭机巢", "town_code": TOWN_B, "lat": 30.72, "lon": 120.96,
+         "status_code": "idle", "status_at": MON, "camera_radius_m": 300.0}])
+    insert_rows(engine, "drone_flight", [
+        {"flight_id": 1, "nest_id": "N1", "route_name": "河道", "purpose_code": "river", "started_at": MON,
+         "ended_at": MON + 0.5 * HOUR, "distance_km": 12.5},
+        {"flight_id": 2, "nest_id": "N1", "route_name": "河道", "purpose_code": "river", "started_at": MON + 2 * HOUR,
+         "ended_at": MON + 3 * HOUR, "distance_km": 20.0}])
+    insert_rows(engine, "drone_detection", [
+        {"detection_id": 1, "flight_id": 1, "detected_at": MON + 0.2 * HOUR, "category_code": "E0102",
+         "lat": 30.72, "lon": 120.96, "confidence": 0.9, "case_id": 1},
+        {"detection_id": 2, "flight_id": 2, "detected_at": MON + 2.5 * HOUR, "category_code": "E0102",
+         "lat": 30.72, "lon": 120.96, "confidence": 0.8, "case_id": None}])
+
+
+@pytest.fixture
+def gw(contract_db):
+    seed_reference(contract_db)
+    seed_cases(contract_db)
+    seed_waste(contract_db)
+    seed_parking(contract_db)
+    seed_drones(contract_db)
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    yield gateway
+    gateway.dispose()
+
+
+# -- the weekly queries ----------------------------------------------------------------------------------------------------
+def test_case_kpis_per_city_town_and_squadron_exact(gw):
+    df = gw.execute("weekly.case_kpis", as_of=AS_OF, week_start=W47.start, **ESC)
+    got = {(r["level"], r["group_code"] if isinstance(r["group_code"], str) else None): r
+           for r in df.to_dict("records")}
+    assert set(got) == {("all", None), ("town", TOWN_A), ("town", TOWN_B), ("squadron", "SQ-DH"),
+                        ("squadron", "SQ-ZD")}
+    city = got[("all", None)]
+    # received: 1 2 3 6 8 (A) + 9 10 (B); due to close: 1 2 3 6 9; closed 1 2 9, on time 1 9
+    assert {k: city[k] for k in ("received", "due_close", "closed", "closed_on_time", "due_dispose", "disposed",
+                                 "disposed_on_time", "closed_in_week", "overdue_open", "escalated")} == {
+        "received": 7, "due_close": 5, "closed": 3, "closed_on_time": 2, "due_dispose": 5, "disposed": 3,
+        "disposed_on_time": 2, "closed_in_week": 4, "overdue_open": 3, "escalated": 2}
+    a, b = got[("town", TOWN_A)], got[("town", TOWN_B)]
+    assert (a["received"], a["overdue_open"], a["escalated"], a["closed_in_week"]) == (5, 3, 2, 3)
+    assert (b["received"], b["due_close"], b["closed_on_time"]) == (2, 1, 1)
+    assert got[("squadron", "SQ-ZD")]["received"] == 2
+    city_rates = weekly.case_groups_with_rates(df).iloc[0]
+    assert city_rates["ontime_close_rate"] == pytest.approx(40.0)
+    assert city_rates["composite_score"] == pytest.approx(0.4 * 60 + 0.6 * 30 + 1.0 * 10)
+
+
+def test_overdue_lists_add_up_and_hold_no_personal_data(gw):
+    cases = gw.execute("weekly.overdue_cases", as_of=AS_OF, limit_rows=50, **ESC)
+    holders = gw.execute("weekly.overdue_by_holder", as_of=AS_OF, **ESC)
+    assert cases["is_escalated"].tolist() == [True, True, False]  # escalated first
+    assert cases["hours_late"].round(1).tolist() == [pytest.approx(51 * 24 + 15), 1.0, 4.0]
+    assert cases["rework_count"].tolist() == [0, 2, 0]
+    assert holders.to_dict("records")[0] | {"max_hours_late": 0} == {
+        "handler_dept_code": "SQ-DH", "holder_name_zh": "当湖中队", "holder_name_en": "Danghu squadron",
+        "holder_kind": "squadron", "overdue_open": 3, "escalated": 2, "max_hours_late": 0}
+    assert not {"description", "lat", "lon"} & set(cases.columns)
+
+
+def test_movers_roads_drones_and_towns_exact(gw):
+    movers = gw.execute("weekly.movers", as_of=AS_OF, week_start=W47.start, top_n=5)
+    m = {(r["kind"], r["code"]): (r["this_week"], r["prev_week"], r["change"], r["mover_rank"])
+         for r in movers.to_dict("records")}
+    assert m[("town", TOWN_A)] == (5, 2, 3, 1) and m[("town", TOWN_B)] == (2, 2, 0, 2)
+    assert m[("road", "R01")] == (3, 1, 2, 1) and m[("road", "R02")] == (1, 0, 1, 2)
+    assert m[("station", "WS01")] == (pytest.approx(19.0), pytest.approx(4.0), pytest.approx(15.0), 1)
+    assert m[("category", "E0102")][:2] == (7, 4)
+    roads = gw.execute("weekly.parking_by_road", as_of=AS_OF, week_start=W47.start)
+    assert roads[["road_id", "violations", "ecapture", "reminded", "left_within_10min"]].values.tolist() == [
+        ["R01", 3, 3, 2, 1], ["R02", 1, 0, 0, 0]]
+    drones = gw.execute("weekly.drone_summary", as_of=AS_OF, week_start=W47.start).iloc[0].to_dict()
+    assert drones == {"sorties": 2, "distance_km": 32.5, "flight_hours": pytest.approx(1.5), "nests_flown": 1,
+                      "detections": 2, "detections_to_cases": 1}
+    empty = gw.execute("weekly.drone_summary", as_of=W47.previous().as_of, week_start=W47.previous().start)
+    assert empty.iloc[0].to_dict()["sorties"] == 0
+    towns = gw.execute("weekly.by_town", as_of=AS_OF, week_start=W47.start).set_index("town_code")
+    assert towns.loc[TOWN_A, ["cases_received", "parking_violations", "waste_tonnes", "drone_sorties"]].tolist() == [
+        5, 4, pytest.approx(19.0), 0]
+    assert towns.loc[TOWN_B, ["cases_received", "drone_sorties"]].tolist() == [2, 2]
+
+
+# -- the report and the briefing -----------------------------------------------------------------------------------------
+@pytest.fixture
+def rep(gw):
+    return weekly.load_report(gw.execute, W47)
+
+
+def test_report_figures_and_comparisons(rep):
+    h = rep.headlines("zh").set_index(["area", "key"])
+    assert h.loc[("cases", "received"), "this_week"] == 7 and h.loc[("cases", "received"), "previous_week"] == 4
+    assert h.loc[("cases", "received"), "wow"] == "↑75.0%"
+    assert h.loc[("cases", "ontime_close_rate"), "this_week"] == 40.0
+    assert h.loc[("waste", "tonnes"), "this_week"] == 19.0 and h.loc[("waste", "tonnes"), "wow"] == "↑375.0%"
+    assert h.loc[("waste", "compliance_rate"), "this_week"] == round(100 * 13 / 14, 1)
+    assert h.loc[("waste", "recycling_rate"), "this_week"] == round(100 * 7 / 19, 1)
+    assert h.loc[("parking", "persuade_rate"), "this_week"] == 50.0
+    assert h.loc[("drones", "sorties"), "this_week"] == 2 and h.loc[("drones", "sorties"), "wow"] == "—"
+    assert h.loc[("cases", "received"), "yoy"] == "—"  # nothing a year earlier: no base
+    assert not rep.this.has_data["market"] and h.loc[("market", "received"), "this_week"] in (None, 0)
+    assert rep.ranking("town")["group_code"].tolist() == [TOWN_B, TOWN_A]  # B: all on time
+
+
+def _numbers(text: str) -> list[str]:
+    return [n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+
+
+def test_briefing_numbers_are_the_table_numbers(rep):
+    text = weekly.briefing(rep, "zh")
+    h = rep.headlines("zh").set_index(["area", "key"])
+    assert f"本周共受理案件 {h.loc[('cases', 'received'), 'this_week']} 件，环比 {h.loc[('cases', 'received'), 'wow']}" \
+        in text
+    assert f"按期结案率 {h.loc[('cases', 'ontime_close_rate'), 'this_week']:.1f}%，低于目标 50.0 个百分点" in text
+    assert f"周末超期未结案 {h.loc[('cases', 'overdue_open'), 'this_week']} 件，其中升级督办 " \
+           f"{h.loc[('cases', 'escalated'), 'this_week']} 件" in text
+    assert "违停热点前二为解放路（3 起）、当湖路（1 起）" in text
+    assert "本周无服装城联勤数据" in text
+    # every number of the paragraph is a number of the tables (or the week's date and label)
+    table_numbers = set()
+    for v in rep.headlines("zh")[["this_week", "previous_week", "year_ago", "wow", "yoy"]].values.ravel():
+        table_numbers.update(_numbers(str(v)))
+    roads = report.road_table(rep, "zh")
+    table_numbers.update(str(v) for v in roads.values.ravel())
+    table_numbers.update(_numbers(" ".join(map(str, report.ranking_table(rep, "town", "zh").values.ravel()))))
+    table_numbers.update(_numbers(" ".join(map(str, report.holders_table(rep, "zh").values.ravel()))))
+    week_numbers = {"2026", "47", "11", "16", "22", "50.0", "90", "1"}  # date, label, target gap, 前一
+    assert set(_numbers(text)) - table_numbers - week_numbers == set()
+    english = weekly.briefing(rep, "en")
+    assert "7 cases were received (↑75.0% week on week)" in english and "No Clothing market data" in english
+
+
+def test_briefing_words_for_rising_falling_and_unchanged(rep):
+    rep.previous.values["cases"]["received"] = 7.0
+    assert "环比 →0.0%" in weekly.briefing(rep, "zh")
+    rep.previous.values["cases"]["received"] = 14.0
+    assert "环比 ↓50.0%" in weekly.briefing(rep, "zh")
+    rep.previous.values["cases"]["received"] = 5.0
+    assert "环比 ↑40.0%" in weekly.briefing(rep, "zh")
+
+
+# -- the pack ----------------------------------------------------------------------------------------------------------------
+def _slide_texts(prs) -> list[str]:
+    out = []
+    for slide in prs.slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+        out.append("\n".join(parts))
+    return out
+
+
+def _table_values(prs) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in shape.table.rows]
+            for slide in prs.slides for shape in slide.shapes if shape.has_table]
+
+
+def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
+    import openpyxl
+    from pptx import Presentation
+
+    pack = report.build_pack(rep, "zh")
+    prs = Presentation(io.BytesIO(pack.pptx))
+    texts = _slide_texts(prs)
+    assert len(prs.slides) == 10
+    titles = [t.split("\n")[0] for t in texts]
+    assert titles[2:7] == ["网格案件", "垃圾分类", "违停治理", "无人机巡航", "服装城联勤"]
+    assert "本周共受理案件 7 件" in texts[0]
+    assert "本周无服装城联勤数据。" in texts[6]                      # the empty area says so
+    charts = [[s.chart for s in slide.shapes if s.has_chart] for slide in prs.slides]
+    assert all(len(charts[i]) == 1 for i in (2, 3, 4, 5)) and charts[6] == []
+    road_chart = charts[4][0]
+    assert list(road_chart.plots[0].categories) == ["解放路", "当湖路"]
+    assert list(road_chart.plots[0].series[0].values) == [3.0, 1.0]
+    pictures = [sum(1 for s in slide.shapes if s.shape_type == 13) for slide in prs.slides]
+    assert pictures[2:7] == [1, 1, 1, 1, 0]                           # maps for areas with data and towns
+    run = prs.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]
+    assert run.font.name == report.FONT_NAME
+    assert 'ea typeface="Noto Sans CJK SC"' in run._r.xml
+    cases_table = _table_values(prs)[1]                              # slide 3's headline table
+    assert cases_table[1][:4] == ["受理案件数", "件", "7", "4"]
+
+    wb = openpyxl.load_workbook(io.BytesIO(pack.xlsx))
+    assert wb.sheetnames == ["概况", "网格案件", "垃圾分类", "违停治理", "无人机巡航", "服装城联勤", "变化最大", "超期督办"]
+    heads = [c.value for c in wb["概况"][6]]
+    assert heads[:8] == ["专题", "指标", "单位", "本周", "上周", "环比", "去年同周", "同比"]
+    xl = {(r[0], r[1]): r for r in wb["概况"].iter_rows(min_row=7, values_only=True) if r[0]}
+    assert xl[("网格案件", "受理案件数")][3:6] == (7, 4, "↑75.0%")
+    assert xl[("垃圾分类", "垃圾收运量")][3] == 19.0
+    park = [r for r in wb["违停治理"].iter_rows(values_only=True) if r and r[0] == "解放路"]
+    header = next(r for r in wb["违停治理"].iter_rows(values_only=True) if r and r[0] == "路段")
+    assert header[1] == "违停（起）" and park[0][1:5] == (3, 3, 2, 1)
+    assert "本周无服装城联勤数据。" in [c.value for c in wb["服装城联勤"]["A"]]
+
+    everything = "\n".join(texts) + "\n".join(
+        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+    assert not [s for s in SECRETS if s in everything]
+
+    # reproducible: the same week on the same data gives the same numbers
+    again = report.build_pack(weekly.load_report(gw.execute, W47), "zh")
+    assert _table_values(Presentation(io.BytesIO(again.pptx))) == _table_values(prs)
+    wb2 = openpyxl.load_workbook(io.BytesIO(again.xlsx))
+    assert [list(ws.iter_rows(values_only=True)) for ws in wb2.worksheets] == \
+           [list(ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+
+    written = report.write_pack(pack, tmp_path)
+    assert {p.name for p in written} >= {"weekly-2026-W47.pptx", "weekly-2026-W47.xlsx",
+                                          "weekly-2026-W47-map-cases.png"}
+
+
+def test_reloading_the_week_gives_identical_numbers(gw, rep):
+    again = weekly.load_report(gw.execute, W47)
+    assert again.headlines("zh").equals(rep.headlines("zh"))
+    assert weekly.briefing(again, "zh") == weekly.briefing(rep, "zh")
+
+
+def test_map_image_is_drawn_offline_with_the_week_values(rep):
+    from PIL import Image
+
+    png = report.render_map(rep.by_town, "cases_received", "网格案件 · 受理案件（件）", "", lang="zh")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "weekly-map-cases.png").write_bytes(png)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (900, 900)
+    colours = image.getcolors(maxcolors=1_000_000)
+    assert len(colours) > 20, "filled town areas, labels and a legend, not a blank canvas"
+    assert report.font_file() is None or report.font_file().exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pptx_converts_to_pdf_with_one_page_per_slide(rep, tmp_path):
+    pack = report.build_pack(rep, "en")
+    path = tmp_path / "pack.pptx"
+    path.write_bytes(pack.pptx)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "pack.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 10
+
+
+def test_cli_refuses_a_future_week_and_writes_the_pack(gw, tmp_path, capsys):
+    from cockpit import cli
+
+    url = gw.url
+    assert cli.main(["report", "--week", "2999-W01", "--out", str(tmp_path), "--url", url]) == 2
+    assert "尚未结束" in capsys.readouterr().err
+    assert cli.main(["report", "--week", "2026-W4x", "--out", str(tmp_path), "--url", url]) == 2
+    assert cli.main(["report", "--week", "2026-W47", "--out", str(tmp_path), "--url", url]) == 0
+    assert (tmp_path / "weekly-2026-W47.pptx").exists() and (tmp_path / "weekly-2026-W47.xlsx").exists()
+
+
+def test_every_text_key_of_the_weekly_meeting_exists_in_both_languages():
+    for key in ("wk_error_malformed", "wk_error_no_such_week", "wk_error_not_ended", "wk_b_cases", "wk_b_parking"):
+        zh, en = i18n.TEXT[key]
+        assert zh and en and zh != en
+
+
+def test_a_week_without_data_says_so_on_every_area_slide(contract_db):
+    from pptx import Presentation
+
+    seed_reference(contract_db)
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    try:
+        empty = weekly.load_report(gateway.execute, W47)
+    finally:
+        gateway.dispose()
+    assert not any(empty.this.has_data.values())
+    assert weekly.briefing(empty, "zh").count("本周无") == 5
+    pack = report.build_pack(empty, "zh")
+    texts = _slide_texts(Presentation(io.BytesIO(pack.pptx)))
+    for i, area in enumerate(weekly.AREAS, start=2):
+        assert f"本周无{i18n.t(f'wk_area_{area}')}数据。" in texts[i]
+    assert pack.maps == {}
