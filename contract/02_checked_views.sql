@@ -112,6 +112,146 @@ LEFT JOIN cockpit.drone_nest n ON n.nest_id = f.nest_id;
 CREATE OR REPLACE VIEW cockpit.drone_flight_valid AS
 SELECT * FROM cockpit.drone_flight_checked WHERE issue_code IS NULL;
 
+-- Drone tracks and grid coverage: the cockpit's one definition of "overflown" (documented, with its
+-- parameters, in cockpit/drone_rules.py and docs/data-contract.md). Positions are taken to a local
+-- metric plane: 110864 m per degree of latitude and 95802 m per degree of longitude (the WGS-84
+-- ellipsoid at 30.7 N; within 0.3 % across Pinghu). No PostGIS needed.
+--
+-- A segment joins two consecutive valid track points of a flight. It is broken (`break_code`), and
+-- neither drawn nor counted, when the time runs backwards or stands still ('impossible_time'), when the
+-- points are more than 60 s apart ('gap': where the drone flew in between is unknown), or when the
+-- implied speed is above 30 m/s ('speed_jump': faster than a patrol drone flies, a GPS glitch).
+CREATE OR REPLACE VIEW cockpit.drone_track_segment AS
+SELECT p.flight_id,
+       p.seq,
+       n.seq          AS next_seq,
+       p.recorded_at  AS started_at,
+       n.recorded_at  AS ended_at,
+       p.lat          AS lat0,
+       p.lon          AS lon0,
+       n.lat          AS lat1,
+       n.lon          AS lon1,
+       m.duration_s,
+       m.length_m,
+       CASE
+           WHEN m.duration_s <= 0                         THEN 'impossible_time'
+           WHEN m.duration_s > 60                         THEN 'gap'
+           WHEN m.length_m > 30.0 * m.duration_s          THEN 'speed_jump'
+       END AS break_code
+FROM cockpit.drone_track_point_valid p
+CROSS JOIN LATERAL (
+    SELECT q.seq, q.recorded_at, q.lat, q.lon
+    FROM cockpit.drone_track_point_valid q
+    WHERE q.flight_id = p.flight_id
+      AND q.seq > p.seq
+    ORDER BY q.seq
+    LIMIT 1
+) n
+CROSS JOIN LATERAL (
+    SELECT CAST(extract(epoch FROM n.recorded_at - p.recorded_at) AS double precision)    AS duration_s,
+           sqrt(power((n.lat - p.lat) * 110864.0, 2) + power((n.lon - p.lon) * 95802.0, 2)) AS length_m
+) m;
+
+-- A unit grid is overflown by a segment of a valid flight when the segment (not only its end points)
+-- passes within the nest's camera footprint radius (`drone_nest.camera_radius_m`) of the grid's
+-- bounding box: distance(segment, box) <= radius in the metric plane. One row per unbroken segment and
+-- grid it covers. Candidate pairs meet on 0.01-degree cells (an equi-join, no spatial index needed);
+-- each pair is kept once, at the first cell both cover. The exact distance is 0 when the segment
+-- crosses the box (Liang-Barsky clipping), else the least of its end points' distances to the box and
+-- the box corners' distances to the segment (two disjoint convex shapes are nearest at a vertex).
+CREATE OR REPLACE VIEW cockpit.drone_grid_overflight AS
+SELECT s.flight_id,
+       f.nest_id,
+       f.route_name,
+       f.started_at       AS flight_started_at,
+       g.grid_code,
+       g.town_code,
+       s.seq,
+       s.started_at       AS passed_at,
+       d.distance_m,
+       n.camera_radius_m
+FROM cockpit.drone_track_segment s
+JOIN cockpit.drone_flight_valid f ON f.flight_id = s.flight_id
+JOIN cockpit.drone_nest n         ON n.nest_id = f.nest_id
+CROSS JOIN LATERAL (
+    SELECT s.lon0 * 95802.0  AS x0,
+           s.lat0 * 110864.0 AS y0,
+           (s.lon1 - s.lon0) * 95802.0  AS dx,
+           (s.lat1 - s.lat0) * 110864.0 AS dy,
+           least(s.lon0, s.lon1) * 95802.0     - n.camera_radius_m AS x_lo,
+           greatest(s.lon0, s.lon1) * 95802.0  + n.camera_radius_m AS x_hi,
+           least(s.lat0, s.lat1) * 110864.0    - n.camera_radius_m AS y_lo,
+           greatest(s.lat0, s.lat1) * 110864.0 + n.camera_radius_m AS y_hi
+) a
+CROSS JOIN LATERAL (
+    SELECT CAST(floor(a.y_lo / 110864.0 / 0.01) AS integer) AS cy_lo,
+           CAST(floor(a.x_lo / 95802.0 / 0.01) AS integer)  AS cx_lo,
+           CAST(floor(a.y_hi / 110864.0 / 0.01) AS integer) AS cy_hi,
+           CAST(floor(a.x_hi / 95802.0 / 0.01) AS integer)  AS cx_hi
+) ac
+-- at most 10 cells (about 10 km) a side: far beyond any grid, and beyond any unbroken segment
+-- (60 s x 30 m/s = 1.8 km) plus twice a camera footprint
+CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS oy (k)
+CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS ox (k)
+JOIN (
+    SELECT u.grid_code,
+           u.town_code,
+           u.min_lon * 95802.0  AS xa,
+           u.max_lon * 95802.0  AS xb,
+           u.min_lat * 110864.0 AS ya,
+           u.max_lat * 110864.0 AS yb,
+           CAST(floor(u.min_lat / 0.01) AS integer) AS cy_lo,
+           CAST(floor(u.min_lon / 0.01) AS integer) AS cx_lo,
+           CAST(floor(u.min_lat / 0.01) AS integer) + gy.k AS cy,
+           CAST(floor(u.min_lon / 0.01) AS integer) + gx.k AS cx
+    FROM cockpit.unit_grid u
+    CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gy (k)
+    CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gx (k)
+    WHERE CAST(floor(u.min_lat / 0.01) AS integer) + gy.k <= CAST(floor(u.max_lat / 0.01) AS integer)
+      AND CAST(floor(u.min_lon / 0.01) AS integer) + gx.k <= CAST(floor(u.max_lon / 0.01) AS integer)
+) g ON g.cy = ac.cy_lo + oy.k
+   AND g.cx = ac.cx_lo + ox.k
+CROSS JOIN LATERAL (  -- the box relative to the segment's start point
+    SELECT g.xa - a.x0 AS ax, g.xb - a.x0 AS bx, g.ya - a.y0 AS ay, g.yb - a.y0 AS by,
+           power(a.dx, 2) + power(a.dy, 2) AS len2
+) r
+CROSS JOIN LATERAL (  -- Liang-Barsky: the part [t_in, t_out] of the segment inside the box, per axis
+    SELECT CASE WHEN a.dx = 0 THEN CASE WHEN r.ax <= 0 AND r.bx >= 0 THEN -1.0 ELSE 2.0 END
+                ELSE least(r.ax / a.dx, r.bx / a.dx) END    AS tx_in,
+           CASE WHEN a.dx = 0 THEN CASE WHEN r.ax <= 0 AND r.bx >= 0 THEN 2.0 ELSE -1.0 END
+                ELSE greatest(r.ax / a.dx, r.bx / a.dx) END AS tx_out,
+           CASE WHEN a.dy = 0 THEN CASE WHEN r.ay <= 0 AND r.by >= 0 THEN -1.0 ELSE 2.0 END
+                ELSE least(r.ay / a.dy, r.by / a.dy) END    AS ty_in,
+           CASE WHEN a.dy = 0 THEN CASE WHEN r.ay <= 0 AND r.by >= 0 THEN 2.0 ELSE -1.0 END
+                ELSE greatest(r.ay / a.dy, r.by / a.dy) END AS ty_out,
+           -- each corner's nearest point on the segment, as a fraction of it
+           CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.ax * a.dx + r.ay * a.dy) / r.len2)) END AS t_aa,
+           CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.ax * a.dx + r.by * a.dy) / r.len2)) END AS t_ab,
+           CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.bx * a.dx + r.ay * a.dy) / r.len2)) END AS t_ba,
+           CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.bx * a.dx + r.by * a.dy) / r.len2)) END AS t_bb
+) c
+CROSS JOIN LATERAL (
+    SELECT CASE
+               WHEN greatest(0.0, c.tx_in, c.ty_in) <= least(1.0, c.tx_out, c.ty_out) THEN 0.0
+               ELSE least(
+                   sqrt(power(greatest(r.ax, 0.0, -r.bx), 2) + power(greatest(r.ay, 0.0, -r.by), 2)),   -- start
+                   sqrt(power(greatest(r.ax - a.dx, 0.0, a.dx - r.bx), 2)
+                        + power(greatest(r.ay - a.dy, 0.0, a.dy - r.by), 2)),                            -- end
+                   sqrt(power(c.t_aa * a.dx - r.ax, 2) + power(c.t_aa * a.dy - r.ay, 2)),                 -- corners
+                   sqrt(power(c.t_ab * a.dx - r.ax, 2) + power(c.t_ab * a.dy - r.by, 2)),
+                   sqrt(power(c.t_ba * a.dx - r.bx, 2) + power(c.t_ba * a.dy - r.ay, 2)),
+                   sqrt(power(c.t_bb * a.dx - r.bx, 2) + power(c.t_bb * a.dy - r.by, 2)))
+           END AS distance_m
+) d
+WHERE s.break_code IS NULL
+  AND ac.cy_lo + oy.k <= ac.cy_hi
+  AND ac.cx_lo + ox.k <= ac.cx_hi
+  AND g.cy = greatest(ac.cy_lo, g.cy_lo)   -- each (segment, grid) pair once: at the first cell both cover
+  AND g.cx = greatest(ac.cx_lo, g.cx_lo)
+  AND g.xb >= a.x_lo AND g.xa <= a.x_hi     -- the boxes overlap (cheap, before the exact distance)
+  AND g.yb >= a.y_lo AND g.ya <= a.y_hi
+  AND d.distance_m <= n.camera_radius_m;
+
 CREATE OR REPLACE VIEW cockpit.market_request_checked AS
 SELECT q.*,
        CASE

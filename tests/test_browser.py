@@ -26,7 +26,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-PAGES = {"overview": "/", "cases": "/cases", "about": "/about", "market": "/market", "weekly": "/weekly"}
+PAGES = {"overview": "/", "cases": "/cases", "about": "/about", "market": "/market", "weekly": "/weekly",
+         "drones": "/drones"}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 

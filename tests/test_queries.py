@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from cockpit import waste_rules
+from cockpit import drone_rules, waste_rules
 from cockpit.gateway import Gateway
 from tests.factories import local
 
@@ -24,6 +24,8 @@ TYPICAL = {
     "radius_m": 1500, "min_requests": 2, "months": 12, "with_personal": False,
     # weekly meeting
     "week_start": dt.date(2026, 11, 16), "escalate_hours": 72, "escalate_reworks": 2, "top_n": 5,
+    # drones
+    "blind_days": drone_rules.DEFAULT_BLIND_DAYS, **drone_rules.nest_params(), **drone_rules.path_params(),
 }
 
 
