@@ -62,6 +62,8 @@ SPARSE = frozenset({"drone_flight", "market_request"})
 ISSUE_COLUMN = "issue_code"
 DATA_QUALITY_VIEW = "data_quality"
 DATA_QUALITY_COLUMNS = ("relation_name", "issue_code", "row_count")
+WORK_CLOCK_VIEW = "work_clock"
+WORK_CLOCK_COLUMNS = ("day", "is_workday", "am_start", "am_end", "pm_start", "pm_end", "seconds_before_day")
 
 _RELKINDS = {"r": "table", "v": "view", "m": "materialised view", "f": "foreign table",
              "p": "partitioned table"}
@@ -451,6 +453,7 @@ class _Checker:
                 continue
             have = self.columns.get(name, {})
             needed = (DATA_QUALITY_COLUMNS if name == DATA_QUALITY_VIEW
+                      else WORK_CLOCK_COLUMNS if name == WORK_CLOCK_VIEW
                       else (ISSUE_COLUMN,) if name.endswith("_checked") else ())
             missing = [c for c in needed if c not in have]
             if missing:

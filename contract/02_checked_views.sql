@@ -286,3 +286,39 @@ SELECT 'drone_track_point', issue_code, count(*)
 UNION ALL
 SELECT 'market_request', issue_code, count(*)
   FROM cockpit.market_request_checked WHERE issue_code IS NOT NULL GROUP BY issue_code;
+
+-- The working-time clock (工作时钟): one row per local day from 2015 to a year ahead, the day's working
+-- periods from cockpit.work_calendar (days missing there follow the standard week, Mon-Fri
+-- 08:30-12:00 and 13:30-17:30, as cockpit/worktime.py does) and the working seconds of all earlier
+-- days. Working time from a to b is cum(b) - cum(a), where cum(t) = seconds_before_day of t's local day
+-- + the working seconds of that day up to t's local time.
+CREATE OR REPLACE VIEW cockpit.work_clock AS
+WITH bounds AS (
+    SELECT least(coalesce(min(day), DATE '2015-01-01'), DATE '2015-01-01')                   AS first_day,
+           greatest(coalesce(max(day), CURRENT_DATE), CURRENT_DATE) + 366                    AS last_day
+    FROM cockpit.work_calendar
+),
+calendar AS (
+    SELECT CAST(g.d AS date)                                                   AS day,
+           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                AS is_workday,
+           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END       AS am_start,
+           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END         AS am_end,
+           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END       AS pm_start,
+           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END         AS pm_end
+    FROM bounds b
+    CROSS JOIN LATERAL generate_series(b.first_day, b.last_day, interval '1 day') AS g (d)
+    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
+),
+periods AS (
+    SELECT c.day, c.is_workday,
+           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_start END AS am_start,
+           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_end END   AS am_end,
+           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_start END AS pm_start,
+           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_end END   AS pm_end
+    FROM calendar c
+)
+SELECT p.*,
+       coalesce(sum(coalesce(extract(epoch FROM p.am_end - p.am_start), 0)
+                  + coalesce(extract(epoch FROM p.pm_end - p.pm_start), 0))
+                OVER (ORDER BY p.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
+FROM periods p;

@@ -133,7 +133,7 @@ def test_passes_on_a_database_that_follows_the_contract(serving):
     oks = [(f.subject, f.message) for f in report.at(check.OK)]
     for rel, cols in contract.relations().items():
         assert (rel, f"table with all {len(cols)} contract columns") in oks
-    assert ("checked views", "all 15 views of 02_checked_views.sql present") in oks
+    assert ("checked views", "all 16 views of 02_checked_views.sql present") in oks
     assert ("contract_version", f"database provides contract {db.CONTRACT_VERSION} "
                                 "(applied 2026-10-17 12:00 Asia/Shanghai), the cockpit reads 1.0.0") in oks
     assert [f.message for f in report.about("grid_case")] == [
@@ -314,7 +314,7 @@ def test_reports_every_problem_not_just_the_first(serving):
 def test_fails_without_the_schema(empty_db):
     report = check.check_database(empty_db, now=NOW)
     assert [(f.subject, f.message) for f in report.failures] == [
-        ("cockpit", "schema cockpit does not exist, so none of the 27 relations and 15 views of the contract "
+        ("cockpit", "schema cockpit does not exist, so none of the 27 relations and 16 views of the contract "
                     "are there")]
     assert report.exit_code == 1 and report.connected
 

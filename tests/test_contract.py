@@ -71,7 +71,7 @@ def test_views_and_issue_codes():
         "grid_case_checked", "grid_case_valid", "waste_weighing_checked", "waste_weighing_valid",
         "parking_violation_checked", "parking_violation_valid", "drone_track_point_checked",
         "drone_track_point_valid", "drone_flight_checked", "drone_flight_valid", "drone_track_segment",
-        "drone_grid_overflight", "market_request_checked", "market_request_valid", "data_quality",
+        "drone_grid_overflight", "market_request_checked", "market_request_valid", "data_quality", "work_clock",
     ]
     assert contract.checked_relations() == ["grid_case", "waste_weighing", "parking_violation",
                                             "drone_track_point", "drone_flight", "market_request"]

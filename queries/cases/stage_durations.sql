@@ -4,7 +4,7 @@
 -- ttl: 300
 -- Working time from an instant t is cum(t) = working seconds of all days before t's local day
 -- + working seconds of that day up to t; a stage from a to b takes cum(b) - cum(a). Days missing
--- from the calendar follow the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does.
+-- from the calendar follow the standard week: the clock is cockpit.work_clock.
 WITH cases AS (
     SELECT c.*
     FROM cockpit.grid_case_valid c
@@ -46,28 +46,6 @@ instants AS (
     FROM spans sp
 ),
 
-calendar AS (
-    SELECT CAST(g.d AS date)                                                   AS day,
-           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                AS is_workday,
-           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END       AS am_start,
-           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END         AS am_end,
-           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END       AS pm_start,
-           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END         AS pm_end
-    FROM generate_series((SELECT min(start_day) FROM instants), (SELECT max(end_day) FROM instants),
-                         interval '1 day') AS g (d)
-    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
-),
-
-cum_days AS (
-    SELECT d.*,
-           coalesce(sum(CASE WHEN d.is_workday THEN
-                            coalesce(extract(epoch FROM d.am_end - d.am_start), 0)
-                          + coalesce(extract(epoch FROM d.pm_end - d.pm_start), 0)
-                        ELSE 0 END)
-                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
-    FROM calendar d
-),
-
 worked AS (
     SELECT i.stage_code, i.stage_order,
            (e.seconds_before_day
@@ -81,8 +59,8 @@ worked AS (
                   + coalesce(greatest(0, extract(epoch FROM least(i.start_tod, s.pm_end) - s.pm_start)), 0)
                 ELSE 0 END)                                                AS working_seconds
     FROM instants i
-    JOIN cum_days s ON s.day = i.start_day
-    JOIN cum_days e ON e.day = i.end_day
+    JOIN cockpit.work_clock s ON s.day = i.start_day
+    JOIN cockpit.work_clock e ON e.day = i.end_day
 )
 
 SELECT stage_code,

@@ -8,8 +8,8 @@
 -- resolution. A request is due when it is resolved or has been open longer than its item's promised
 -- working hours; it is within promise when resolved within them.
 -- Working time from an instant t is cum(t) = working seconds of the days before t's local day + working
--- seconds of that day up to t; a span a..b takes cum(b) - cum(a). Days missing from the calendar follow
--- the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does.
+-- seconds of that day up to t; a span a..b takes cum(b) - cum(a). The clock is cockpit.work_clock (days missing from
+-- the calendar follow the standard week, as cockpit.worktime does).
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
            CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'    AS period_start,
@@ -54,38 +54,6 @@ instants AS (
     WHERE v.at IS NOT NULL
 ),
 
--- ---------------------------------------------------------------- working-time clock
-calendar AS (
-    SELECT CAST(g.d AS date)                                                           AS day,
-           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                        AS is_workday,
-           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END               AS am_start,
-           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END                 AS am_end,
-           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END               AS pm_start,
-           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END                 AS pm_end
-    FROM p
-    CROSS JOIN LATERAL generate_series(
-        coalesce((SELECT min(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)) FROM instants i), p.as_of_day),
-        p.as_of_day, interval '1 day') AS g (d)
-    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
-),
-
-periods AS (
-    SELECT c.day, c.is_workday,
-           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_start END AS am_start,
-           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_end END   AS am_end,
-           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_start END AS pm_start,
-           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_end END   AS pm_end
-    FROM calendar c
-),
-
-clock AS (
-    SELECT d.*,
-           coalesce(sum(coalesce(extract(epoch FROM d.am_end - d.am_start), 0)
-                      + coalesce(extract(epoch FROM d.pm_end - d.pm_start), 0))
-                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
-    FROM periods d
-),
-
 worked AS (
     SELECT i.request_id,
            i.kind,
@@ -94,7 +62,7 @@ worked AS (
              + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
                                                                                        AS cum_seconds
     FROM instants i
-    JOIN clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
+    JOIN cockpit.work_clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
 ),
 
 timed AS (

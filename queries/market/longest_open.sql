@@ -43,38 +43,6 @@ instants AS (
     WHERE v.at IS NOT NULL
 ),
 
--- ---------------------------------------------------------------- working-time clock
-calendar AS (
-    SELECT CAST(g.d AS date)                                                           AS day,
-           coalesce(w.is_workday, extract(isodow FROM g.d) < 6)                        AS is_workday,
-           CASE WHEN w.day IS NULL THEN TIME '08:30' ELSE w.am_start END               AS am_start,
-           CASE WHEN w.day IS NULL THEN TIME '12:00' ELSE w.am_end END                 AS am_end,
-           CASE WHEN w.day IS NULL THEN TIME '13:30' ELSE w.pm_start END               AS pm_start,
-           CASE WHEN w.day IS NULL THEN TIME '17:30' ELSE w.pm_end END                 AS pm_end
-    FROM p
-    CROSS JOIN LATERAL generate_series(
-        coalesce((SELECT min(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)) FROM instants i), p.as_of_day),
-        p.as_of_day, interval '1 day') AS g (d)
-    LEFT JOIN cockpit.work_calendar w ON w.day = CAST(g.d AS date)
-),
-
-periods AS (
-    SELECT c.day, c.is_workday,
-           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_start END AS am_start,
-           CASE WHEN c.is_workday AND c.am_start < c.am_end THEN c.am_end END   AS am_end,
-           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_start END AS pm_start,
-           CASE WHEN c.is_workday AND c.pm_start < c.pm_end THEN c.pm_end END   AS pm_end
-    FROM calendar c
-),
-
-clock AS (
-    SELECT d.*,
-           coalesce(sum(coalesce(extract(epoch FROM d.am_end - d.am_start), 0)
-                      + coalesce(extract(epoch FROM d.pm_end - d.pm_start), 0))
-                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
-    FROM periods d
-),
-
 worked AS (
     SELECT i.request_id,
            i.kind,
@@ -83,7 +51,7 @@ worked AS (
              + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
                                                                                        AS cum_seconds
     FROM instants i
-    JOIN clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
+    JOIN cockpit.work_clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
 ),
 
 timed AS (
