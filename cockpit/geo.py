@@ -187,3 +187,11 @@ def outline_bounds(assets_dir: Path = ASSETS_DIR) -> tuple[float, float, float, 
     """(min_lon, min_lat, max_lon, max_lat) of the outline."""
     pts = np.array([pt for ring in outline_rings(assets_dir) for pt in ring])
     return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+
+
+def mainland_bounds(assets_dir: Path = ASSETS_DIR) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of the largest part of the outline (the islets left out):
+    the default view of every map."""
+    rings = outline_rings(assets_dir)
+    ring = np.array(max(rings, key=len))
+    return float(ring[:, 0].min()), float(ring[:, 1].min()), float(ring[:, 0].max()), float(ring[:, 1].max())

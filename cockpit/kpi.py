@@ -299,3 +299,31 @@ KPIS.update({
     )
 })
 # -- end drone page
+
+
+# -- waste page (pages/waste.py)
+KPIS.update({
+    k.key: k
+    for k in (
+        Kpi("waste_collected", "收运量", "Tonnes collected",
+            "在投放站称重收运（stage collect）的有效称重吨数合计", "tonnes of valid collect weighings at drop-off stations",
+            "吨", None, True, "垃圾分类监管系统：622 个投放站、185 辆车、19 个转运站、4 个末端处置",
+            "Supervision system: 622 drop-off stations, 185 vehicles, 19 transfer stations, 4 disposal sites"),
+        Kpi("waste_perishable_share", "易腐垃圾占比", "Perishable share",
+            "易腐（厨余）垃圾收运吨数 ÷ 收运总吨数 × 100%", "perishable tonnes collected ÷ all tonnes collected × 100%",
+            "%", None, True, "生态能源项目餐厨处理 180 吨/日", "Eco-energy plant: 180 t/day kitchen waste"),
+        Kpi("waste_recycling_rate", "回收利用率", "Recycling rate",
+            "（可回收物 + 易腐垃圾）吨数 ÷ 收运总吨数 × 100%；系统无“产生量”，以投放站收运量代替",
+            "(recyclable + perishable tonnes) ÷ tonnes collected × 100%; tonnes collected stand in for tonnes "
+            "generated, which the system does not record",
+            "%", 35.0, True, "GB/T 19095 生活垃圾分类；回收利用率 35% 为国家阶段目标",
+            "GB/T 19095; 35% is the national interim target"),
+        Kpi("waste_compliance", "按时清运率", "On-time collection",
+            "定时定点投放站上午、晚间两次收运中按“不过午、不过夜”完成的轮次 ÷ 已到截止时间的轮次 × 100%",
+            "timed drop-off rounds collected before noon / before night ÷ rounds whose cut-off has passed × 100%",
+            "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "before noon, before night; the target is the cockpit's default"),
+        Kpi("waste_breaches", "今日违规轮次", "Breaches today",
+            "今日已过截止时间仍未按时收运的轮次数（未收或迟收）", "rounds today past their cut-off not collected on time (missed or late)",
+            "次", 0.0, False, "“不过午、不过夜”", "before noon, before night"),
+    )
+})

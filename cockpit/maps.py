@@ -195,7 +195,7 @@ def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14
 def view_for(bounds: tuple[float, float, float, float] | None = None, *, width_px: int = 1100,
              height_px: int = DEFAULT_HEIGHT, pitch: float = 0.0) -> pdk.ViewState:
     """A view fitting (min_lon, min_lat, max_lon, max_lat) — all of Pinghu by default."""
-    min_lon, min_lat, max_lon, max_lat = bounds or geo.outline_bounds()
+    min_lon, min_lat, max_lon, max_lat = bounds or geo.mainland_bounds()
     cx, cy = to_display((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
     lon_span = max(max_lon - min_lon, 1e-3) * 1.08
     lat_span = max(max_lat - min_lat, 1e-3) * 1.08
