@@ -463,6 +463,13 @@ class _Checker:
             present += 1
         if present == len(self.views):
             self.add(OK, "checked views", f"all {len(self.views)} views of 02_checked_views.sql present")
+        have = {r["proname"] for r in self.probe.rows(
+            "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = :s AND has_function_privilege(p.oid, 'EXECUTE')", {"s": SCHEMA})}
+        for name in contract.functions():
+            if name not in have:
+                self.add(FAIL, name, f"function {_q(name)} of 02_checked_views.sql is missing or not executable",
+                         fix)
 
     # -- contract_version
     def _version(self) -> None:

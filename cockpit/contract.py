@@ -237,6 +237,13 @@ def views() -> list[str]:
     return list(_views())
 
 
+def functions() -> list[str]:
+    """Every function of 02_checked_views.sql (name without schema), in DDL order."""
+    import re
+
+    return re.findall(r"CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+cockpit\.(\w+)\s*\(", _read(VIEWS_FILE), flags=re.I)
+
+
 def checked_relations() -> list[str]:
     """Relations that have a `<relation>_checked` view (and so rows in data_quality), in DDL order."""
     return [v[: -len("_checked")] for v in _views() if v.endswith("_checked")]

@@ -322,3 +322,101 @@ SELECT p.*,
                   + coalesce(extract(epoch FROM p.pm_end - p.pm_start), 0))
                 OVER (ORDER BY p.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
 FROM periods p;
+
+
+-- The collection rule "不过午、不过夜" (cockpit/waste_rules.py is its Python reference): every timed-and-fixed-
+-- point drop-off station and local day from p_date_from to p_date_to (days after p_as_of left out), its
+-- morning and evening rounds judged at p_as_of: on_time | pending (cut-off not passed, not yet on time) |
+-- late | missed. The queries waste.collection_compliance, waste.compliance_by_town and
+-- waste.breaches_today read it; the cut-offs and window starts are their parameters.
+CREATE OR REPLACE FUNCTION cockpit.collection_rounds(
+    p_as_of timestamptz, p_date_from date, p_date_to date, p_town_code text,
+    p_morning_start time, p_noon_cutoff time, p_evening_start time, p_night_cutoff time)
+RETURNS TABLE (site_id text, name_zh text, town_code text, community_code text, lat double precision,
+               lon double precision, day date, noon_cutoff_at timestamptz, night_cutoff_at timestamptz,
+               collect_weighings bigint, first_morning_at timestamptz, first_evening_at timestamptz,
+               has_morning boolean, has_evening boolean, morning_state text, evening_state text)
+LANGUAGE sql STABLE AS $rule$
+WITH rule AS (
+    SELECT p_as_of AS as_of, p_morning_start AS morning_start, p_noon_cutoff AS noon_cutoff,
+           p_evening_start AS evening_start, p_night_cutoff AS night_cutoff
+),
+
+days AS (
+    SELECT CAST(g.day AS date) AS day
+    FROM rule r,
+         generate_series(CAST(p_date_from AS timestamp),
+                         CAST(least(p_date_to, CAST(r.as_of AT TIME ZONE 'Asia/Shanghai' AS date)) AS timestamp),
+                         interval '1 day') AS g(day)
+),
+
+stations AS (
+    SELECT s.site_id, s.name_zh, s.town_code, s.community_code, s.lat, s.lon
+    FROM cockpit.waste_site s
+    WHERE s.kind = 'dropoff'
+      AND s.is_timed_fixed
+      AND (p_town_code IS NULL OR s.town_code = p_town_code)
+),
+
+collections AS (
+    SELECT w.site_id,
+           w.weighed_at,
+           CAST(w.weighed_at AT TIME ZONE 'Asia/Shanghai' AS date) AS day,
+           CAST(w.weighed_at AT TIME ZONE 'Asia/Shanghai' AS time) AS clock
+    FROM rule r
+    JOIN cockpit.waste_weighing_valid w
+      ON w.stage = 'collect'
+     AND w.weighed_at >= (SELECT CAST(min(day) AS timestamp) AT TIME ZONE 'Asia/Shanghai' FROM days)
+     AND w.weighed_at <  (SELECT CAST(max(day) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai' FROM days)
+     AND w.weighed_at <= r.as_of
+    JOIN stations s ON s.site_id = w.site_id
+),
+
+station_rounds AS (
+    SELECT c.site_id,
+           c.day,
+           count(*)                                                                           AS collect_weighings,
+           min(c.weighed_at) FILTER (WHERE c.clock >= r.morning_start AND c.clock < r.evening_start) AS first_morning_at,
+           min(c.weighed_at) FILTER (WHERE c.clock >= r.evening_start)                        AS first_evening_at,
+           count(*) FILTER (WHERE c.clock >= r.morning_start AND c.clock <= r.noon_cutoff) > 0 AS morning_on_time,
+           count(*) FILTER (WHERE c.clock >= r.evening_start AND c.clock <= r.night_cutoff) > 0 AS evening_on_time
+    FROM rule r
+    CROSS JOIN collections c
+    GROUP BY c.site_id, c.day
+),
+
+judged AS (
+    SELECT s.site_id,
+           s.name_zh,
+           s.town_code,
+           s.community_code,
+           s.lat,
+           s.lon,
+           d.day,
+           (d.day + r.noon_cutoff) AT TIME ZONE 'Asia/Shanghai'                               AS noon_cutoff_at,
+           (d.day + r.night_cutoff) AT TIME ZONE 'Asia/Shanghai'                              AS night_cutoff_at,
+           coalesce(x.collect_weighings, 0)                                                   AS collect_weighings,
+           x.first_morning_at,
+           x.first_evening_at,
+           x.first_morning_at IS NOT NULL                                                     AS has_morning,
+           x.first_evening_at IS NOT NULL                                                     AS has_evening,
+           CASE WHEN x.morning_on_time                                          THEN 'on_time'
+                WHEN r.as_of <= (d.day + r.noon_cutoff) AT TIME ZONE 'Asia/Shanghai'  THEN 'pending'
+                WHEN x.first_morning_at IS NOT NULL                             THEN 'late'
+                ELSE 'missed'
+           END                                                                                AS morning_state,
+           CASE WHEN x.evening_on_time                                          THEN 'on_time'
+                WHEN r.as_of <= (d.day + r.night_cutoff) AT TIME ZONE 'Asia/Shanghai' THEN 'pending'
+                WHEN x.first_evening_at IS NOT NULL                             THEN 'late'
+                ELSE 'missed'
+           END                                                                                AS evening_state
+    FROM rule r
+    CROSS JOIN days d
+    CROSS JOIN stations s
+    LEFT JOIN station_rounds x ON x.site_id = s.site_id AND x.day = d.day
+)
+SELECT j.site_id, j.name_zh, j.town_code, j.community_code, j.lat, j.lon, j.day, j.noon_cutoff_at,
+       j.night_cutoff_at, j.collect_weighings, j.first_morning_at, j.first_evening_at, j.has_morning,
+       j.has_evening, j.morning_state, j.evening_state
+FROM judged j
+$rule$;

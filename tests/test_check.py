@@ -193,6 +193,8 @@ def test_a_relation_provided_as_a_view_is_fine(serving):
     ("DROP VIEW cockpit.market_request_valid", "market_request_valid",
      'view cockpit."market_request_valid" is missing'),
     ("DROP VIEW cockpit.data_quality", "data_quality", 'view cockpit."data_quality" is missing'),
+    ("DROP FUNCTION cockpit.collection_rounds", "collection_rounds",
+     'function cockpit."collection_rounds" of 02_checked_views.sql is missing or not executable'),
 ])
 def test_fails_when_a_relation_or_view_is_missing(serving, statement, subject, message):
     _sql(serving, statement)

@@ -235,15 +235,12 @@ def test_breaches_in_the_evening_and_not_before_a_cutoff(gw, contract_db):
     assert sorted(relaxed["site_id"]) == ["WS03", "WS05"]
 
 
-def test_the_rule_block_is_identical_in_its_three_queries():
-    blocks = set()
+def test_the_three_rule_queries_read_the_one_definition():
+    """The rule is written once (cockpit.collection_rounds); no query re-implements its rounds."""
     for name in ("collection_compliance", "compliance_by_town", "breaches_today"):
         text = (queries.QUERY_DIR / "waste" / f"{name}.sql").read_text(encoding="utf-8")
-        found = re.search(r"-- collection rule: begin.*?-- collection rule: end", text, re.DOTALL)
-        assert found, name
-        blocks.add(found.group(0))
-        assert "WITH rule AS (" in text
-    assert len(blocks) == 1
+        assert "cockpit.collection_rounds(" in text, name
+        assert "station_rounds" not in text and "noon_cutoff_at" not in text.split("collection_rounds(")[0], name
 
 
 # -- throughput --------------------------------------------------------------------------------------
