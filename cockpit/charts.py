@@ -17,6 +17,10 @@ COLORS = {"received": "#4C9BE8", "closed": "#3DBE8B", "perishable": "#3DBE8B", "
           "recyclable": "#4C9BE8", "hazardous": "#E8574C", "capacity": "#F2B134"}
 
 
+# cases.kpis_by_group per town, with no narrowing beyond the town and squadron filters
+BY_TOWN = {"dimension": "town", "area": None, "source_code": None, "category_code": None}
+
+
 def case_rates_total(by_group: pd.DataFrame | None) -> dict[str, float | None]:
     """The case KPIs over all rows of a per-group count frame (counts are summed, then divided)."""
     if by_group is None or by_group.empty:
@@ -53,7 +57,7 @@ def town_ranking(by_town: pd.DataFrame | None, towns: pd.DataFrame | None, lang:
     for record in by_town.to_dict("records"):
         rates = kpi.case_rates({c: float(record[c]) for c in CASE_COUNT_COLUMNS})
         rows.append({
-            "town": names.get(record["town_code"], record["town_code"]),
+            "town": names.get(record["group_code"], record["group_code"]),
             "received": int(record["received"]),
             **{k: rates[k] for k in ("composite_score", "ontime_dispose_rate", "close_rate", "rework_rate")},
         })

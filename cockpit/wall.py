@@ -19,7 +19,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from cockpit import cases_map, kpi, maps, waste_rules
+from cockpit import cases_map, charts, kpi, maps, waste_rules
 from cockpit.gateway import NOW
 
 VIEWS = ("overview", "cases", "drones", "waste", "parking", "market")
@@ -126,7 +126,7 @@ def build_overview(run: Runner, t: Callable[[str], str], town: str | None, today
     scope = {"town_code": town, "squadron_code": None}
     counts = _first(run("overview.case_counts", as_of=NOW, **scope))
     overdue = _first(run("overview.case_overdue", as_of=NOW, **scope))
-    by_town = run("overview.case_kpis_by_town", as_of=NOW, **_last_days(today, 30), **scope)
+    by_town = run("cases.kpis_by_group", as_of=NOW, **_last_days(today, 30), **scope, **charts.BY_TOWN)
     totals = _case_rates(by_town)
     drone = _first(run("overview.drone_summary", as_of=NOW, town_code=town))
     waste = run("overview.waste_today", as_of=NOW, town_code=town)
@@ -150,8 +150,8 @@ def build_cases(run: Runner, t: Callable[[str], str], town: str | None, today: d
     scope = {"town_code": town, "squadron_code": None, "area": None, "source_code": None, "category_code": None}
     stage = run("cases.stage_now", as_of=NOW, **scope)
     overdue = _first(run("overview.case_overdue", as_of=NOW, town_code=town, squadron_code=None))
-    by_town = run("overview.case_kpis_by_town", as_of=NOW, **_last_days(today, 30), town_code=town,
-                  squadron_code=None)
+    by_town = run("cases.kpis_by_group", as_of=NOW, **_last_days(today, 30), town_code=town,
+                  squadron_code=None, **charts.BY_TOWN)
     totals = _case_rates(by_town)
     open_cases = None if stage is None else int(stage["open_cases"].sum())
     view = View("cases", t("wall_cases"), [
@@ -263,8 +263,6 @@ def _first(df: pd.DataFrame | None) -> dict:
 
 
 def _case_rates(by_town: pd.DataFrame | None) -> dict:
-    from cockpit import charts
-
     return charts.case_rates_total(by_town) if by_town is not None else {}
 
 

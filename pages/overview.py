@@ -22,9 +22,9 @@ def body() -> None:
     ctx.now = dt.datetime.now(ui.SH)
     counts = ctx.one("overview.case_counts", as_of=NOW, **scope) or {}
     overdue = ctx.one("overview.case_overdue", as_of=NOW, **scope) or {}
-    by_town = ctx.run("overview.case_kpis_by_town", as_of=NOW, **f.sql_params())
-    by_town_prev = ctx.run("overview.case_kpis_by_town", as_of=NOW, date_from=prev_from, date_to=prev_to,
-                           **scope)
+    by_town = ctx.run("cases.kpis_by_group", as_of=NOW, **f.sql_params(), **charts.BY_TOWN)
+    by_town_prev = ctx.run("cases.kpis_by_group", as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
+                           **charts.BY_TOWN)
     daily = ctx.run("overview.case_daily", as_of=NOW, **f.sql_params())
     ui.status_banner(ctx)
 

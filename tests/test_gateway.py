@@ -51,7 +51,7 @@ def gw(contract_db, qdir):
 # -- loader -----------------------------------------------------------------------------------------
 def test_every_project_query_file_follows_the_rules():
     loaded = queries.load_all()
-    assert "overview.case_kpis_by_town" in loaded
+    assert "cases.kpis_by_group" in loaded
     for name, query in loaded.items():
         assert query.path.relative_to(queries.QUERY_DIR).with_suffix("").as_posix().replace("/", ".") == name
         assert query.grain

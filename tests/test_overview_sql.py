@@ -14,6 +14,9 @@ AS_OF = local(2026, 11, 20, 12, 0)  # a Friday
 HOUR = dt.timedelta(hours=1)
 PERIOD = {"date_from": dt.date(2026, 11, 16), "date_to": dt.date(2026, 11, 20)}
 ALL = {"town_code": None, "squadron_code": None}
+NO_NARROWING = {"dimension": "town", "area": None, "source_code": None, "category_code": None}
+COUNTS = ("received", "due_close", "closed", "closed_on_time", "auto_closed", "due_dispose", "disposed",
+          "disposed_on_time", "reworked")
 
 
 @pytest.fixture
@@ -58,16 +61,16 @@ def kpi_rows(contract_db):
     insert_rows(contract_db, "grid_case", rows)
 
 
-def test_case_kpis_by_town_exact(gw, contract_db):
+def test_case_kpis_per_town_exact(gw, contract_db):
     kpi_rows(contract_db)
-    df = gw.execute("overview.case_kpis_by_town", as_of=AS_OF, **PERIOD, **ALL)
-    got = df.set_index("town_code").to_dict("index")
+    df = gw.execute("cases.kpis_by_group", as_of=AS_OF, **PERIOD, **ALL, **NO_NARROWING)
+    got = df.set_index("group_code")[list(COUNTS)].to_dict("index")
     assert got[TOWN_A] == {"received": 6, "due_close": 4, "closed": 2, "closed_on_time": 1, "auto_closed": 1,
                            "due_dispose": 4, "disposed": 3, "disposed_on_time": 2, "reworked": 1}
     assert got[TOWN_B] == {"received": 1, "due_close": 1, "closed": 1, "closed_on_time": 1, "auto_closed": 0,
                            "due_dispose": 1, "disposed": 1, "disposed_on_time": 1, "reworked": 0}
     # the rates roll up from summed counts
-    total = df.drop(columns="town_code").sum().to_dict()
+    total = df[list(COUNTS)].sum().to_dict()
     rates = kpi.case_rates(total)
     assert rates["close_rate"] == pytest.approx(60.0)
     assert rates["ontime_dispose_rate"] == pytest.approx(60.0)
@@ -77,11 +80,12 @@ def test_case_kpis_by_town_exact(gw, contract_db):
 
 def test_case_kpis_filters_by_town_and_squadron(gw, contract_db):
     kpi_rows(contract_db)
-    by_town = gw.execute("overview.case_kpis_by_town", as_of=AS_OF, **PERIOD, town_code=TOWN_B, squadron_code=None)
-    assert by_town["town_code"].tolist() == [TOWN_B]
-    by_squadron = gw.execute("overview.case_kpis_by_town", as_of=AS_OF, **PERIOD, town_code=None,
-                             squadron_code="SQ-DH")
-    assert by_squadron["town_code"].tolist() == [TOWN_A]
+    by_town = gw.execute("cases.kpis_by_group", as_of=AS_OF, **PERIOD, town_code=TOWN_B, squadron_code=None,
+                         **NO_NARROWING)
+    assert by_town["group_code"].tolist() == [TOWN_B]
+    by_squadron = gw.execute("cases.kpis_by_group", as_of=AS_OF, **PERIOD, town_code=None,
+                             squadron_code="SQ-DH", **NO_NARROWING)
+    assert by_squadron["group_code"].tolist() == [TOWN_A]
     assert by_squadron["received"].tolist() == [6]
 
 
