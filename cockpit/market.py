@@ -18,7 +18,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from cockpit import kpi
+from cockpit import kpi, privacy
 
 IP_GROUP = "知识产权"                 # the service-item group whose requests carry the IP indicators
 STREET_ORDER_MAJOR = "04"            # GB/T 30428 事件 大类 04 街面秩序: context cases around the market
@@ -65,27 +65,18 @@ def personal_data_mode(role: str, *, wall: bool = False) -> str:
 
 
 def present_personal(df: pd.DataFrame, mode: str) -> pd.DataFrame:
-    """A copy of `df` fit for `mode`: personal columns dropped ('hidden'), masked ('masked') or as they are.
-
-    Masking uses cockpit.privacy; without it the columns are dropped rather than shown."""
+    """A copy of `df` fit for `mode`: personal columns dropped ('hidden'), masked ('masked', by
+    cockpit.privacy) or as they are ('full')."""
     out = df.copy()
     present = [c for c in PERSONAL_COLUMNS if c in out.columns]
     if mode == "full" or not present:
         return out
-    if mode == "masked":
-        try:
-            from cockpit import privacy
-        except ImportError:
-            privacy = None
-        if privacy is not None:
-            if "merchant_name" in out.columns:
-                out["merchant_name"] = out["merchant_name"].map(
-                    lambda v: None if v is None or pd.isna(v) else privacy.mask_name(str(v)))
-            if "merchant_phone" in out.columns:
-                out["merchant_phone"] = out["merchant_phone"].map(
-                    lambda v: None if v is None or pd.isna(v) else privacy.mask_phone(str(v)))
-            return out
-    return out.drop(columns=present)
+    if mode != "masked":
+        return out.drop(columns=present)
+    for column, mask in (("merchant_name", privacy.mask_name), ("merchant_phone", privacy.mask_phone)):
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, mask=mask: None if v is None or pd.isna(v) else mask(str(v)))
+    return out
 
 
 # ------------------------------------------------------------------ KPIs from the SQL counts

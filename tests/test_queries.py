@@ -17,6 +17,8 @@ TYPICAL = {
     "day": dt.date(2026, 11, 20), "town_code": None, "squadron_code": None, "area": None, "days": 7,
     "dimension": "town", "source_code": None, "category_code": None, "horizon_hours": 2, "limit_rows": 50,
     "bin_deg": 0.005,
+    # parking
+    "road_id": None, "method": None,
     # waste
     **waste_rules.rule_params(), **waste_rules.vehicle_params(), **waste_rules.attention_params(),
     # market

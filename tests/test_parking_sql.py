@@ -1,0 +1,170 @@
+"""Parking queries against a real PostgreSQL, on hand-made records with exact expected results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from cockpit.gateway import Gateway
+from tests.factories import GRID_A, GRID_B, TOWN_A, TOWN_B, insert_rows, local, seed_reference
+
+AS_OF = local(2026, 11, 20, 12, 0)          # Friday noon
+PERIOD = {"date_from": dt.date(2026, 11, 16), "date_to": dt.date(2026, 11, 20)}  # Monday..Friday
+ALL = {"town_code": None, "road_id": None, "method": None}
+
+
+def road(road_id, town, since, capture, km):
+    path = {"type": "LineString", "coordinates": [[121.000, 30.7045], [121.009, 30.7045]]}
+    return {"road_id": road_id, "name_zh": f"路{road_id}", "town_code": town, "is_strict": since is not None,
+            "strict_since": since, "has_ecapture": capture, "length_km": km, "path": json.dumps(path)}
+
+
+def violation(vid, road_id, at, method="manual", *, grid=GRID_A, lat=30.7045, lon=121.0052, reminder=None,
+              left=None, ticket=None, first=False, plate="浙F12345"):
+    return {"violation_id": vid, "road_id": road_id, "observed_at": at, "lat": lat, "lon": lon, "grid_code": grid,
+            "method": method, "plate": plate, "reminder_at": reminder, "left_within_10min": left,
+            "ticketed_at": ticket, "is_first_warning": first}
+
+
+D = lambda d, hh, mm=0: local(2026, 11, d, hh, mm)  # noqa: E731 - a day of November 2026 at hh:mm
+
+VIOLATIONS = [
+    violation(1, "R01", D(16, 9), "ecapture", reminder=D(16, 9, 2), left=True),
+    violation(2, "R01", D(17, 9, 30), lat=30.7050, lon=121.0050, reminder=D(17, 9, 31), left=False,
+              ticket=D(17, 9, 45), plate="浙FD12345"),
+    violation(3, "R01", D(19, 18), lat=30.7060, lon=121.0050, reminder=D(19, 18, 1), left=False, first=True),
+    violation(4, "R02", D(19, 9, 10), lat=30.7010, lon=121.0080),
+    violation(5, "R02", D(10, 10), lat=30.7010, lon=121.0080),                     # the week before
+    violation(6, "R03", D(20, 8), "ecapture", grid=GRID_B, lat=30.7250, lon=120.9650, reminder=D(20, 8, 1),
+              left=True),
+    violation(7, None, D(18, 23, 30), grid=GRID_B, lat=30.7260, lon=120.9660),      # off the named roads
+    violation(8, "R01", D(22, 9), plate="浙F99999") | {"observed_at": local(2030, 1, 1, 9)},  # future
+    violation(9, "R99", D(18, 9)),                                                  # unknown road
+    violation(10, "R01", D(18, 10), reminder=D(18, 10, 20), ticket=D(18, 10, 5)),  # ticket before reminder
+    violation(11, "R01", D(18, 11), lat=None),                                      # no position
+    violation(12, "R01", D(20, 13)),                                                # after as_of
+]
+
+
+@pytest.fixture
+def gw(contract_db):
+    seed_reference(contract_db)
+    insert_rows(contract_db, "parking_road", [
+        road("R01", TOWN_A, dt.date(2026, 1, 1), True, 2.0),
+        road("R02", TOWN_A, dt.date(2026, 11, 18), False, 1.0),
+        road("R03", TOWN_B, dt.date(2025, 6, 1), True, 0.5),
+    ])
+    insert_rows(contract_db, "parking_violation", VIOLATIONS)
+    insert_rows(contract_db, "parking_supply", [
+        {"supply_id": "S1", "kind": "shared", "name_zh": "共享车位一", "lat": 30.7045, "lon": 121.0050, "spaces": 40},
+        {"supply_id": "S2", "kind": "temporary", "name_zh": "无坐标", "lat": None, "lon": None, "spaces": 80},
+        {"supply_id": "S3", "kind": "temporary", "name_zh": "远处", "lat": 30.6500, "lon": 121.1000, "spaces": 60},
+    ])
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    yield gateway
+    gateway.dispose()
+
+
+def test_bad_records_are_counted_not_shown(gw):
+    dq = gw.execute("common.data_quality")
+    parking = dq[dq["relation_name"] == "parking_violation"].set_index("issue_code")["row_count"].to_dict()
+    assert parking == {"future_time": 1, "unknown_road": 1, "impossible_time": 1, "missing_location": 1}
+
+
+def test_density_bins_sum_to_the_valid_records_of_the_period(gw):
+    def total(**over):
+        df = gw.execute("parking.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.01, **(ALL | over))
+        return int(df["violations"].sum())
+
+    assert total() == 6                      # 1, 2, 3, 4, 6, 7
+    assert total(town_code=TOWN_A) == 4
+    assert total(road_id="R01") == 3
+    assert total(method="ecapture") == 2
+    df = gw.execute("parking.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.01, **ALL)
+    assert len(df) == 2                      # two 0.01° bins: around 30.70/121.00 and 30.72/120.96
+
+
+def test_hotspots_rank_grids_with_week_over_week(gw):
+    df = gw.execute("parking.hotspots", as_of=AS_OF, date_to=dt.date(2026, 11, 20), **ALL)
+    rows = df[["grid_code", "violations", "previous_week", "main_road_id"]].to_dict("records")
+    assert rows == [
+        {"grid_code": GRID_A, "violations": 4, "previous_week": 1, "main_road_id": "R01"},
+        {"grid_code": GRID_B, "violations": 2, "previous_week": 0, "main_road_id": "R03"},
+    ]
+    only_b = gw.execute("parking.hotspots", as_of=AS_OF, date_to=dt.date(2026, 11, 20), **(ALL | {"town_code": TOWN_B}))
+    assert only_b["grid_code"].tolist() == [GRID_B]
+
+
+def test_roads_per_day_per_km_and_reminder_outcomes(gw):
+    df = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method=None).set_index("road_id")
+    assert df.index.tolist() == ["R01", "R02", "R03"]
+    r1 = df.loc["R01"]
+    assert (r1.days_enforced, r1.violations, r1.manual, r1.ecapture) == (5, 3, 2, 1)
+    assert (r1.reminded, r1.left_within_10min, r1.ticketed_after_reminder, r1.ticketed, r1.warned) == (3, 1, 1, 1, 1)
+    assert r1.per_day == pytest.approx(0.6) and r1.per_km_day == pytest.approx(0.3)
+    r2 = df.loc["R02"]  # strict since Wednesday: three days of the period
+    assert (r2.days_enforced, r2.violations) == (3, 1)
+    assert r2.per_day == pytest.approx(1 / 3) and r2.per_km_day == pytest.approx(1 / 3)
+    r3 = df.loc["R03"]
+    assert (r3.days_enforced, r3.violations, r3.ecapture, r3.left_within_10min) == (5, 1, 1, 1)
+    assert r3.per_km_day == pytest.approx(0.4)
+    assert r1.path["type"] == "LineString"  # jsonb arrives as a dict
+
+
+def test_roads_period_is_cut_at_today_and_filters_apply(gw):
+    later = gw.execute("parking.roads", as_of=AS_OF, date_from=dt.date(2026, 11, 16),
+                       date_to=dt.date(2026, 11, 30), town_code=None, method=None).set_index("road_id")
+    assert later.loc["R01", "days_enforced"] == 5
+    town_b = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=TOWN_B, method=None)
+    assert town_b["road_id"].tolist() == ["R03"]
+    capture = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method="ecapture")
+    assert capture.set_index("road_id")["violations"].to_dict() == {"R01": 1, "R03": 1, "R02": 0}
+
+
+def test_road_monthly_counts_from_the_month_it_became_strict(gw):
+    df = gw.execute("parking.road_monthly", as_of=AS_OF, town_code=None)
+    r2 = df[df["road_id"] == "R02"]
+    assert r2[["month", "days", "violations"]].to_dict("records") == [
+        {"month": dt.date(2026, 11, 1), "days": 3, "violations": 1}]  # the record of 10 Nov came before
+    r3 = df[df["road_id"] == "R03"]
+    assert len(r3) == 18 and r3["month"].iloc[0] == dt.date(2025, 6, 1)
+    assert r3["violations"].sum() == 1
+    r1_nov = df[(df["road_id"] == "R01") & (df["month"] == dt.date(2026, 11, 1))].iloc[0]
+    assert (r1_nov.days, r1_nov.violations) == (20, 3)
+    assert r1_nov.per_day == pytest.approx(3 / 20)
+    assert len(df[df["road_id"] == "R01"]) == 11
+
+
+def test_by_hour_covers_every_hour(gw):
+    df = gw.execute("parking.by_hour", as_of=AS_OF, **PERIOD, **ALL).set_index("local_hour")
+    assert len(df) == 24 and int(df["violations"].sum()) == 6
+    assert df.loc[9].to_dict() == {"violations": 3, "reminded": 2, "left_within_10min": 1,
+                                   "ticketed_after_reminder": 1, "warned": 0}
+    assert df.loc[18, "warned"] == 1 and df.loc[8, "violations"] == 1 and df.loc[23, "violations"] == 1
+
+
+def test_hour_weekday_pattern(gw):
+    df = gw.execute("parking.hour_weekday", as_of=AS_OF, **PERIOD, **ALL)
+    cells = {(r.iso_weekday, r.local_hour): r.violations for r in df.itertuples()}
+    assert cells == {(1, 9): 1, (2, 9): 1, (3, 23): 1, (4, 9): 1, (4, 18): 1, (5, 8): 1}
+
+
+def test_daily_by_method_every_day(gw):
+    df = gw.execute("parking.daily", as_of=AS_OF, date_from=dt.date(2026, 11, 16), date_to=dt.date(2026, 11, 25),
+                    town_code=None, road_id=None)
+    assert df["day"].tolist() == [dt.date(2026, 11, d) for d in range(16, 21)]  # not beyond today
+    assert df[["manual", "ecapture", "reminded", "left_within_10min"]].values.tolist() == [
+        [0, 1, 1, 1], [1, 0, 1, 0], [1, 0, 0, 0], [2, 0, 1, 0], [0, 1, 1, 1]]
+
+
+def test_supply_counts_records_within_the_radius(gw):
+    df = gw.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=100, town_code=None)
+    assert df[["supply_id", "violations_nearby"]].values.tolist() == [["S1", 2], ["S3", 0]]  # S2 has no position
+
+
+def test_recent_newest_first_and_valid_only(gw):
+    df = gw.execute("parking.recent", as_of=AS_OF, **ALL, limit_rows=3)
+    assert df["violation_id"].tolist() == [6, 3, 4]
+    assert df["road_name_zh"].tolist() == ["路R03", "路R01", "路R02"]
