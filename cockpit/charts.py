@@ -183,10 +183,12 @@ def source_donut(by_category: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, 320)
 
 
-def hour_weekday_heatmap(pattern: pd.DataFrame, lang: str) -> go.Figure:
-    grid = pattern.pivot_table(index="iso_weekday", columns="local_hour", values="received", fill_value=0)
+def hour_weekday_heatmap(pattern: pd.DataFrame, lang: str, value: str = "received",
+                         unit: str | None = None) -> go.Figure:
+    """Counts per local weekday (rows) and hour (columns) from (iso_weekday, local_hour, `value`) rows."""
+    grid = pattern.pivot_table(index="iso_weekday", columns="local_hour", values=value, fill_value=0)
     grid = grid.reindex(index=range(1, 8), columns=range(24), fill_value=0)
-    unit = i18n.t("cases_unit", lang)
+    unit = unit or i18n.t("cases_unit", lang)
     fig = go.Figure(go.Heatmap(z=grid.values, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS[lang],
                                colorscale="Blues", colorbar={"title": unit},
                                hovertemplate=f"%{{y}} %{{x}}:00 · %{{z:,}} {unit}<extra></extra>"))

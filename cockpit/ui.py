@@ -350,6 +350,9 @@ def kpi_definition(ctx: Context, key: str) -> None:
             st.caption(f"{ctx.t('source')}：{item.source(ctx.lang)}")
 
 
+COUNT_UNITS = ("件", "起", "条", "架次", "家", "次", "个")
+
+
 def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | None = None,
              label: str | None = None, text: str | None = None, delta_label: str | None = None,
              caption: str | None = None) -> None:
@@ -361,7 +364,8 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
     if value is not None and previous is not None and not _missing(previous):
         diff = float(value) - float(previous)
         unit = " pp" if item.unit == "%" else f" {item.unit}"
-        delta = f"{diff:+,.1f}{unit} {delta_label or ctx.t('vs_previous')}"
+        digits = 0 if item.unit in COUNT_UNITS else 1
+        delta = f"{diff:+,.{digits}f}{unit} {delta_label or ctx.t('vs_previous')}"
     with st.container(border=True, key=f"kpi_{key}_{label or ''}".replace(" ", "_")):
         st.metric(label or item.name(ctx.lang), text, delta=delta,
                   delta_color="normal" if item.higher_is_better else "inverse")

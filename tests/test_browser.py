@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 PAGES = {"overview": "/", "cases": "/cases", "about": "/about", "market": "/market", "weekly": "/weekly",
-         "drones": "/drones", "waste": "/waste"}
+         "drones": "/drones", "waste": "/waste", "parking": "/parking"}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 

@@ -45,6 +45,7 @@ VIOLATIONS = [
     violation(10, "R01", D(18, 10), reminder=D(18, 10, 20), ticket=D(18, 10, 5)),  # ticket before reminder
     violation(11, "R01", D(18, 11), lat=None),                                      # no position
     violation(12, "R01", D(20, 13)),                                                # after as_of
+    violation(13, "R03", local(2025, 7, 15, 10), "ecapture", grid=GRID_B, lat=30.7250, lon=120.9650),  # the first
 ]
 
 
@@ -128,9 +129,10 @@ def test_road_monthly_counts_from_the_month_it_became_strict(gw):
     r2 = df[df["road_id"] == "R02"]
     assert r2[["month", "days", "violations"]].to_dict("records") == [
         {"month": dt.date(2026, 11, 1), "days": 3, "violations": 1}]  # the record of 10 Nov came before
-    r3 = df[df["road_id"] == "R03"]
-    assert len(r3) == 18 and r3["month"].iloc[0] == dt.date(2025, 6, 1)
-    assert r3["violations"].sum() == 1
+    r3 = df[df["road_id"] == "R03"]  # strict since June 2025, but the records begin on 15 July 2025
+    assert len(r3) == 17 and r3["month"].iloc[0] == dt.date(2025, 7, 1)
+    assert (r3["days"].iloc[0], r3["violations"].iloc[0]) == (17, 1)
+    assert r3["violations"].sum() == 2
     r1_nov = df[(df["road_id"] == "R01") & (df["month"] == dt.date(2026, 11, 1))].iloc[0]
     assert (r1_nov.days, r1_nov.violations) == (20, 3)
     assert r1_nov.per_day == pytest.approx(3 / 20)

@@ -29,6 +29,7 @@ per_grid AS (
 
 SELECT g.grid_code,
        g.community_code,
+       coalesce(cm.name_zh, g.community_code) AS community_name_zh,
        g.town_code,
        g.centroid_lat   AS lat,
        g.centroid_lon   AS lon,
@@ -38,5 +39,6 @@ SELECT g.grid_code,
        r.name_zh        AS main_road_name_zh
 FROM per_grid pg
 JOIN cockpit.unit_grid g       ON g.grid_code = pg.grid_code
+LEFT JOIN cockpit.community cm  ON cm.community_code = g.community_code
 LEFT JOIN cockpit.parking_road r ON r.road_id = pg.main_road_id
 ORDER BY pg.violations DESC, g.grid_code

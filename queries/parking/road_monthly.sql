@@ -1,21 +1,23 @@
 -- name: parking.road_monthly
--- grain: one row per strict road and local calendar month from the month it became strict to the month of :as_of: valid violations on it that month, the days of the month it was strict (up to today) and violations per such day
+-- grain: one row per strict road and local calendar month from the month it became strict (or, when the records begin later, the month of the first record) to the month of :as_of: valid violations on it that month, the days of the month it was strict and on record (up to today) and violations per such day
 -- params: as_of, town_code
 -- ttl: 3600
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                    AS as_of,
-           CAST((CAST(:as_of AS timestamptz) AT TIME ZONE 'Asia/Shanghai') AS date)       AS today
+           CAST((CAST(:as_of AS timestamptz) AT TIME ZONE 'Asia/Shanghai') AS date)       AS today,
+           (SELECT CAST(min(observed_at) AT TIME ZONE 'Asia/Shanghai' AS date)
+              FROM cockpit.parking_violation)                                              AS first_record
 ),
 
 months AS (
     SELECT r.road_id,
            r.name_zh,
            CAST(m AS date)                                                                 AS month,
-           greatest(CAST(m AS date), r.strict_since)                                       AS first_day,
+           greatest(CAST(m AS date), r.strict_since, p.first_record)                       AS first_day,
            least(CAST(m + interval '1 month' AS date) - 1, p.today)                        AS last_day
     FROM cockpit.parking_road r
     CROSS JOIN p
-    CROSS JOIN LATERAL generate_series(date_trunc('month', CAST(r.strict_since AS timestamp)),
+    CROSS JOIN LATERAL generate_series(date_trunc('month', CAST(greatest(r.strict_since, p.first_record) AS timestamp)),
                                        date_trunc('month', CAST(p.today AS timestamp)),
                                        interval '1 month') AS m
     WHERE r.is_strict

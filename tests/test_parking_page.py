@@ -1,0 +1,89 @@
+"""The parking page under AppTest on the demo database: figures with units, filters from the URL, and
+no licence plate anywhere unmasked."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from cockpit import privacy
+from tests.test_pages import APP
+
+
+def run_parking(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/parking.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _walk(child)
+
+
+def sent_bytes(at: AppTest) -> bytes:
+    """Everything the page sends to the browser: every element's message, tables and maps included."""
+    return b"".join(n.proto.SerializeToString() for n in _walk(at._tree) if getattr(n, "proto", None) is not None)
+
+
+def test_parking_page_shows_hotspots_roads_and_reminders(app_env):
+    at = run_parking()
+    labels = [m.label for m in at.metric]
+    for label in ("违停记录数", "电子抓拍占比", "短信提醒", "劝离率", "提醒后开单", "首违警告"):
+        assert label in labels, labels
+    violations = next(m for m in at.metric if m.label == "违停记录数")
+    assert violations.value.endswith("起") and int(violations.value.split()[0].replace(",", "")) > 0
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = {layer["id"] for layer in deck["layers"]}
+    assert {"pk-hex", "pk-roads", "pk-road-labels", "pk-supply"} <= ids
+    roads = next(d.value for d in at.dataframe if "每公里日均（起/公里·日）" in d.value.columns)
+    assert len(roads) == 20 and roads["违停（起）"].sum() > 0
+    assert set(roads["类型"]) == {"电子抓拍路段", "严管路段"}
+    assert (roads[roads["类型"] == "严管路段"]["电子抓拍占比（%）"].fillna(0) == 0).all(), "capture only on capture roads"
+    hot = next(d.value for d in at.dataframe if "环比" in d.value.columns)
+    assert hot["近 7 天（起）"].is_monotonic_decreasing
+    assert any("数据质量" in c.value and "违停记录未计入" in c.value for c in at.caption)
+
+
+def test_no_plate_is_ever_sent_unmasked(app_env):
+    at = run_parking()
+    recent = next(d.value for d in at.dataframe if "车牌（脱敏）" in d.value.columns)
+    assert len(recent) > 0
+    assert all(p == privacy.PLATE_PLACEHOLDER or p.endswith("***") for p in recent["车牌（脱敏）"])
+    engine = sa.create_engine(app_env.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        plates = [r[0] for r in conn.execute(sa.text("SELECT DISTINCT plate FROM cockpit.parking_violation "
+                                                     "WHERE plate IS NOT NULL"))]
+    engine.dispose()
+    assert len(plates) > 100
+    blob = sent_bytes(at)
+    text = blob.decode("utf-8", "ignore")
+    assert not privacy.UNMASKED_PLATE.search(text)
+    for plate in plates:
+        assert plate.encode() not in blob and json.dumps(plate)[1:-1].encode() not in blob, plate
+
+
+def test_road_and_method_from_the_url(app_env):
+    at = run_parking(road="R01", method="ecapture", lang="en")
+    assert "Persuaded to leave" in [m.label for m in at.metric]
+    assert not [w.value for w in at.warning if "not valid" in w.value]
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    roads = next(layer for layer in deck["layers"] if layer["id"] == "pk-roads")
+    assert [r["name"] for r in roads["data"]] == ["解放路 (capture road)"]
+
+
+def test_bad_url_values_are_refused(app_env):
+    at = run_parking(road="R99'; DROP TABLE x", method="drone")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "road=R99" in warnings and "method=drone" in warnings
+    assert "违停记录数" in [m.label for m in at.metric]
