@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit import i18n, kpi, privacy
+from cockpit import i18n, kpi, maps, privacy
 from cockpit.charts import FONT, _layout
 
 COLORS = {"manual": "#4C9BE8", "ecapture": "#F2B134", "reminded": "#8A94A6", "left": "#3DBE8B",
@@ -66,6 +66,26 @@ def road_labels(roads: pd.DataFrame) -> list[dict]:
                                                                 (coords[0][1] + coords[-1][1]) / 2]
         out.append({"lon": mid[0], "lat": mid[1], "text": r["name_zh"]})
     return out
+
+
+HEX_RESOLUTION = 9          # H3 cells of about 0.1 km²: a few street blocks
+BIN_DEG = 0.0005            # the database sums records into bins of about 50 m before anything is sent
+
+
+def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None, lang: str,
+                   label_size: int = 13) -> tuple[list, maps.Scale | None]:
+    """The hotspot map's layers (parking.density_bins as hexagons, the roads as labelled lines) and the
+    hexagons' colour scale; the page and the wall screen draw the same map."""
+    layers, scale = [], None
+    if bins is not None:
+        hexes, scale = maps.hexagon_layer(bins.rename(columns={"violations": "n"}), weight="n",
+                                          resolution=HEX_RESOLUTION, layer_id="pk-hex", unit=_t("pk_unit", lang))
+        layers.append(hexes)
+    if roads is not None and not roads.empty:
+        layers.append(maps.paths_layer(road_rows(roads, lang), layer_id="pk-roads", color="color", width_px=4))
+        labels = maps.lonlat_columns(pd.DataFrame(road_labels(roads)))
+        layers.append(maps.text_layer(labels, "pk-road-labels", size=label_size, color=[255, 236, 179, 255]))
+    return layers, scale
 
 
 def map_bounds(roads: pd.DataFrame | None, pad: float = 0.008) -> tuple[float, float, float, float] | None:

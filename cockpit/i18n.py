@@ -539,6 +539,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_drones": ("无人机巡航", "Drone patrols"),
     "wall_waste": ("垃圾分类收运", "Waste collection"),
     "wall_parking": ("违停治理", "Parking"),
+    "wall_parking_legend": ("近 7 天违停（起）与严管道路", "Violations in 7 days (records) and strict roads"),
     "wall_market": ("服装城联勤", "Clothing-market service"),
     "wall_overdue": ("超期未结", "Overdue open"),
     "wall_open_cases": ("在办案件", "Open cases"),

@@ -219,14 +219,26 @@ def build_waste(run: Runner, t: Callable[[str], str], town: str | None, today: d
 
 
 def build_parking(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    p = _first(run("overview.parking_summary", as_of=NOW, **_last_days(today, 7), town_code=town))
+    from cockpit import charts_parking as cp
+
+    week = _last_days(today, 7)
+    p = _first(run("overview.parking_summary", as_of=NOW, **week, town_code=town))
     left_rate = kpi.percent(p.get("left_period", 0), p.get("reminded_period", 0))
+    bins = run("parking.density_bins", as_of=NOW, **week, bin_deg=cp.BIN_DEG, town_code=town, road_id=None,
+               method=None)
+    roads = run("parking.roads", as_of=NOW, **week, town_code=town, method=None)
+    layers, scale = cp.hotspot_layers(bins, roads, lang, label_size=16)
+    focus = roads if town is not None or roads is None else roads[roads["has_ecapture"]]
+    legend_items = [(t("pk_capture_road"), cp.CAPTURE_COLOR), (t("pk_strict_road"), cp.STRICT_COLOR)]
+    if scale is not None:
+        legend_items = scale.legend_items(lang) + legend_items
     return View("parking", t("wall_parking"), [
         Tile(t("wall_violations_today"), _fmt(p.get("violations_today"), "起" if lang == "zh" else "records")),
         Tile(t("wall_violations_7d"), _fmt(p.get("violations_period"), "起" if lang == "zh" else "records")),
         Tile(kpi.KPIS["parking_persuade_rate"].name(lang), _fmt(left_rate, "%", 1), t("wall_last_7d"),
              _rate_state("parking_persuade_rate", left_rate)),
-    ], deck=maps.deck([], lang=lang, view=_town_view(run, town)))
+    ], deck=maps.deck(layers, lang=lang, view=maps.view_for(cp.map_bounds(focus), width_px=1100, height_px=700)),
+        legend=(t("wall_parking_legend"), legend_items))
 
 
 def build_market(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:

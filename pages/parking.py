@@ -3,15 +3,12 @@ reminders work. Layout only: SQL in queries/parking/, masking in cockpit/privacy
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from cockpit import charts, maps, ui
 from cockpit import charts_parking as cp
 from cockpit.gateway import NOW
 
-HEX_RESOLUTION = 9          # H3 cells of about 0.1 km²: a few street blocks
-BIN_DEG = 0.0005            # the database sums records into bins of about 50 m before anything is sent
 SUPPLY_RADIUS_M = 300       # "near": within a 5-minute walk
 
 ctx = ui.page_context()
@@ -66,20 +63,10 @@ with k6:
 
 # -- hotspots: hexagons, the strict and capture roads, parking supply
 st.subheader(ctx.t("pk_map"))
-bins = ctx.run("parking.density_bins", as_of=NOW, **period, bin_deg=BIN_DEG, **scope)
+bins = ctx.run("parking.density_bins", as_of=NOW, **period, bin_deg=cp.BIN_DEG, **scope)
 supply = ctx.run("parking.supply", as_of=NOW, **period, radius_m=SUPPLY_RADIUS_M, town_code=town)
-layers = []
-scale = None
-if bins is not None:
-    hexes, scale = maps.hexagon_layer(bins.rename(columns={"violations": "n"}), weight="n",
-                                      resolution=HEX_RESOLUTION, layer_id="pk-hex", unit=ctx.t("pk_unit"))
-    layers.append(hexes)
 shown_roads = roads if roads is None or road is None else roads[roads["road_id"] == road]
-if shown_roads is not None and not shown_roads.empty:
-    rows = cp.road_rows(shown_roads, lang)
-    layers.append(maps.paths_layer(rows, layer_id="pk-roads", color="color", width_px=4))
-    labels = maps.lonlat_columns(pd.DataFrame(cp.road_labels(shown_roads)))
-    layers.append(maps.text_layer(labels, "pk-road-labels", size=13, color=[255, 236, 179, 255]))
+layers, scale = cp.hotspot_layers(bins, shown_roads, lang)
 if supply is not None and not supply.empty:
     sup = supply.assign(name=supply["name_zh"],
                         value_text=[ctx.t("pk_supply_tip", n=int(s), kind=ctx.t(f"pk_supply_{k}"), near=int(v),
