@@ -178,7 +178,7 @@ def build_drones(run: Runner, t: Callable[[str], str], town: str | None, today: 
     drone = _first(run("overview.drone_summary", as_of=NOW, town_code=town))
     cov = _first(run("overview.drone_coverage", as_of=NOW, days=7, town_code=town))
     coverage = kpi.percent(cov.get("grids_covered", 0), cov.get("grids_total", 0))
-    return View("drones", t("wall_drones"), [
+    view = View("drones", t("wall_drones"), [
         Tile(t("sorties_today"), _fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
         Tile(t("sorties_week"), _fmt(drone.get("sorties_week"), "架次" if lang == "zh" else "sorties")),
         Tile(t("wall_nests"), f"{_fmt(drone.get('nests_flying'))} / {_fmt(drone.get('nests_idle'))} / "
@@ -187,7 +187,17 @@ def build_drones(run: Runner, t: Callable[[str], str], town: str | None, today: 
         Tile(kpi.KPIS["drone_coverage"].name(lang), _fmt(coverage, "%", 1),
              f"{_fmt(cov.get('grids_covered'))} / {_fmt(cov.get('grids_total'))}",
              _rate_state("drone_coverage", coverage)),
-    ], deck=maps.deck([], lang=lang, view=_town_view(run, town)))
+    ])
+    from cockpit import charts_drones as cd
+    from cockpit import drone_rules as dr
+
+    grid_shapes = run("common.grid_shapes", town_code=town)
+    grid_status = run("drones.grid_status", as_of=NOW, town_code=town, blind_days=dr.DEFAULT_BLIND_DAYS)
+    nests = run("drones.nests", as_of=NOW, town_code=town, **dr.nest_params())
+    paths = run("drones.day_paths", day=today, as_of=NOW, town_code=town, **dr.path_params())
+    view.deck = cd.drone_deck(grid_shapes, grid_status, nests, paths, lang)
+    view.legend = (t("dr_legend_days"), cd.days_legend(lang))
+    return view
 
 
 def build_waste(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
