@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import charts, maps, ui
+from cockpit import parking_rules as pr
 from cockpit import charts_parking as cp
 from cockpit.gateway import NOW
 
@@ -139,6 +140,19 @@ with right:
     else:
         st.plotly_chart(cp.warnings_vs_tickets(now_counts, lang), width="stretch", key="pk_outcomes")
         st.caption(ctx.t("pk_outcomes_note"))
+
+rules = ctx.one("parking.rule_check", as_of=NOW, **period, town_code=town, road_id=road, **pr.rule_params())
+if rules and rules.get("reminded"):
+    st.markdown(f"**{ctx.t('pk_rules')}**")
+    r1, r2, r3 = st.columns(3)
+    r1.metric(ctx.t("pk_rule_early", m=pr.TICKET_WAIT_MINUTES), ui.fmt_int(rules["ticket_too_early"], ctx.t("pk_unit")),
+              help=ctx.t("pk_rule_early_help", m=pr.TICKET_WAIT_MINUTES))
+    r2.metric(ctx.t("pk_rule_fined_first"), ui.fmt_int(rules["fined_not_due"], ctx.t("pk_unit")),
+              help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
+    r3.metric(ctx.t("pk_rule_warned_repeat"), ui.fmt_int(rules["warned_not_due"], ctx.t("pk_unit")),
+              help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
+    st.caption(ctx.t("pk_rules_note", due=ui.fmt_int(rules["warning_due"]), ok=ui.fmt_int(rules["warned_as_due"]),
+                     unknown=ui.fmt_int(rules["plate_unknown"])))
 
 # -- rhythm and supply
 left, right = st.columns([3, 2])

@@ -39,7 +39,8 @@ def sent_bytes(at: AppTest) -> bytes:
 def test_parking_page_shows_hotspots_roads_and_reminders(app_env):
     at = run_parking()
     labels = [m.label for m in at.metric]
-    for label in ("违停记录数", "电子抓拍占比", "短信提醒", "劝离率", "提醒后开单", "首违警告"):
+    for label in ("违停记录数", "电子抓拍占比", "短信提醒", "劝离率", "提醒后开单", "首违警告",
+                  "提醒后不足 10 分钟即开单", "首违应警告却开单", "非首违却仅警告"):
         assert label in labels, labels
     violations = next(m for m in at.metric if m.label == "违停记录数")
     assert violations.value.endswith("起") and int(violations.value.split()[0].replace(",", "")) > 0

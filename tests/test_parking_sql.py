@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -170,3 +171,100 @@ def test_recent_newest_first_and_valid_only(gw):
     df = gw.execute("parking.recent", as_of=AS_OF, **ALL, limit_rows=3)
     assert df["violation_id"].tolist() == [6, 3, 4]
     assert df["road_name_zh"].tolist() == ["路R03", "路R01", "路R02"]
+
+
+# ------------------------------------------------------------------ the 10-minute and first-violation rules
+T0 = local(2026, 5, 20, 10, 0)
+DAY = dt.timedelta(days=1)
+MIN = dt.timedelta(minutes=1)
+SEC = dt.timedelta(seconds=1)
+
+
+def reminded(vid, plate, at, *, left=False, ticket_after=None, warned=False):
+    rem = at + MIN
+    return violation(vid, "R01", at, plate=plate, reminder=rem, left=left, first=warned,
+                     ticket=None if ticket_after is None else rem + ticket_after)
+
+
+RULE_RECORDS = [
+    violation(101, "R01", T0, plate="浙FA0001"), violation(102, "R01", T0, plate="浙FB0002"),
+    violation(103, "R01", T0, plate="浙FC0003"),
+    reminded(111, "浙FA0001", T0 + 179 * DAY, ticket_after=10 * MIN - SEC),  # 179 days: not first; ticket at 9:59
+    reminded(112, "浙FB0002", T0 + 181 * DAY, warned=True),                  # 181 days: first, warned as due
+    reminded(113, "浙FC0003", T0 + 180 * DAY, warned=True),                  # 180 days: still within: not first
+    reminded(114, "浙FD0004", local(2026, 11, 18, 9), ticket_after=10 * MIN),  # first ever, yet fined; at 10:00
+    reminded(115, "浙FA0001", local(2026, 11, 19, 9), ticket_after=10 * MIN + SEC),  # fined as due; at 10:01
+    reminded(116, "浙FF0006", local(2026, 11, 19, 10), left=True),           # gone within 10 minutes
+    reminded(117, None, local(2026, 11, 19, 11), ticket_after=15 * MIN),      # no plate: first rule unknown
+]
+
+
+@pytest.fixture
+def rules_gw(contract_db):
+    seed_reference(contract_db)
+    insert_rows(contract_db, "parking_road", [road("R01", TOWN_A, dt.date(2026, 1, 1), True, 2.0)])
+    insert_rows(contract_db, "parking_violation", RULE_RECORDS)
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    yield gateway
+    gateway.dispose()
+
+
+def reference_counts(records: list[dict], date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """The same counts from cockpit.parking_rules, record by record."""
+    from cockpit import parking_rules as pr
+
+    def local_day(t):
+        return t.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    out = dict.fromkeys(("reminded", "decided", "left_within_10min", "ticketed", "ticket_too_early",
+                         "plate_unknown", "warning_due", "warned_as_due", "fined_not_due", "warned_not_due"), 0)
+    for r in records:
+        if r["reminder_at"] is None or not date_from <= local_day(r["observed_at"]) <= date_to:
+            continue
+        others = [o["observed_at"] for o in records if o["plate"] == r["plate"] and o is not r]
+        first = r["plate"] is not None and pr.is_first_violation(r["observed_at"], others)
+        out["reminded"] += 1
+        out["decided"] += r["left_within_10min"] is not None
+        out["left_within_10min"] += bool(r["left_within_10min"])
+        out["ticketed"] += r["ticketed_at"] is not None
+        out["ticket_too_early"] += (r["ticketed_at"] is not None
+                                    and not pr.ticket_allowed(r["reminder_at"], r["ticketed_at"]))
+        out["plate_unknown"] += r["plate"] is None
+        if r["plate"] is None:
+            continue
+        expected = pr.expected_outcome(True, r["left_within_10min"], first)
+        out["warning_due"] += expected == "warning"
+        out["warned_as_due"] += expected == "warning" and r["is_first_warning"] and r["ticketed_at"] is None
+        out["fined_not_due"] += expected == "warning" and r["ticketed_at"] is not None
+        out["warned_not_due"] += expected == "ticket" and r["is_first_warning"]
+    return out
+
+
+def test_rule_check_at_the_boundaries(rules_gw):
+    from cockpit import parking_rules as pr
+
+    period = {"date_from": dt.date(2026, 11, 10), "date_to": dt.date(2026, 11, 20)}
+    row = rules_gw.execute("parking.rule_check", as_of=AS_OF, **period, town_code=None, road_id=None,
+                           **pr.rule_params()).iloc[0].to_dict()
+    expected = {"reminded": 7, "decided": 7, "left_within_10min": 1, "ticketed": 4, "ticket_too_early": 1,
+                "plate_unknown": 1, "warning_due": 2, "warned_as_due": 1, "fined_not_due": 1, "warned_not_due": 1}
+    assert {k: int(v) for k, v in row.items()} == expected
+    assert reference_counts(RULE_RECORDS, **period) == expected
+
+
+def test_rules_reference_at_the_boundaries():
+    from cockpit import parking_rules as pr
+
+    reminder = local(2026, 11, 20, 9, 0)
+    assert not pr.ticket_allowed(reminder, reminder + 10 * MIN - SEC)     # 9:59
+    assert pr.ticket_allowed(reminder, reminder + 10 * MIN)               # 10:00
+    assert pr.ticket_allowed(reminder, reminder + 10 * MIN + SEC)         # 10:01
+    assert not pr.is_first_violation(T0 + 179 * DAY, [T0])
+    assert not pr.is_first_violation(T0 + 180 * DAY, [T0])
+    assert pr.is_first_violation(T0 + 181 * DAY, [T0])
+    assert pr.is_first_violation(T0, [T0 + DAY])                          # a later one does not count
+    assert pr.expected_outcome(True, False, True) == "warning"
+    assert pr.expected_outcome(True, False, False) == "ticket"
+    assert pr.expected_outcome(True, True, False) == "left"
+    assert pr.expected_outcome(True, None, True) == "pending"
+    assert pr.expected_outcome(False, None, True) == "no_reminder"

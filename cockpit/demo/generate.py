@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cockpit import places
+from cockpit import parking_rules, places
 from cockpit.db import CONTRACT_VERSION, ROOT
 from cockpit.demo.calendar import (
     DAY_S,
@@ -89,8 +89,8 @@ PARKING_VIOLATIONS_PER_YEAR = 240_000
 ECAPTURE_SHARE = 0.47
 REMINDED_SHARE = 0.88                 # violations with an SMS reminder (plate readable and registered)
 LEFT_WITHIN_10MIN_SHARE = 0.68        # of reminded cars
-TICKET_DELAY_MIN_MINUTES = 10         # a ticket only 10 minutes after the reminder
-FIRST_WARNING_WINDOW_DAYS = 182       # first violation within half a year: warning, no fine
+TICKET_DELAY_MIN_MINUTES = parking_rules.TICKET_WAIT_MINUTES  # a ticket only 10 minutes after the reminder
+FIRST_WARNING_WINDOW_DAYS = parking_rules.FIRST_WARNING_WINDOW_DAYS  # first violation in half a year: warning
 PLATE_POOL_SIZE = 90_000               # cars that ever park illegally
 HABITUAL_OFFENDERS, HABITUAL_OFFENDER_SHARE = 3_000, 0.25  # a few thousand cars make a quarter of the records
 CAPTURE_ROAD_BOOST = {"新华路": 3.5, "解放路": 3.0, "当湖路": 2.5, "城南西路": 1.5, "三港路": 1.5}
