@@ -98,10 +98,10 @@ def map_bounds(roads: pd.DataFrame | None, pad: float = 0.008) -> tuple[float, f
     return min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad
 
 
-def data_quality_note(bad: pd.DataFrame, lang: str) -> str:
+def data_quality_note(bad: pd.DataFrame, lang: str, days: int) -> str:
     """'N records left out: reason n, …' from common.data_quality rows of parking_violation."""
     parts = [f"{i18n.label(i18n.ISSUES, c, lang)} {int(n):,}" for c, n in zip(bad["issue_code"], bad["row_count"])]
-    return _t("pk_dq_note", lang, n=f"{int(bad['row_count'].sum()):,}", detail="、".join(parts) if lang == "zh"
+    return _t("pk_dq_note", lang, days=days, n=f"{int(bad['row_count'].sum()):,}", detail="、".join(parts) if lang == "zh"
               else ", ".join(parts))
 
 

@@ -33,6 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="sessions compared with 1 for statements per cycle (default 20)")
     soak.add_argument("--out", default=None, help="write the figures as JSON")
 
+    bench = sub.add_parser("bench", help="benchmark every page: cold, warm, database floor, payload, naive, sharing")
+    bench.add_argument("--url", default=None, help="database to measure (default: load a demo of --years)")
+    bench.add_argument("--years", type=int, default=5, help="years of demo data when no --url (default 5)")
+    bench.add_argument("--scale", type=float, default=1.0, help="demo volume factor (default 1.0)")
+    bench.add_argument("--runs", type=int, default=3, help="runs per measurement; medians (default 3)")
+    bench.add_argument("--pages", default=None, help="comma-separated pages (default: all)")
+    bench.add_argument("--sessions", type=int, default=20, help="sessions compared with 1 (default 20)")
+    bench.add_argument("--no-wall", action="store_true", help="skip the wall views")
+    bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
+    bench.add_argument("--out", default=None, help="write the figures as JSON")
+
     check = sub.add_parser("check", help="check a database against the contract")
     check.add_argument("--url", required=True)
     check.add_argument("--max-age-hours", type=float, default=24.0,
@@ -63,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.soak import run_cli
 
         return run_cli(args)
+    if args.command == "bench":
+        from cockpit.bench import run_cli as run_bench
+
+        return run_bench(args)
     if args.command == "check":
         from cockpit.check import run_check
 

@@ -135,6 +135,9 @@ class Gateway:
         self.clock = clock
         self.health = Health()
         self.executions = 0  # statements sent to the database, for tests and the benchmark
+        # when a list, every successful statement is appended as (name, params, milliseconds): the benchmark
+        # replays them under EXPLAIN ANALYZE for the database floor
+        self.recorder: list[tuple[str, dict, float]] | None = None
         # an operator's cap on every query's TTL (seconds), e.g. for a wall that must show changes sooner
         self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
@@ -153,8 +156,9 @@ class Gateway:
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                # JIT compilation costs more than it saves on the cockpit's aggregates (hundreds of ms a query)
                 conn.execute(
-                    sa.text("SELECT set_config('statement_timeout', :ms, true)"),
+                    sa.text("SELECT set_config('statement_timeout', :ms, true), set_config('jit', 'off', true)"),
                     {"ms": str(int(self.statement_timeout_ms))},
                 )
                 cursor = conn.execute(sa.text(query.sql), params)
@@ -165,6 +169,8 @@ class Gateway:
             log.error("query %s failed after %.0f ms: %s\nparams=%r\nsql=%s", name,
                       1000 * (time.perf_counter() - started), _short(exc), params, query.sql)
             raise
+        if self.recorder is not None:
+            self.recorder.append((name, dict(params), 1000 * (time.perf_counter() - started)))
         return to_frame(columns, rows)
 
     def run(self, name: str, **params: Any) -> Result:

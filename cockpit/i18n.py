@@ -19,7 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo_badge": ("演示数据 / demo data", "demo data / 演示数据"),
     "dq_count": ("数据质量：{n} 条异常记录未计入", "Data quality: {n} bad rows left out"),
     "dq_none": ("数据质量：无异常记录", "Data quality: no bad rows"),
-    "dq_detail_title": ("未计入统计的异常记录", "Rows left out of every figure"),
+    "dq_detail_title": ("未计入统计的异常记录（近 {days} 天及无时间的记录）", "Rows left out of every figure (last {days} days and rows without a time)"),
     "db_down": ("数据库暂时无法连接，页面显示的是 {time} 的最后一次有效数据（{age}）。恢复后将自动更新。",
                 "The database cannot be reached; showing the last good data from {time} ({age}). "
                 "The page updates by itself when it returns."),
@@ -426,7 +426,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pk_out_waiting": ("提醒后待定", "reminded, pending"),
     "pk_out_none": ("未提醒", "no reminder"),
     "pk_plate_note": ("车牌属个人信息，仅显示省份、发牌机关和前两位（如 浙F·12***）。", "Plates are personal data: only the province, authority and two characters are shown (e.g. 浙F·12***)."),
-    "pk_dq_note": ("数据质量：{n} 条违停记录未计入任何数字（{detail}）。", "Data quality: {n} parking records are left out of every figure ({detail})."),
+    "pk_dq_note": ("数据质量：近 {days} 天 {n} 条违停记录未计入任何数字（{detail}）。", "Data quality: {n} parking records of the last {days} days are left out of every figure ({detail})."),
     # -- end parking page
     # -- market page (pages/market.py)
     "market_title": ("服装城联勤：商户诉求与服务", "Clothing market: merchant requests and service"),

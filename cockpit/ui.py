@@ -277,7 +277,7 @@ def header(ctx: Context, title_key: str) -> None:
     """Title, 'data as of' with age, the demo badge and the data-quality count."""
     meta = ctx.one("common.contract_meta")
     fresh = ctx.run("common.freshness", as_of=NOW)
-    dq = ctx.run("common.data_quality")
+    dq = ctx.run("common.data_quality_recent", as_of=NOW, days=DQ_DAYS)
     left, right = st.columns([3, 2])
     with left:
         st.title(ctx.t(title_key))
@@ -311,7 +311,7 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
     total = int(dq["row_count"].sum()) if not dq.empty else 0
     label = ctx.t("dq_count", n=f"{total:,}") if total else ctx.t("dq_none")
     with st.popover(label, icon=":material/rule:" if total else ":material/check_circle:"):
-        st.markdown(f"**{ctx.t('dq_detail_title')}**")
+        st.markdown(f"**{ctx.t('dq_detail_title', days=DQ_DAYS)}**")
         if dq.empty:
             st.write(ctx.t("dq_none"))
         else:
@@ -350,6 +350,7 @@ def kpi_definition(ctx: Context, key: str) -> None:
             st.caption(f"{ctx.t('source')}：{item.source(ctx.lang)}")
 
 
+DQ_DAYS = 30  # the header's data-quality count covers the rows of the last 30 days
 COUNT_UNITS = ("件", "起", "条", "架次", "家", "次", "个")
 
 

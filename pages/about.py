@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import i18n, kpi, ui
+from cockpit.gateway import NOW
 
 ctx = ui.page_context()
 ui.header(ctx, "about_title")
 meta = ctx.one("common.contract_meta")
-dq = ctx.run("common.data_quality")
+DQ_ABOUT_DAYS = 365  # a year of rows; `python -m cockpit check` counts all history
+dq = ctx.run("common.data_quality_recent", as_of=NOW, days=DQ_ABOUT_DAYS)
 ui.status_banner(ctx)
 
 st.subheader(ctx.t("kpi_definitions"))
@@ -25,6 +27,7 @@ rows = [{
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 st.subheader(ctx.t("data_quality"))
+st.caption(ctx.t("dq_detail_title", days=DQ_ABOUT_DAYS))
 if dq is None:
     st.info(ctx.t("empty"))
 elif dq.empty:

@@ -182,8 +182,8 @@ if recent is None or recent.empty:
 else:
     st.dataframe(cp.recent_table(recent, lang), hide_index=True, width="stretch", key="pk_recent")
     st.caption(ctx.t("pk_plate_note"))
-dq = ctx.run("common.data_quality")
+dq = ctx.run("common.data_quality_recent", as_of=NOW, days=ui.DQ_DAYS)
 if dq is not None:
     bad = dq[dq["relation_name"] == "parking_violation"]
     if not bad.empty:
-        st.caption(cp.data_quality_note(bad, lang))
+        st.caption(cp.data_quality_note(bad, lang, ui.DQ_DAYS))

@@ -75,6 +75,16 @@ def test_bad_records_are_counted_not_shown(gw):
     assert parking == {"future_time": 1, "unknown_road": 1, "impossible_time": 1, "missing_location": 1}
 
 
+def test_recent_data_quality_counts_only_recent_and_timeless_rows(gw):
+    def parking(days):
+        dq = gw.execute("common.data_quality_recent", as_of=AS_OF, days=days)
+        return dq[dq["relation_name"] == "parking_violation"].set_index("issue_code")["row_count"].to_dict()
+
+    # rows 9-11 were observed on 18 November; row 8 lies in 2030
+    assert parking(30) == {"future_time": 1, "unknown_road": 1, "impossible_time": 1, "missing_location": 1}
+    assert parking(1) == {"future_time": 1}
+
+
 def test_density_bins_sum_to_the_valid_records_of_the_period(gw):
     def total(**over):
         df = gw.execute("parking.density_bins", as_of=AS_OF, **PERIOD, bin_deg=0.01, **(ALL | over))

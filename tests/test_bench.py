@@ -1,0 +1,91 @@
+"""The benchmark's parts on the small demo database: recording, floor, payload, naive, sharing, the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from cockpit import bench
+
+
+@pytest.fixture
+def b(demo_url, monkeypatch):
+    from cockpit import runtime
+
+    monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_url)
+    monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
+    yield bench.Bench(demo_url)
+    runtime.reset_runtime()
+
+
+def test_measure_records_statements_floor_and_payload(b):
+    m = b.measure("cases", runs=1)
+    names = [q["query"] for q in m["queries"]]
+    assert "cases.by_grid" in names and "cases.kpis_by_group" in names
+    assert m["statements"] == len(names) > 10
+    assert m["floor_ms"] > 0 and all(q["server_ms"] > 0 for q in m["queries"])
+    assert 10_000 < m["max_map_bytes"] <= m["map_bytes"] < m["all_bytes"]
+    assert m["chart_bytes"] > 0
+    assert m["warm_s"] < m["cold_s"], "the warm run is served from the cache"
+
+
+def test_gateway_recorder_holds_the_bound_parameters(b):
+    b.gateway.recorder = []
+    b.gateway.clear()
+    b.gateway.run("common.data_quality_recent", as_of=bench_now(), days=30)
+    (name, params, ms), = b.gateway.recorder
+    assert name == "common.data_quality_recent" and params["days"] == 30 and ms > 0
+    b.gateway.recorder = None
+
+
+def bench_now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def test_naive_cases_counts_the_same_cases_as_the_real_query(b, demo_url):
+    date_from, date_to = bench.default_period()
+    naive = b.naive("cases", 1, date_from, date_to)
+    assert naive["cold_s"] > 0 and naive["max_map_bytes"] > 0
+    from cockpit import naive as naive_mod
+
+    received = naive_mod.cases_page()  # outside Streamlit: same code path, returns the count
+    real = b.gateway.execute("cases.kpis_by_group", dimension="town", as_of=bench_now(), date_from=date_from,
+                             date_to=date_to, town_code=None, squadron_code=None, area=None, source_code=None,
+                             category_code=None)
+    assert received == int(real["received"].sum()) > 0
+
+
+def test_sharing_costs_the_same_for_one_and_three_sessions(b):
+    one = b.statements_per_cycle("parking", 1)
+    three = b.statements_per_cycle("parking", 3)
+    assert one == three > 5
+
+
+def test_verdicts_apply_the_targets():
+    result = {"pages": {"x": {"cold_s": 1.0, "warm_s": 0.4, "floor_ms": 400, "max_map_bytes": 2_000_000}},
+              "naive": {"x": {"cold_s": 30.0}}, "sharing": {"x": {"1": 5, "20": 6}}}
+    v = bench.verdicts(result)
+    assert v["x"] == {"warm": True, "cold": True, "payload": False, "naive_factor": 30.0, "naive": True}
+    assert v["sharing:x"] == {"sharing": False}
+
+
+def test_cli_writes_json(demo_url, tmp_path, monkeypatch):
+    from cockpit import runtime
+
+    monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
+    out = tmp_path / "bench.json"
+    args = argparse.Namespace(url=demo_url, years=1, scale=1.0, runs=1, pages="parking", sessions=2,
+                              no_wall=True, no_naive=True, out=str(out))
+    try:
+        assert bench.run_cli(args) == 0
+    finally:
+        runtime.reset_runtime()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["pages"]) == {"parking"}
+    assert data["rows"]["parking_violation"] > 0 and data["machine"]["cpus"] >= 1
+    assert data["sharing"]["parking"]["1"] == data["sharing"]["parking"]["2"]
+    assert data["verdicts"]["parking"]["payload"] is True
