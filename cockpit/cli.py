@@ -38,10 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--years", type=int, default=5, help="years of demo data when no --url (default 5)")
     bench.add_argument("--scale", type=float, default=1.0, help="demo volume factor (default 1.0)")
     bench.add_argument("--runs", type=int, default=3, help="runs per measurement; medians (default 3)")
-    bench.add_argument("--pages", default=None, help="comma-separated pages (default: all)")
+    bench.add_argument("--pages", default=None,
+                       help="comma-separated pages, `wall` for the wall views (default: every page and the wall)")
     bench.add_argument("--sessions", type=int, default=20, help="sessions compared with 1 (default 20)")
     bench.add_argument("--no-wall", action="store_true", help="skip the wall views")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
+    bench.add_argument("--naive-all", action="store_true",
+                       help="also the naive pattern reading whole tables (a cached-load dashboard, cold; one run)")
     bench.add_argument("--out", default=None, help="write the figures as JSON")
 
     check = sub.add_parser("check", help="check a database against the contract")

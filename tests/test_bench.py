@@ -46,23 +46,37 @@ def bench_now():
     return dt.datetime.now(dt.timezone.utc)
 
 
-def test_naive_cases_counts_the_same_cases_as_the_real_query(b, demo_url):
+def test_naive_cases_counts_the_same_cases_as_the_real_query(b, demo_url, monkeypatch):
     date_from, date_to = bench.default_period()
     naive = b.naive("cases", 1, date_from, date_to)
-    assert naive["cold_s"] > 0 and naive["max_map_bytes"] > 0
+    assert naive["cold_s"] > 0 and naive["max_map_bytes"] > 0 and naive["chart_bytes"] > 0
     from cockpit import naive as naive_mod
 
-    received = naive_mod.cases_page()  # outside Streamlit: same code path, returns the count
     real = b.gateway.execute("cases.kpis_by_group", dimension="town", as_of=bench_now(), date_from=date_from,
                              date_to=date_to, town_code=None, squadron_code=None, area=None, source_code=None,
                              category_code=None)
-    assert received == int(real["received"].sum()) > 0
+    for read in ("period", "all"):  # outside Streamlit: the same code path, returns the count
+        monkeypatch.setenv("COCKPIT_NAIVE_READ", read)
+        assert naive_mod.cases_page() == int(real["received"].sum()) > 0
+
+
+def test_naive_parking_counts_the_same_violations_as_the_real_query(b, monkeypatch):
+    date_from, date_to = bench.default_period()
+    naive = b.naive("parking", 1, date_from, date_to)
+    assert naive["max_map_bytes"] > 0
+    from cockpit import naive as naive_mod
+
+    real = b.gateway.execute("parking.by_hour", as_of=bench_now(), date_from=date_from, date_to=date_to,
+                             town_code=None, road_id=None, method=None)
+    assert naive_mod.parking_page() == int(real["violations"].sum()) > 0
 
 
 def test_sharing_costs_the_same_for_one_and_three_sessions(b):
     one = b.statements_per_cycle("parking", 1)
-    three = b.statements_per_cycle("parking", 3)
+    three = b.statements_per_cycle("parking", 3)  # three sessions rerunning at the same time, one thread each
     assert one == three > 5
+    wall = {"mode": "wall", "views": "cases"}
+    assert b.statements_per_cycle(None, 1, wall) == b.statements_per_cycle(None, 3, wall) > 0
 
 
 def test_verdicts_apply_the_targets():
@@ -78,10 +92,11 @@ def test_cli_writes_json(demo_url, tmp_path, monkeypatch):
 
     monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
     out = tmp_path / "bench.json"
-    args = argparse.Namespace(url=demo_url, years=1, scale=1.0, runs=1, pages="parking", sessions=2,
-                              no_wall=True, no_naive=True, out=str(out))
-    try:
-        assert bench.run_cli(args) == 0
+    from cockpit import cli
+
+    try:  # the subcommand as typed: one page, one run, no naive pattern, sharing for 1 and 2 sessions
+        assert cli.main(["bench", "--url", demo_url, "--runs", "1", "--pages", "parking", "--sessions", "2",
+                         "--no-naive", "--out", str(out)]) == 0
     finally:
         runtime.reset_runtime()
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -89,3 +104,15 @@ def test_cli_writes_json(demo_url, tmp_path, monkeypatch):
     assert data["rows"]["parking_violation"] > 0 and data["machine"]["cpus"] >= 1
     assert data["sharing"]["parking"]["1"] == data["sharing"]["parking"]["2"]
     assert data["verdicts"]["parking"]["payload"] is True
+    assert data["period"]["date_from"] < data["period"]["date_to"] and data["database_bytes"] > 0
+    m = data["pages"]["parking"]
+    assert {"cold_s", "warm_s", "floor_ms", "statements", "queries", "map_bytes", "max_map_bytes",
+            "chart_bytes", "all_bytes"} <= set(m)
+    assert m["floor_ms"] == pytest.approx(sum(q["server_ms"] for q in m["queries"]))
+    assert "parking" in bench.table(data) and data["wall"] == {}
+
+
+def test_cli_refuses_an_unknown_page(demo_url):
+    args = argparse.Namespace(url=demo_url, years=1, scale=1.0, runs=1, pages="parkng", sessions=2,
+                              no_wall=False, no_naive=True, out=None)
+    assert bench.run_cli(args) == 2
