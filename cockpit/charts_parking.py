@@ -22,17 +22,17 @@ def _t(key: str, lang: str, /, **values) -> str:
     return i18n.t(key, lang, **values)
 
 
-def totals(by_hour: pd.DataFrame | None) -> dict[str, float]:
-    """The period's counts, summed over parking.by_hour."""
+def totals(by_hour: pd.DataFrame | None) -> dict[str, float | None]:
+    """The period's counts, summed over parking.by_hour; None each when there is no result (database down)."""
     cols = ("violations", "reminded", "left_within_10min", "ticketed_after_reminder", "warned")
-    if by_hour is None or by_hour.empty:
-        return {c: 0.0 for c in cols}
+    if by_hour is None:
+        return dict.fromkeys(cols)
     return {c: float(by_hour[c].sum()) for c in cols}
 
 
-def persuade_rate(counts: dict[str, float]) -> float | None:
+def persuade_rate(counts: dict[str, float | None]) -> float | None:
     """劝离率: cars gone within 10 minutes of the reminder ÷ reminders (%)."""
-    return kpi.percent(counts.get("left_within_10min", 0.0), counts.get("reminded", 0.0))
+    return kpi.percent(counts.get("left_within_10min") or 0.0, counts.get("reminded") or 0.0)
 
 
 def road_label(row: dict | pd.Series, lang: str) -> str:

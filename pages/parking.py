@@ -130,12 +130,12 @@ st.subheader(ctx.t("pk_reminders"))
 ui.kpi_definition(ctx, "parking_persuade_rate")
 left, right = st.columns([3, 2])
 with left:
-    if by_hour is None or now_counts["reminded"] == 0:
+    if not now_counts["reminded"]:
         st.info(ctx.t("empty"))
     else:
         st.plotly_chart(cp.reminders_by_hour(by_hour, lang), width="stretch", key="pk_by_hour")
 with right:
-    if now_counts["reminded"] == 0:
+    if not now_counts["reminded"]:
         st.info(ctx.t("empty"))
     else:
         st.plotly_chart(cp.warnings_vs_tickets(now_counts, lang), width="stretch", key="pk_outcomes")
