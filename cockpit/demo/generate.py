@@ -1512,6 +1512,7 @@ class DemoGenerator:
                                       "category_code": cat, "weighed_s": t[has] + 60 * c_i,
                                       "net_tonnes": net[has]}))
         collect = pd.concat(rows, ignore_index=True)
+        collect = collect[collect["weighed_s"] <= self.end_s].reset_index(drop=True)  # later categories of a round
         collect["vehicle_id"] = np.empty(len(collect), dtype=object)
         for cat, vmap in vehicle_of.items():
             m = (collect["category_code"] == cat).to_numpy()
