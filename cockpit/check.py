@@ -317,6 +317,7 @@ class _Checker:
                 self._relation(name)
             self._write_access()
             self._views()
+            self._rollups()
             self._version()
             counts = self._content()
             self._bad_rows(counts)
@@ -470,6 +471,36 @@ class _Checker:
             if name not in have:
                 self.add(FAIL, name, f"function {_q(name)} of 02_checked_views.sql is missing or not executable",
                          fix)
+
+    # -- rollups of 04
+    def _rollups(self) -> None:
+        fix = "install contract/04_rollups.sql as is and refresh it nightly (python -m cockpit rollups --help)"
+        rows = self.probe.rows(
+            "SELECT to_regclass('cockpit.parking_road_day') IS NOT NULL AS road_day, "
+            "to_regclass('cockpit.data_quality_day') IS NOT NULL AS dq_day, "
+            "to_regclass('cockpit.rollup_state') IS NOT NULL AS state")
+        missing = [n for n, ok in (("parking_road_day", rows[0]["road_day"]), ("data_quality_day", rows[0]["dq_day"]),
+                                   ("rollup_state", rows[0]["state"])) if not ok]
+        if missing:
+            self.add(FAIL, "rollups", f"missing: {', '.join(_q(n) for n in missing)}", fix)
+            return
+        try:
+            cut = self.probe.rows("SELECT max(complete_before) AS cut, max(refreshed_at) AS at "
+                                  "FROM cockpit.rollup_state")[0]
+        except _ProbeError as exc:
+            self.add(FAIL, "rollups", f"cannot read {_q('rollup_state')}: {exc}", fix)
+            return
+        if cut["cut"] is None:
+            self.add(WARN, "rollups", "never refreshed: every figure is counted from the rows (slow on years of data)",
+                     "SELECT cockpit.refresh_rollups(); then schedule it nightly")
+            return
+        today = self.now.astimezone(SH).date()
+        said = f"complete before {cut['cut']} (refreshed {_local(cut['at'])})"
+        if (today - cut["cut"]).days > 2:
+            self.add(WARN, "rollups", f"{said}: more than two days old, the days since are counted from the rows",
+                     "is the nightly SELECT cockpit.refresh_rollups() running?")
+        else:
+            self.add(OK, "rollups", said)
 
     # -- contract_version
     def _version(self) -> None:

@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-bad-share", type=float, default=0.05,
                        help="share of bad rows above which a relation fails (default 0.05)")
 
+    rollups = sub.add_parser("rollups", help="the rollups of contract/04: install or refresh (a nightly job)")
+    rollups.add_argument("action", choices=("install", "refresh", "status"))
+    rollups.add_argument("--url", required=True, help="database URL of a role that owns the rollups")
+
     report = sub.add_parser("report", help="weekly meeting pack: PPTX, XLSX and maps of one ISO week")
     report.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: the last complete week)")
     report.add_argument("--out", required=True, help="folder to write the files to")
@@ -85,9 +89,41 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.check import run_check
 
         return run_check(args)
+    if args.command == "rollups":
+        return run_rollups(args)
     if args.command == "report":
         from cockpit.report import run_report
 
         return run_report(args)
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2
+
+
+def run_rollups(args) -> int:
+    """`python -m cockpit rollups install|refresh|status --url URL`."""
+    import time
+
+    from cockpit import db
+
+    engine = db.make_engine(db.normalise_url(args.url), pool_size=1, application_name="pinghu-cockpit-rollups")
+    try:
+        if not db.contract_present(engine):
+            print(f"{db.redact(args.url)} does not hold the cockpit contract", file=sys.stderr)
+            return 2
+        if args.action == "install":
+            db.apply_rollups(engine)
+            print("rollups installed (contract/04_rollups.sql); refresh them: python -m cockpit rollups refresh")
+            return 0
+        if not db.rollups_present(engine):
+            print("the rollups are not installed: python -m cockpit rollups install --url …", file=sys.stderr)
+            return 2
+        if args.action == "refresh":
+            started = time.monotonic()
+            cut = db.refresh_rollups(engine)
+            print(f"rollups refreshed in {time.monotonic() - started:.1f} s: complete before {cut}")
+            return 0
+        cut = db.rollup_cutoff(engine)
+        print(f"rollups complete before {cut}" if cut else "rollups never refreshed: every figure is counted live")
+        return 0
+    finally:
+        engine.dispose()

@@ -7,6 +7,7 @@ in a local data directory and fills it with demo data.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import threading
@@ -19,11 +20,12 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_DIR = ROOT / "contract"
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 CONTRACT_SCHEMA = "cockpit"
 # Files applied, in order, to create the contract in an empty database (the demo).
-CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql")
+CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql", "04_rollups.sql")
 DEMO_INDEX_FILE = "03_demo_indexes.sql"
+ROLLUP_FILE = "04_rollups.sql"
 EMBEDDED_DIR = Path(os.environ.get("COCKPIT_EMBEDDED_DIR", ROOT / ".cockpit-data" / "pg"))
 
 
@@ -113,6 +115,39 @@ def apply_contract(engine: sa.Engine) -> None:
         raw.commit()
     finally:
         raw.close()
+
+
+def apply_rollups(engine: sa.Engine) -> None:
+    """Install the rollups of contract/04 (idempotent) on a database that holds the contract."""
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cur:
+            cur.execute((CONTRACT_DIR / ROLLUP_FILE).read_text(encoding="utf-8"))
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def rollups_present(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.text("SELECT to_regprocedure('cockpit.refresh_rollups()') IS NOT NULL")).scalar())
+
+
+def rollup_cutoff(engine: sa.Engine) -> dt.date | None:
+    """The local day before which the rollups are complete (None: never refreshed or not installed)."""
+    with engine.connect() as conn:
+        if conn.execute(sa.text("SELECT to_regclass('cockpit.rollup_state') IS NULL")).scalar():
+            return None
+        return conn.execute(sa.text("SELECT max(complete_before) FROM cockpit.rollup_state")).scalar()
+
+
+def refresh_rollups(engine: sa.Engine) -> dt.date:
+    """Refresh every rollup (cockpit.refresh_rollups(), one transaction) and analyse them; returns the cut-off."""
+    with engine.begin() as conn:
+        cut = conn.execute(sa.text("SELECT cockpit.refresh_rollups()")).scalar()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE cockpit.parking_road_day, cockpit.data_quality_day, cockpit.rollup_state")
+    return cut
 
 
 def apply_demo_indexes(engine: sa.Engine) -> None:

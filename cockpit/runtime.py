@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from cockpit import db
 from cockpit.gateway import Gateway
+from cockpit.worktime import SH
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
                     runtime.message = message
 
                 load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE, progress=progress)
+            else:
+                _refresh_embedded_rollups(engine)
         finally:
             engine.dispose()
         runtime.gateway = Gateway(url)
@@ -112,6 +115,16 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
         log.exception("embedded database bootstrap failed")
         runtime.error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         runtime.state = "failed"
+
+
+def _refresh_embedded_rollups(engine: sa.Engine) -> None:
+    """The embedded demo is ours: install the rollups (a demo made by an older version lacks them) and
+    refresh them when their cut-off is not today."""
+    if not db.rollups_present(engine):
+        db.apply_rollups(engine)
+    today = dt.datetime.now(dt.timezone.utc).astimezone(SH).date()
+    if db.rollup_cutoff(engine) != today:
+        db.refresh_rollups(engine)
 
 
 def _demo_too_old(engine: sa.Engine) -> bool:

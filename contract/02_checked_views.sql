@@ -1,4 +1,4 @@
--- Pinghu command-centre cockpit: checked views, contract version 1.0.0.
+-- Pinghu command-centre cockpit: checked views, contract version 1.1.0.
 --
 -- Installed as-is on top of the relations of 01_relations.sql, on the operational database
 -- and in the demo alike. Each `<relation>_checked` view adds `issue_code`: null for a row the

@@ -10,3 +10,4 @@ CREATE INDEX IF NOT EXISTS drone_flight_started_at_idx    ON cockpit.drone_fligh
 CREATE INDEX IF NOT EXISTS drone_detection_flight_idx     ON cockpit.drone_detection (flight_id);
 CREATE INDEX IF NOT EXISTS market_request_submitted_idx   ON cockpit.market_request (submitted_at);
 CREATE INDEX IF NOT EXISTS shop_violation_shop_idx        ON cockpit.shop_violation (shop_id, observed_at);
+CREATE INDEX IF NOT EXISTS drone_track_point_recorded_idx ON cockpit.drone_track_point (recorded_at);

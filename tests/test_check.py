@@ -104,6 +104,7 @@ def fill(engine: sa.Engine) -> None:
 @pytest.fixture
 def serving(contract_db):
     fill(contract_db)
+    db.refresh_rollups(contract_db)
     return contract_db
 
 
@@ -134,8 +135,9 @@ def test_passes_on_a_database_that_follows_the_contract(serving):
     for rel, cols in contract.relations().items():
         assert (rel, f"table with all {len(cols)} contract columns") in oks
     assert ("checked views", "all 16 views of 02_checked_views.sql present") in oks
+    assert any(subject == "rollups" and message.startswith("complete before ") for subject, message in oks)
     assert ("contract_version", f"database provides contract {db.CONTRACT_VERSION} "
-                                "(applied 2026-10-17 12:00 Asia/Shanghai), the cockpit reads 1.0.0") in oks
+                                f"(applied 2026-10-17 12:00 Asia/Shanghai), the cockpit reads {db.CONTRACT_VERSION}") in oks
     assert [f.message for f in report.about("grid_case")] == [
         "table with all 24 contract columns",
         "fresh: newest reported_at 2026-11-16 11:00 Asia/Shanghai, 1.0 h old (limit 24 h)",
@@ -249,8 +251,9 @@ def test_accepts_a_compatible_type_with_a_note(serving):
 @pytest.mark.parametrize("version, level, message_part, code", [
     ("2.0.0", check.FAIL, "major versions differ", 1),
     ("0.9.0", check.FAIL, "major versions differ", 1),
-    ("1.1.0", check.WARN, "the database's minor version is newer", 0),
-    ("1.0.7", check.OK, "database provides contract 1.0.7", 0),
+    ("1.2.0", check.WARN, "the database's minor version is newer", 0),
+    ("1.0.7", check.WARN, "the database's minor version is older", 0),
+    ("1.1.7", check.OK, "database provides contract 1.1.7", 0),
     ("latest", check.FAIL, "is not a semantic version", 1),
 ])
 def test_contract_version(serving, version, level, message_part, code):
@@ -402,3 +405,15 @@ def test_cli(serving, capsys):
     capsys.readouterr()
     assert cli.main(["check", "--url", "postgresql://reader@127.0.0.1:1/ops"]) == 2
     assert "cannot connect to postgresql+psycopg://reader@127.0.0.1:1/ops" in capsys.readouterr().out
+
+
+def test_rollups_never_refreshed_warn_and_missing_rollups_fail(contract_db):
+    fill(contract_db)
+    report = run(contract_db)
+    assert [f.message for f in report.warnings if f.subject == "rollups"] == [
+        "never refreshed: every figure is counted from the rows (slow on years of data)"]
+    assert report.exit_code == 0
+    with contract_db.begin() as conn:
+        conn.exec_driver_sql("DROP MATERIALIZED VIEW cockpit.parking_road_day")
+    report = run(contract_db)
+    assert [f.message for f in report.failures] == ['missing: cockpit."parking_road_day"']

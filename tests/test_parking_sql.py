@@ -278,3 +278,39 @@ def test_rules_reference_at_the_boundaries():
     assert pr.expected_outcome(True, True, False) == "left"
     assert pr.expected_outcome(True, None, True) == "pending"
     assert pr.expected_outcome(False, None, True) == "no_reminder"
+
+
+def test_rollups_give_the_same_figures_as_the_rows(gw, contract_db):
+    """contract/04: closed days from the rollups, the rest live; the figures do not change with a refresh,
+    whether :as_of is today (rollup up to yesterday) or an earlier day (rollup before that day, then rows)."""
+    from pandas.testing import assert_frame_equal
+
+    from cockpit import db
+
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def figures():
+        return [gw.execute("parking.road_monthly", as_of=at, town_code=town) for at in (AS_OF, now)
+                for town in (None, TOWN_B)] + [
+            gw.execute("common.data_quality_recent", as_of=at, days=days) for at in (AS_OF, now) for days in (1, 3, 30)]
+
+    from_rows = figures()
+    assert db.rollup_cutoff(contract_db) is None
+    cut = db.refresh_rollups(contract_db)
+    assert cut == now.astimezone(ZoneInfo("Asia/Shanghai")).date() == db.rollup_cutoff(contract_db)
+    with contract_db.connect() as conn:  # the rollups hold the records, so the figures below read them
+        assert conn.exec_driver_sql("SELECT sum(violations) FROM cockpit.parking_road_day").scalar() == 8
+        assert conn.exec_driver_sql("SELECT sum(row_count) FROM cockpit.data_quality_day").scalar() == 3
+    for before, after in zip(from_rows, figures(), strict=True):
+        assert_frame_equal(before, after)
+
+    # a record arriving late for a closed day counts from the next refresh on; a record of today at once
+    insert_rows(contract_db, "parking_violation", [violation(20, "R03", local(2026, 11, 19, 10), "ecapture",
+                                                             grid=GRID_B, lat=30.7250, lon=120.9650)])
+    r3 = lambda: gw.execute("parking.road_monthly", as_of=now, town_code=None).query("road_id == 'R03'")  # noqa: E731
+    assert r3()["violations"].sum() == 2
+    db.refresh_rollups(contract_db)
+    assert r3()["violations"].sum() == 3
+    insert_rows(contract_db, "parking_violation", [violation(21, "R03", now - dt.timedelta(seconds=1), "ecapture",
+                                                             grid=GRID_B, lat=30.7250, lon=120.9650)])
+    assert r3()["violations"].sum() == 4

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from cockpit import db, places
 from cockpit.demo import generate as g
 from cockpit.demo.calendar import WorkClock
+from cockpit.worktime import SH
 
 log = logging.getLogger(__name__)
 
@@ -592,6 +593,17 @@ class _Feed:
                             "satisfaction = %s WHERE request_id = %s", resolve)
 
 
+def _refresh_rollups(url: str) -> None:
+    from cockpit import db
+
+    engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-feed")
+    try:
+        if db.rollups_present(engine):
+            log.info("demo feed: rollups refreshed, complete before %s", db.refresh_rollups(engine))
+    finally:
+        engine.dispose()
+
+
 def run_feed_loop(url: str, speed: float = 1.0, seed: int | None = None,
                   stop_event: threading.Event | None = None, duration_s: float | None = None,
                   tick_s: float = TICK_S) -> dict[str, int]:
@@ -615,6 +627,8 @@ def run_feed_loop(url: str, speed: float = 1.0, seed: int | None = None,
                 last_wall = dt.datetime.now(dt.timezone.utc)
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             feed.step(last_wall, now)
+            if now.astimezone(SH).date() != last_wall.astimezone(SH).date():
+                _refresh_rollups(url)  # a new local day: yesterday is complete
             last_wall = now
             failures = 0
         except psycopg.Error as exc:

@@ -154,7 +154,7 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
             db.apply_contract(engine)
         weights = {name: RELATION_WEIGHT.get(name, 0.2) * (scale if RELATION_WEIGHT.get(name, 0) > 2 else 1)
                    for name in RELATION_ORDER}
-        total_weight = sum(weights.values()) + 5.0  # + indexes and ANALYZE
+        total_weight = sum(weights.values()) + 6.0  # + indexes, ANALYZE and rollups
         done_weight = 0.0
         counts: dict[str, int] = {}
         raw = engine.raw_connection()
@@ -189,6 +189,8 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
         report((done_weight + 3.0) / total_weight, "analyzing")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql("ANALYZE")
+        report((done_weight + 4.0) / total_weight, "rollups")
+        db.refresh_rollups(engine)
         report(1.0, "done")
         log.info("demo loaded into %s in %.1f s: %s rows", db.redact(url), time.monotonic() - started,
                  f"{sum(counts.values()):,}")
