@@ -21,15 +21,16 @@ WITH reminded AS (
       AND (CAST(:road_id AS text) IS NULL OR v.road_id = :road_id)
 ),
 
-judged AS (
+judged AS MATERIALIZED (  -- first_violation is read by several counts: judge each record once
     SELECT r.*,
-           r.plate IS NOT NULL AND NOT EXISTS (
+           -- only the records the first-violation counts look at (the car stayed, the plate is known)
+           CASE WHEN r.left_within_10min IS FALSE AND r.plate IS NOT NULL THEN NOT EXISTS (
                SELECT 1
                FROM cockpit.parking_violation_valid e
                WHERE e.plate = r.plate
                  AND e.observed_at <  r.observed_at
                  AND e.observed_at >= r.observed_at - make_interval(days => CAST(:window_days AS integer))
-           ) AS first_violation
+           ) END AS first_violation
     FROM reminded r
 )
 
