@@ -81,9 +81,10 @@ def test_sharing_costs_the_same_for_one_and_three_sessions(b):
 
 def test_verdicts_apply_the_targets():
     result = {"pages": {"x": {"cold_s": 1.0, "warm_s": 0.4, "floor_ms": 400, "max_map_bytes": 2_000_000}},
-              "naive": {"x": {"cold_s": 30.0}}, "sharing": {"x": {"1": 5, "20": 6}}}
+              "naive": {"x": {"cold_s": 30.0}}, "naive_all": {"x": {"cold_s": 12.0}}, "sharing": {"x": {"1": 5, "20": 6}}}
     v = bench.verdicts(result)
-    assert v["x"] == {"warm": True, "cold": True, "payload": False, "naive_factor": 30.0, "naive": True}
+    assert v["x"] == {"warm": True, "cold": True, "payload": False, "naive_factor": 30.0, "naive": True,
+                      "naive_all_factor": 12.0, "naive_all": False}
     assert v["sharing:x"] == {"sharing": False}
 
 
