@@ -225,6 +225,15 @@ def test_links_point_at_existing_rows(demo):
 
 
 # ------------------------------------------------------------------ loader
+def test_loaded_rows_are_frozen_and_all_visible(demo):
+    """COPY FREEZE: no page of a fact relation waits for a VACUUM to become all-visible."""
+    engine, *_ = demo
+    for name in FACT_RELATIONS:
+        pages, visible = rows(engine, "SELECT relpages, relallvisible FROM pg_class "
+                                      "WHERE oid = CAST(:r AS regclass)", r=f"cockpit.{name}")[0]
+        assert pages > 0 and visible == pages, (name, pages, visible)
+
+
 def test_loading_over_an_existing_demo_is_refused(demo, capsys):
     engine, url, *_ = demo
     with pytest.raises(DemoLoadRefused):

@@ -99,12 +99,17 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
 
 
 def copy_frame(cursor, relation: str, frame: pd.DataFrame, chunk_rows: int = COPY_CHUNK_ROWS,
-               on_chunk: Callable[[int], None] | None = None) -> int:
-    """COPY a DataFrame into cockpit.<relation> in chunks; returns the row count."""
+               on_chunk: Callable[[int], None] | None = None, freeze: bool = False) -> int:
+    """COPY a DataFrame into cockpit.<relation> in chunks; returns the row count.
+
+    With freeze the relation must have been created or truncated in the cursor's transaction: its rows
+    are written frozen and all-visible, so the first queries after a bulk load neither set hint bits
+    on every page nor wait for a VACUUM to use index-only scans."""
     if frame.empty:
         return 0
     cols = ", ".join(frame.columns)
-    with cursor.copy(f"COPY {db.CONTRACT_SCHEMA}.{relation} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+    options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
+    with cursor.copy(f"COPY {db.CONTRACT_SCHEMA}.{relation} ({cols}) FROM STDIN ({options})") as copy:
         for start in range(0, len(frame), chunk_rows):
             copy.write(frame_to_csv(frame.iloc[start:start + chunk_rows]))
             if on_chunk:
@@ -172,7 +177,10 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                                  w: float = w, name: str = name) -> None:
                         report((base + w * rows_done / max(frame_rows, 1)) / total_weight, f"loading {name}")
 
-                    counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk)
+                    # the relations are empty (checked above): truncating them in this transaction lets
+                    # COPY write their rows frozen
+                    cur.execute(f"TRUNCATE {db.CONTRACT_SCHEMA}.{name}")
+                    counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk, freeze=True)
                     done_weight += w
                     del frame
             raw.commit()
