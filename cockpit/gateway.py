@@ -5,6 +5,9 @@
 - Results are shared by every session of the process for the query's time-to-live, and only
   one session refreshes an expired result while the others keep the previous one
   (so ten wall screens cost the database what one does).
+- `prefetch` starts a page's independent queries on a few background connections; the page's
+  `run` calls then find them done or wait for them (a cold page waits for its slowest queries, not
+  for their sum).
 - When the database is slow or down, the last good result is returned marked stale, with its
   age and the error; a failing database is retried at most every `retry_after_seconds`, and
   the next successful run clears the stale state by itself.
@@ -19,6 +22,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -31,6 +35,7 @@ from cockpit import db, queries
 log = logging.getLogger(__name__)
 
 TIMEZONE = "Asia/Shanghai"
+PREFETCH_WORKERS = 3  # background connections per process for prefetched queries (a 2-core server)
 
 
 class _Now:
@@ -71,6 +76,9 @@ class _Entry:
     expires_at: float = 0.0
     retry_at: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    prefetching: bool = False  # a prefetch holds the lock: callers wait for it rather than take an old result
+    failures: int = 0  # refreshes that failed: a caller that waited through one gets its error
+    error: str | None = None
 
 
 @dataclass
@@ -142,15 +150,12 @@ class Gateway:
         self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
+        self._prefetch_pool: ThreadPoolExecutor | None = None
 
     # -- running -------------------------------------------------------------------------
     def execute(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a query now, uncached, and return its rows; raises on failure."""
-        query = self.query(name)
-        missing = set(query.params) - set(params)
-        extra = set(params) - set(query.params)
-        if missing or extra:
-            raise TypeError(f"{name}: missing params {sorted(missing)}, unexpected {sorted(extra)}")
+        query = self._checked(name, params)
         self.executions += 1
         started = time.perf_counter()
         try:
@@ -175,6 +180,31 @@ class Gateway:
 
     def run(self, name: str, **params: Any) -> Result:
         """The query's result, shared across sessions for its TTL; the last good one when the database fails."""
+        return self._run(name, params, prefetch=False)
+
+    def prefetch(self, *calls: tuple[str, dict[str, Any]]) -> None:
+        """Start queries, given as (name, params), in the background and return at once.
+
+        The `run` calls that follow with the same name and params find the result done or wait for
+        it; a failure is theirs to report. Unknown names and wrong params raise here."""
+        for name, params in calls:
+            self._checked(name, params)
+        if self._prefetch_pool is None:
+            with self._entries_lock:
+                if self._prefetch_pool is None:
+                    self._prefetch_pool = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="cockpit-prefetch")
+        for name, params in calls:
+            self._prefetch_pool.submit(self._prefetch_one, name, dict(params))
+
+    def _prefetch_one(self, name: str, params: dict[str, Any]) -> None:
+        try:
+            self._run(name, params, prefetch=True)
+        except DataUnavailable:
+            pass  # recorded on the entry: the page's own run() reports it
+        except Exception:  # noqa: BLE001 - a background thread has no caller to raise to
+            log.exception("prefetch of %s failed", name)
+
+    def _run(self, name: str, params: dict[str, Any], *, prefetch: bool) -> Result:
         query = self.query(name)
         key = (name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
         entry = self._entry(key)
@@ -184,13 +214,18 @@ class Gateway:
             return entry.result
         if entry.result is not None and now < entry.retry_at:
             return entry.result  # the database failed a moment ago: don't hammer it
-        # Only one caller refreshes; the others keep the previous result when there is one.
-        if not entry.lock.acquire(blocking=entry.result is None):
+        # Only one caller refreshes; the others keep the previous result when there is one (unless a
+        # prefetch is refreshing it: it was started for a page that is about to ask).
+        failures_seen = entry.failures
+        if not entry.lock.acquire(blocking=entry.result is None or entry.prefetching):
             return entry.result
+        entry.prefetching = prefetch
         try:
             now = self.clock()
             if entry.result is not None and now < entry.expires_at and not entry.result.is_stale:
                 return entry.result  # refreshed by another caller while we waited
+            if entry.result is None and entry.failures > failures_seen:
+                raise DataUnavailable(entry.error)  # it failed while we waited: don't wait a second time
             if params.get("as_of") is NOW:
                 run_params["as_of"] = dt.datetime.fromtimestamp(now, tz=dt.timezone.utc)
             try:
@@ -200,6 +235,8 @@ class Gateway:
                 self.health.last_failure_at = now
                 self.health.last_error = message
                 entry.retry_at = now + self.retry_after_seconds
+                entry.failures += 1
+                entry.error = message
                 if entry.result is None:
                     raise DataUnavailable(message) from exc
                 entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message)
@@ -211,7 +248,16 @@ class Gateway:
             entry.retry_at = 0.0
             return entry.result
         finally:
+            entry.prefetching = False
             entry.lock.release()
+
+    def _checked(self, name: str, params: dict[str, Any]) -> queries.Query:
+        query = self.query(name)
+        missing = set(query.params) - set(params)
+        extra = set(params) - set(query.params)
+        if missing or extra:
+            raise TypeError(f"{name}: missing params {sorted(missing)}, unexpected {sorted(extra)}")
+        return query
 
     def query(self, name: str) -> queries.Query:
         try:
@@ -236,6 +282,9 @@ class Gateway:
             self._entries.clear()
 
     def dispose(self) -> None:
+        if self._prefetch_pool is not None:
+            self._prefetch_pool.shutdown(wait=True, cancel_futures=True)
+            self._prefetch_pool = None
         self.engine.dispose()
 
 

@@ -94,11 +94,32 @@ class Context:
         self.results.append(result)
         return result.df
 
+    def prefetch(self, *calls: tuple[str, dict]) -> None:
+        """Start the page's next queries, as (name, params), side by side in the background; the page's
+        own run() calls with the same name and params then find them done or wait for them."""
+        self.gateway.prefetch(*calls)
+
+    def start(self, **calls: tuple[str, dict]) -> Started:
+        """Prefetch named calls, `key=(query name, params)`; `started[key]` is then the run() of one."""
+        self.prefetch(*calls.values())
+        return Started(self, calls)
+
     def one(self, name: str, **params) -> dict | None:
         df = self.run(name, **params)
         if df is None or df.empty:
             return None
         return df.iloc[0].to_dict()
+
+
+@dataclass
+class Started:
+    """Queries a page started together (Context.start): `started[key]` waits for one and returns its rows."""
+    ctx: Context
+    calls: dict[str, tuple[str, dict]]
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        name, params = self.calls[key]
+        return self.ctx.run(name, **params)
 
 
 def current_lang() -> str:
@@ -275,6 +296,8 @@ def _sidebar(initial: flt.Filters, towns: dict[str, dict], squadrons: dict[str, 
 # -- header and banners ------------------------------------------------------------------------------
 def header(ctx: Context, title_key: str) -> None:
     """Title, 'data as of' with age, the demo badge and the data-quality count."""
+    ctx.prefetch(("common.freshness", {"as_of": NOW}),
+                 ("common.data_quality_recent", {"as_of": NOW, "days": DQ_DAYS}))
     meta = ctx.one("common.contract_meta")
     fresh = ctx.run("common.freshness", as_of=NOW)
     dq = ctx.run("common.data_quality_recent", as_of=NOW, days=DQ_DAYS)

@@ -63,7 +63,31 @@ with m3:
         ui.set_url(where.up())
     st.caption(ctx.t("drill_hint_city" if where.level == "city" else "drill_hint_town"))
 
-by_grid = ctx.run("cases.by_grid", as_of=NOW, **period, **map_scope)
+scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
+case_scope = {**scope, "area": where.area, "source_code": source, "category_code": category}
+kpi_params = {"as_of": NOW, **period, **case_scope}
+prev_from, prev_to = f.previous_period()
+# every later query depends on the filters only: start them side by side, the slowest first
+q = ctx.start(
+    durations=("cases.stage_durations", dict(as_of=NOW, **period, **case_scope)),
+    by_grid=("cases.by_grid", dict(as_of=NOW, **period, **map_scope)),
+    **({"bins": ("cases.density_bins", dict(as_of=NOW, **period, **map_scope, bin_deg=0.002))}
+       if layer_kind == "hex" else {}),
+    by_town=("cases.kpis_by_group", dict(dimension="town", **kpi_params)),
+    by_town_prev=("cases.kpis_by_group", dict(dimension="town", **{**kpi_params, "date_from": prev_from,
+                                                                    "date_to": prev_to})),
+    stage_now=("cases.stage_now", dict(as_of=NOW, **case_scope)),
+    flow=("cases.source_outcome", kpi_params),
+    by_squadron=("cases.kpis_by_group", dict(dimension="squadron", **kpi_params)),
+    by_department=("cases.kpis_by_group", dict(dimension="department", **kpi_params)),
+    overdue=("cases.overdue_list", dict(as_of=NOW, horizon_hours=2, limit_rows=200, **case_scope)),
+    by_category=("cases.by_category", dict(as_of=NOW, **period, **case_scope)),
+    trend=("cases.trend", kpi_params),
+    pattern=("cases.hour_weekday", dict(as_of=NOW, **period, **case_scope)),
+    shops=("cases.shop_violation_days", dict(as_of=NOW, town_code=f.town_code)),
+)
+
+by_grid = q["by_grid"]
 column, unit_zh, unit_en, palette, digits = cases_map.MEASURES[measure]
 unit = unit_zh if ctx.lang == "zh" else unit_en
 layers = []
@@ -84,7 +108,7 @@ if by_grid is not None and grid_shapes is not None:
             chosen = grid_shapes[grid_shapes["grid_code"].str.startswith(where.area)]
             layers.append(maps.outline_layer(chosen))
     if layer_kind == "hex":
-        bins = ctx.run("cases.density_bins", as_of=NOW, **period, **map_scope, bin_deg=0.002)
+        bins = q["bins"]
         if bins is not None:
             hexes, hex_scale = maps.hexagon_layer(bins.rename(columns={"cases": "n"}), weight="n",
                                                   resolution=8 if f.town_code else 7, layer_id="hexagons",
@@ -109,14 +133,8 @@ if by_grid is not None and grid_shapes is not None:
 else:
     st.info(ctx.t("empty"))
 
-scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
-case_scope = {**scope, "area": where.area, "source_code": source, "category_code": category}
-kpi_params = {"as_of": NOW, **period, **case_scope}
-prev_from, prev_to = f.previous_period()
-
-by_town = ctx.run("cases.kpis_by_group", dimension="town", **kpi_params)
-by_town_prev = ctx.run("cases.kpis_by_group", dimension="town",
-                       **{**kpi_params, "date_from": prev_from, "date_to": prev_to})
+by_town = q["by_town"]
+by_town_prev = q["by_town_prev"]
 ui.status_banner(ctx)
 
 # -- standard KPIs for the current filter
@@ -137,14 +155,14 @@ st.subheader(ctx.t("workflow"))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('stage_now')}**")
-    stage_now = ctx.run("cases.stage_now", as_of=NOW, **case_scope)
+    stage_now = q["stage_now"]
     if stage_now is None or stage_now["open_cases"].sum() == 0:
         st.info(ctx.t("empty"))
     else:
         st.plotly_chart(charts.stage_bars(stage_now, ctx.lang), width="stretch", key="cases_stage_now")
 with right:
     st.markdown(f"**{ctx.t('stage_durations')}**")
-    durations = ctx.run("cases.stage_durations", as_of=NOW, **period, **case_scope)
+    durations = q["durations"]
     table = charts.stage_duration_table(durations, ctx.lang)
     if table.empty:
         st.info(ctx.t("empty"))
@@ -152,7 +170,7 @@ with right:
         st.dataframe(table, hide_index=True, width="stretch", key="cases_durations")
 
 st.markdown(f"**{ctx.t('flow_title')}**")
-flow = ctx.run("cases.source_outcome", **kpi_params)
+flow = q["flow"]
 if flow is None or flow.empty:
     st.info(ctx.t("empty"))
 else:
@@ -171,7 +189,7 @@ for tab, dimension, lookup, code_col in (
         (tabs[0], "town", towns, "town_code"), (tabs[1], "squadron", squadrons, "squadron_code"),
         (tabs[2], "department", departments, "dept_code")):
     with tab:
-        frame = by_town if dimension == "town" else ctx.run("cases.kpis_by_group", dimension=dimension, **kpi_params)
+        frame = by_town if dimension == "town" else q[f"by_{dimension}"]
         names = {} if lookup is None else dict(zip(lookup[code_col], lookup[name_col]))
         ranking = charts.group_ranking(frame, names, ctx.lang)
         if ranking.empty:
@@ -182,7 +200,7 @@ ui.kpi_definition(ctx, "composite_score")
 
 # -- overdue and nearly due
 st.subheader(ctx.t("overdue_title"))
-overdue = ctx.run("cases.overdue_list", as_of=NOW, horizon_hours=2, limit_rows=200, **case_scope)
+overdue = q["overdue"]
 if overdue is None or overdue.empty:
     st.success(ctx.t("overdue_none"))
 else:
@@ -199,7 +217,7 @@ else:
 
 # -- categories, sources and rhythm
 st.subheader(ctx.t("categories_title"))
-by_category = ctx.run("cases.by_category", as_of=NOW, **period, **case_scope)
+by_category = q["by_category"]
 left, right = st.columns([3, 2])
 if by_category is None or by_category.empty:
     st.info(ctx.t("empty"))
@@ -211,7 +229,7 @@ else:
         st.markdown(f"**{ctx.t('sources')}**")
         st.plotly_chart(charts.source_donut(by_category, ctx.lang), width="stretch", key="cases_sources")
 st.markdown(f"**{ctx.t('trend_by_source')}**")
-trend = ctx.run("cases.trend", **kpi_params)
+trend = q["trend"]
 if trend is None or trend["received"].sum() == 0:
     st.info(ctx.t("empty"))
 else:
@@ -219,7 +237,7 @@ else:
     st.plotly_chart(charts.trend_by_source(trend, ctx.lang, weekly=weekly), width="stretch", key="cases_trend")
     st.caption(ctx.t("trend_weekly" if weekly else "trend_daily"))
 st.markdown(f"**{ctx.t('rhythm')}**")
-pattern = ctx.run("cases.hour_weekday", as_of=NOW, **period, **case_scope)
+pattern = q["pattern"]
 if pattern is None or pattern.empty:
     st.info(ctx.t("empty"))
 else:
@@ -228,7 +246,7 @@ else:
 # -- three-colour shop code
 st.subheader(ctx.t("shop_code"))
 st.caption(ctx.t("shop_rule"))
-shops = ctx.run("cases.shop_violation_days", as_of=NOW, town_code=f.town_code)
+shops = q["shops"]
 if shops is None or shops.empty:
     st.info(ctx.t("empty"))
 else:

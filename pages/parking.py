@@ -31,10 +31,22 @@ with c1:
                                               for r in roads.sort_values("road_id").to_dict("records")}
     road = ui.url_choice(ctx, "road", road_options, ctx.t("pk_road_filter"))
 scope = {"town_code": town, "road_id": road, "method": method}
-
-by_hour = ctx.run("parking.by_hour", as_of=NOW, **period, **scope)
-by_hour_prev = ctx.run("parking.by_hour", as_of=NOW, date_from=prev_from, date_to=prev_to, **scope)
-daily = ctx.run("parking.daily", as_of=NOW, **period, town_code=town, road_id=road)
+# every later query depends on the filters only: start them side by side
+q = ctx.start(
+    by_hour=("parking.by_hour", dict(as_of=NOW, **period, **scope)),
+    by_hour_prev=("parking.by_hour", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope)),
+    daily=("parking.daily", dict(as_of=NOW, **period, town_code=town, road_id=road)),
+    bins=("parking.density_bins", dict(as_of=NOW, **period, bin_deg=cp.BIN_DEG, **scope)),
+    supply=("parking.supply", dict(as_of=NOW, **period, radius_m=SUPPLY_RADIUS_M, town_code=town)),
+    hot=("parking.hotspots", dict(as_of=NOW, date_to=f.date_to, **scope)),
+    monthly=("parking.road_monthly", dict(as_of=NOW, town_code=town)),
+    rules=("parking.rule_check", dict(as_of=NOW, **period, town_code=town, road_id=road, **pr.rule_params())),
+    pattern=("parking.hour_weekday", dict(as_of=NOW, **period, **scope)),
+    recent=("parking.recent", dict(as_of=NOW, **scope, limit_rows=20)),
+)
+by_hour = q["by_hour"]
+by_hour_prev = q["by_hour_prev"]
+daily = q["daily"]
 ui.status_banner(ctx)
 
 # -- headline figures (the period against the one before)
@@ -64,8 +76,8 @@ with k6:
 
 # -- hotspots: hexagons, the strict and capture roads, parking supply
 st.subheader(ctx.t("pk_map"))
-bins = ctx.run("parking.density_bins", as_of=NOW, **period, bin_deg=cp.BIN_DEG, **scope)
-supply = ctx.run("parking.supply", as_of=NOW, **period, radius_m=SUPPLY_RADIUS_M, town_code=town)
+bins = q["bins"]
+supply = q["supply"]
 shown_roads = roads if roads is None or road is None else roads[roads["road_id"] == road]
 layers, scale = cp.hotspot_layers(bins, shown_roads, lang)
 if supply is not None and not supply.empty:
@@ -96,7 +108,7 @@ st.caption(ctx.t("pk_map_note") + " · " + ctx.t("map_payload", kb=f"{maps.paylo
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"**{ctx.t('pk_hotspots', day=f.date_to.strftime('%m-%d'))}**")
-    hot = ctx.run("parking.hotspots", as_of=NOW, date_to=f.date_to, **scope)
+    hot = q["hot"]
     if hot is None or hot.empty:
         st.info(ctx.t("empty"))
     else:
@@ -115,7 +127,7 @@ if roads is None or roads.empty:
 else:
     st.dataframe(cp.road_table(roads, lang), hide_index=True, width="stretch", key="pk_roads")
     st.caption(ctx.t("pk_roads_note"))
-    monthly = ctx.run("parking.road_monthly", as_of=NOW, town_code=town)
+    monthly = q["monthly"]
     if monthly is not None and not monthly.empty:
         chosen = [road] if road else list(roads[roads["has_ecapture"]]["road_id"]) or list(roads["road_id"][:5])
         part = monthly[monthly["road_id"].isin(chosen)]
@@ -141,7 +153,8 @@ with right:
         st.plotly_chart(cp.warnings_vs_tickets(now_counts, lang), width="stretch", key="pk_outcomes")
         st.caption(ctx.t("pk_outcomes_note"))
 
-rules = ctx.one("parking.rule_check", as_of=NOW, **period, town_code=town, road_id=road, **pr.rule_params())
+rule_rows = q["rules"]
+rules = None if rule_rows is None or rule_rows.empty else rule_rows.iloc[0].to_dict()
 if rules and rules.get("reminded"):
     st.markdown(f"**{ctx.t('pk_rules')}**")
     r1, r2, r3 = st.columns(3)
@@ -158,7 +171,7 @@ if rules and rules.get("reminded"):
 left, right = st.columns([3, 2])
 with left:
     st.subheader(ctx.t("pk_rhythm"))
-    pattern = ctx.run("parking.hour_weekday", as_of=NOW, **period, **scope)
+    pattern = q["pattern"]
     if pattern is None or pattern.empty:
         st.info(ctx.t("empty"))
     else:
@@ -176,7 +189,7 @@ with right:
 
 # -- the latest records (plates masked) and data quality
 st.subheader(ctx.t("pk_recent"))
-recent = ctx.run("parking.recent", as_of=NOW, **scope, limit_rows=20)
+recent = q["recent"]
 if recent is None or recent.empty:
     st.info(ctx.t("empty"))
 else:

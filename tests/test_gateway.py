@@ -163,3 +163,44 @@ def test_as_of_now_is_shared_and_keeps_a_last_good_result(gw):
     second = gw.run("t.asof", as_of=NOW)
     assert gw.executions == 2
     assert (second.df["as_of"].iloc[0] - first.df["as_of"].iloc[0]).total_seconds() == pytest.approx(61)
+
+
+def test_prefetched_queries_run_in_parallel_and_once(gw):
+    write_dir = gw.query("t.towns").path.parent.parent
+    write_query(write_dir, "t.nap", "SELECT pg_sleep(0.15) AS slept, CAST(:n AS integer) AS n", params="n")
+    gw.queries = queries.load_all.__wrapped__(write_dir)
+    gw.statement_timeout_ms = 5000
+    import time
+
+    started = time.perf_counter()
+    gw.prefetch(*[("t.nap", {"n": n}) for n in range(3)])
+    assert time.perf_counter() - started < 0.1  # it returns at once
+    results = [gw.run("t.nap", n=n) for n in range(3)]
+    elapsed = time.perf_counter() - started
+    assert [int(r.df["n"].iloc[0]) for r in results] == [0, 1, 2]
+    assert gw.executions == 3  # the page's own runs waited for the prefetches, none ran twice
+    assert elapsed < 0.4  # three 0.15 s statements side by side, not one after the other (0.45 s)
+    # expired: the page's run waits for the prefetch refreshing it rather than take the old result
+    gw.clock_.now += 61
+    gw.prefetch(("t.nap", {"n": 0}))
+    time.sleep(0.05)  # the prefetch is under way
+    refreshed = gw.run("t.nap", n=0)
+    assert refreshed is not results[0] and not refreshed.is_stale and gw.executions == 4
+
+
+def test_prefetch_checks_names_and_parameters_at_once(gw):
+    with pytest.raises(KeyError):
+        gw.prefetch(("t.nothing", {}))
+    with pytest.raises(TypeError):
+        gw.prefetch(("t.towns", {"town": None}))
+    assert gw.executions == 0
+
+
+def test_a_caller_that_waited_through_a_failure_gets_it_without_asking_again(gw):
+    gw.prefetch(("t.slow", {}))  # fails on the 300 ms statement timeout
+    with pytest.raises(DataUnavailable):
+        gw.run("t.slow")
+    assert gw.executions == 1  # the page's run waited for the failing prefetch and reported it
+    with pytest.raises(DataUnavailable):
+        gw.run("t.slow")  # a later call tries again
+    assert gw.executions == 2

@@ -98,3 +98,30 @@ def test_stale_data_warning_is_laxer_at_night():
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 7, 0, tzinfo=ui.SH)) == 30
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 21, 59, tzinfo=ui.SH)) == 30
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 22, 0, tzinfo=ui.SH)) == 180
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/parking.py", "pages/cases.py"])
+def test_every_prefetched_query_is_then_asked_for(app_env, page, monkeypatch):
+    """A prefetch the page does not then run (a typo in a name or a parameter) is a wasted statement."""
+    from cockpit.gateway import Gateway
+
+    def key(name, params):
+        return name, tuple(sorted((k, repr(v)) for k, v in params.items()))
+
+    prefetched, asked = [], set()
+    real_prefetch, real_run = Gateway.prefetch, Gateway.run
+
+    def prefetch(self, *calls):
+        prefetched.extend(key(n, p) for n, p in calls)
+        return real_prefetch(self, *calls)
+
+    def run(self, name, **params):
+        asked.add(key(name, params))
+        return real_run(self, name, **params)
+
+    monkeypatch.setattr(Gateway, "prefetch", prefetch)
+    monkeypatch.setattr(Gateway, "run", run)
+    at = run_app(page)
+    assert not at.exception
+    assert prefetched, "the page prefetches"
+    assert set(prefetched) <= asked, set(prefetched) - asked
