@@ -121,6 +121,11 @@ class Started:
         name, params = self.calls[key]
         return self.ctx.run(name, **params)
 
+    def one(self, key: str) -> dict | None:
+        """The first row of one, as a dict; None when it has no rows or the database is down."""
+        df = self[key]
+        return None if df is None or df.empty else df.iloc[0].to_dict()
+
 
 def current_lang() -> str:
     lang = st.query_params.get("lang") or st.session_state.get("lang") or "zh"

@@ -20,12 +20,25 @@ prev_from, prev_to = f.previous_period()
 def body() -> None:
     ctx.results.clear()
     ctx.now = dt.datetime.now(ui.SH)
-    counts = ctx.one("overview.case_counts", as_of=NOW, **scope) or {}
-    overdue = ctx.one("overview.case_overdue", as_of=NOW, **scope) or {}
-    by_town = ctx.run("cases.kpis_by_group", as_of=NOW, **f.sql_params(), **charts.BY_TOWN)
-    by_town_prev = ctx.run("cases.kpis_by_group", as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
-                           **charts.BY_TOWN)
-    daily = ctx.run("overview.case_daily", as_of=NOW, **f.sql_params())
+    q = ctx.start(  # side by side, the slowest first
+        counts=("overview.case_counts", dict(as_of=NOW, **scope)),
+        overdue=("overview.case_overdue", dict(as_of=NOW, **scope)),
+        coverage=("overview.drone_coverage", dict(as_of=NOW, days=7, town_code=f.town_code)),
+        by_town=("cases.kpis_by_group", dict(as_of=NOW, **f.sql_params(), **charts.BY_TOWN)),
+        by_town_prev=("cases.kpis_by_group", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
+                                                  **charts.BY_TOWN)),
+        daily=("overview.case_daily", dict(as_of=NOW, **f.sql_params())),
+        drone=("overview.drone_summary", dict(as_of=NOW, town_code=f.town_code)),
+        waste=("overview.waste_today", dict(as_of=NOW, town_code=f.town_code)),
+        parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
+                                                  town_code=f.town_code)),
+        market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
+    )
+    counts = q.one("counts") or {}
+    overdue = q.one("overdue") or {}
+    by_town = q["by_town"]
+    by_town_prev = q["by_town_prev"]
+    daily = q["daily"]
     ui.status_banner(ctx)
 
     # -- cases received and overdue
@@ -79,19 +92,19 @@ def body() -> None:
     # -- the other areas
     a1, a2, a3, a4 = st.columns(4)
     with a1:
-        drone_block()
+        drone_block(q)
     with a2:
-        waste_block()
+        waste_block(q)
     with a3:
-        parking_block()
+        parking_block(q)
     with a4:
-        market_block()
+        market_block(q)
 
 
-def drone_block() -> None:
+def drone_block(q: ui.Started) -> None:
     st.subheader(ctx.t("drone_block"))
-    drone = ctx.one("overview.drone_summary", as_of=NOW, town_code=f.town_code) or {}
-    cov = ctx.one("overview.drone_coverage", as_of=NOW, days=7, town_code=f.town_code) or {}
+    drone = q.one("drone") or {}
+    cov = q.one("coverage") or {}
     ui.kpi_card(ctx, "drone_sorties", drone.get("sorties_today"), label=ctx.t("sorties_today"),
                 text=ui.fmt_int(drone.get("sorties_today"), "架次" if ctx.lang == "zh" else "sorties"),
                 caption=f"{ctx.t('sorties_week')} {ui.fmt_int(drone.get('sorties_week'))} · "
@@ -102,9 +115,9 @@ def drone_block() -> None:
                         + (" 个网格" if ctx.lang == "zh" else " grids"))
 
 
-def waste_block() -> None:
+def waste_block(q: ui.Started) -> None:
     st.subheader(ctx.t("waste_block"))
-    waste = ctx.run("overview.waste_today", as_of=NOW, town_code=f.town_code)
+    waste = q["waste"]
     if waste is None or waste.empty:
         st.info(ctx.t("empty"))
         return
@@ -118,10 +131,9 @@ def waste_block() -> None:
     st.plotly_chart(charts.waste_by_category(waste, ctx.lang), width="stretch", key="overview_waste")
 
 
-def parking_block() -> None:
+def parking_block(q: ui.Started) -> None:
     st.subheader(ctx.t("parking_block"))
-    park = ctx.one("overview.parking_summary", as_of=NOW, date_from=f.date_from, date_to=f.date_to,
-                   town_code=f.town_code) or {}
+    park = q.one("parking") or {}
     unit = "起" if ctx.lang == "zh" else "records"
     ui.kpi_card(ctx, "parking_violations", park.get("violations_today"), label=ctx.t("violations_today"),
                 text=ui.fmt_int(park.get("violations_today"), unit),
@@ -132,9 +144,9 @@ def parking_block() -> None:
                 caption=f"{ui.fmt_int(park.get('left_period'))} / {ui.fmt_int(park.get('reminded_period'))}")
 
 
-def market_block() -> None:
+def market_block(q: ui.Started) -> None:
     st.subheader(ctx.t("market_block"))
-    market = ctx.one("overview.market_summary", as_of=NOW, date_from=f.date_from, date_to=f.date_to) or {}
+    market = q.one("market") or {}
     sat = market.get("satisfaction_avg")
     ui.kpi_card(ctx, "market_open", market.get("open_requests"),
                 text=ui.fmt_int(market.get("open_requests"), ctx.t("cases_unit")),

@@ -34,12 +34,26 @@ with c2:
     flow_day = dt.date.fromisoformat(ui.url_radio(ctx, "day", days, ctx.t("ws_day"), ctx.today.isoformat()))
 chosen = None if category == "all" else category
 
-today = ctx.run("overview.waste_today", as_of=NOW, town_code=town)
-rate_row = ctx.one("waste.recycling_rate", as_of=NOW, **period, town_code=town) or {}
-by_town_day = ctx.run("waste.compliance_by_town", as_of=NOW, **period, town_code=town, **rule)
-today_rule = ctx.run("waste.compliance_by_town", as_of=NOW, date_from=ctx.today, date_to=ctx.today,
-                     town_code=town, **rule)
-breaches = ctx.run("waste.breaches_today", as_of=NOW, town_code=town, **rule)
+q = ctx.start(  # side by side, the slowest first
+    attention=("waste.stations_attention", dict(as_of=NOW, town_code=town, **wr.attention_params())),
+    by_town_day=("waste.compliance_by_town", dict(as_of=NOW, **period, town_code=town, **rule)),
+    sites=("waste.station_throughput", dict(as_of=NOW, **period, town_code=town)),
+    today=("overview.waste_today", dict(as_of=NOW, town_code=town)),
+    rate=("waste.recycling_rate", dict(as_of=NOW, **period, town_code=town)),
+    today_rule=("waste.compliance_by_town", dict(as_of=NOW, date_from=ctx.today, date_to=ctx.today,
+                                                 town_code=town, **rule)),
+    breaches=("waste.breaches_today", dict(as_of=NOW, town_code=town, **rule)),
+    flows=("waste.flows", dict(as_of=NOW, day=flow_day)),
+    daily=("waste.tonnes_daily", dict(as_of=NOW, **period, town_code=town)),
+    load=("waste.disposal_load", dict(as_of=NOW)),
+    by_town=("waste.tonnes_by_town", dict(as_of=NOW, **period)),
+    vehicles=("waste.vehicles_today", dict(as_of=NOW, town_code=town, **wr.vehicle_params())),
+)
+today = q["today"]
+rate_row = q.one("rate") or {}
+by_town_day = q["by_town_day"]
+today_rule = q["today_rule"]
+breaches = q["breaches"]
 ui.status_banner(ctx)
 
 # -- headline figures
@@ -72,8 +86,8 @@ with k6:
 
 # -- map: sites by type, throughput of the chosen category, flows of the chosen day
 st.subheader(ctx.t("ws_map"))
-sites = ctx.run("waste.station_throughput", as_of=NOW, **period, town_code=town)
-flows = ctx.run("waste.flows", as_of=NOW, day=flow_day)
+sites = q["sites"]
+flows = q["flows"]
 layers = []
 if sites is not None and not sites.empty:
     column = "total_tonnes" if chosen is None else f"{chosen}_tonnes"
@@ -111,20 +125,20 @@ st.caption(ctx.t("ws_map_note", day=flow_day.isoformat()) + " · "
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"**{ctx.t('ws_throughput')}**")
-    daily = ctx.run("waste.tonnes_daily", as_of=NOW, **period, town_code=town)
+    daily = q["daily"]
     if daily is None or daily["tonnes"].sum() == 0:
         st.info(ctx.t("empty"))
     else:
         st.plotly_chart(cw.tonnes_daily(daily, lang, chosen), width="stretch", key="ws_daily")
 with right:
     st.markdown(f"**{ctx.t('ws_disposal')}**")
-    load = ctx.run("waste.disposal_load", as_of=NOW)
+    load = q["load"]
     if load is None or load.empty:
         st.info(ctx.t("empty"))
     else:
         st.dataframe(cw.disposal_table(load, lang), hide_index=True, width="stretch", key="ws_disposal")
     st.markdown(f"**{ctx.t('ws_by_town')}**")
-    by_town = ctx.run("waste.tonnes_by_town", as_of=NOW, **period)
+    by_town = q["by_town"]
     if by_town is None or by_town.empty:
         st.info(ctx.t("empty"))
     else:
@@ -161,7 +175,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("ws_vehicles"))
-    vehicles = ctx.run("waste.vehicles_today", as_of=NOW, town_code=town, **wr.vehicle_params())
+    vehicles = q["vehicles"]
     if vehicles is None or vehicles.empty:
         st.info(ctx.t("empty"))
     else:
@@ -171,7 +185,7 @@ with left:
         st.dataframe(cw.vehicles_table(vehicles, lang), hide_index=True, width="stretch", key="ws_vehicles")
 with right:
     st.subheader(ctx.t("ws_attention"))
-    att = ctx.run("waste.stations_attention", as_of=NOW, town_code=town, **wr.attention_params())
+    att = q["attention"]
     if att is None or att.empty:
         st.success(ctx.t("ws_attention_none"))
     else:

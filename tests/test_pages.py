@@ -100,7 +100,8 @@ def test_stale_data_warning_is_laxer_at_night():
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 22, 0, tzinfo=ui.SH)) == 180
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/parking.py", "pages/cases.py"])
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/parking.py", "pages/cases.py", "pages/drones.py",
+                                  "pages/waste.py"])
 def test_every_prefetched_query_is_then_asked_for(app_env, page, monkeypatch):
     """A prefetch the page does not then run (a typo in a name or a parameter) is a wasted statement."""
     from cockpit.gateway import Gateway
