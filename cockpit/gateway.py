@@ -150,7 +150,8 @@ class Gateway:
         self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
-        self._prefetch_pool: ThreadPoolExecutor | None = None
+        # threads start on the first prefetch
+        self._prefetch_pool = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="cockpit-prefetch")
 
     # -- running -------------------------------------------------------------------------
     def execute(self, name: str, **params: Any) -> pd.DataFrame:
@@ -189,10 +190,6 @@ class Gateway:
         it; a failure is theirs to report. Unknown names and wrong params raise here."""
         for name, params in calls:
             self._checked(name, params)
-        if self._prefetch_pool is None:
-            with self._entries_lock:
-                if self._prefetch_pool is None:
-                    self._prefetch_pool = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="cockpit-prefetch")
         for name, params in calls:
             self._prefetch_pool.submit(self._prefetch_one, name, dict(params))
 
@@ -282,9 +279,7 @@ class Gateway:
             self._entries.clear()
 
     def dispose(self) -> None:
-        if self._prefetch_pool is not None:
-            self._prefetch_pool.shutdown(wait=True, cancel_futures=True)
-            self._prefetch_pool = None
+        self._prefetch_pool.shutdown(wait=True, cancel_futures=True)
         self.engine.dispose()
 
 

@@ -105,10 +105,12 @@ class Context:
         return Started(self, calls)
 
     def one(self, name: str, **params) -> dict | None:
-        df = self.run(name, **params)
-        if df is None or df.empty:
-            return None
-        return df.iloc[0].to_dict()
+        return first_row(self.run(name, **params))
+
+
+def first_row(df: pd.DataFrame | None) -> dict | None:
+    """A result's first row as a dict; None when it has no rows or the database is down."""
+    return None if df is None or df.empty else df.iloc[0].to_dict()
 
 
 @dataclass
@@ -122,9 +124,7 @@ class Started:
         return self.ctx.run(name, **params)
 
     def one(self, key: str) -> dict | None:
-        """The first row of one, as a dict; None when it has no rows or the database is down."""
-        df = self[key]
-        return None if df is None or df.empty else df.iloc[0].to_dict()
+        return first_row(self[key])
 
 
 def current_lang() -> str:

@@ -153,8 +153,7 @@ with right:
         st.plotly_chart(cp.warnings_vs_tickets(now_counts, lang), width="stretch", key="pk_outcomes")
         st.caption(ctx.t("pk_outcomes_note"))
 
-rule_rows = q["rules"]
-rules = None if rule_rows is None or rule_rows.empty else rule_rows.iloc[0].to_dict()
+rules = q.one("rules")
 if rules and rules.get("reminded"):
     st.markdown(f"**{ctx.t('pk_rules')}**")
     r1, r2, r3 = st.columns(3)
