@@ -221,17 +221,20 @@ class Bench:
         """Cold and warm medians, the floor of the cold run's statements, the payload."""
         at = self._session(page, query)
         self._timed_run(at)  # untimed warm-up: the page's modules imported, as in a running server
-        colds, warms, recorded = [], [], []
+        colds, warms, recorded, warm_statements = [], [], [], 0
         for _ in range(runs):
             self._cold()
             self.gateway.recorder = []
             colds.append(self._timed_run(at))
             recorded = self.gateway.recorder
             self.gateway.recorder = None
+            before = self.gateway.executions
             warms.append(self._timed_run(at))
+            warm_statements = max(warm_statements, self.gateway.executions - before)
         floor_ms, details = database_floor_ms(self.gateway, recorded)
         return {"cold_s": statistics.median(colds), "warm_s": statistics.median(warms),
-                "floor_ms": floor_ms, "statements": len(recorded), "queries": details, **payload(at)}
+                "floor_ms": floor_ms, "statements": len(recorded), "warm_statements": warm_statements,
+                "queries": details, **payload(at)}
 
     def naive(self, page: str, runs: int, date_from: dt.date, date_to: dt.date, read: str = "period") -> dict:
         """The naive counterpart under AppTest, cold (it has no cache); `read`: period | all (cockpit.naive)."""

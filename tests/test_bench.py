@@ -28,7 +28,8 @@ def test_measure_records_statements_floor_and_payload(b):
     assert m["floor_ms"] > 0 and all(q["server_ms"] > 0 for q in m["queries"])
     assert 10_000 < m["max_map_bytes"] <= m["map_bytes"] < m["all_bytes"]
     assert m["chart_bytes"] > 0
-    assert m["warm_s"] < m["cold_s"], "the warm run is served from the cache"
+    # the warm run is served from the cache: it sends no statement (timings alone vary with the machine's load)
+    assert m["warm_statements"] == 0 and m["warm_s"] > 0
 
 
 def test_gateway_recorder_holds_the_bound_parameters(b):
