@@ -7,7 +7,6 @@ classes) live in cockpit.drone_rules.
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -16,7 +15,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from cockpit import drone_rules as dr
-from cockpit import i18n, maps
+from cockpit import geo, i18n, maps
 from cockpit.charts import _layout
 
 STATE_COLORS = {"flying": [61, 190, 139], "idle": [78, 161, 255], "offline": [232, 87, 76],
@@ -91,7 +90,10 @@ def path_rows(paths: pd.DataFrame, nest_order: list[str], lang: str) -> list[dic
         color = maps.CATEGORY_COLORS[i % len(maps.CATEGORY_COLORS)] + [230]
         start, end = rec["started_at"], rec["ended_at"]
         end_text = "…" if _missing(end) else f"{end:%H:%M}"
-        rows.append({"path": json.loads(rec["path_json"]), "color": color,
+        path = geo.clean_line(geo.parse_json(rec.get("path_json")), 2)
+        if path is None:  # not a list of >= 2 valid positions: not drawn
+            continue
+        rows.append({"path": path, "color": color,
                      "name": f"{rec['nest_name_zh']} · {rec['route_name'] or ''}",
                      "value_text": f"{start:%H:%M}–{end_text}"})
     return rows
@@ -112,8 +114,7 @@ def drone_deck(grid_shapes: pd.DataFrame | None, grid_status: pd.DataFrame | Non
             chosen = grid_shapes[grid_shapes["grid_code"].isin(set(top))]
             if not chosen.empty:
                 layers.append(maps.outline_layer(chosen, layer_id="blind", color=BLIND_OUTLINE, width_px=2.5))
-        bounds = (float(grid_shapes["centroid_lon"].min() - 0.01), float(grid_shapes["centroid_lat"].min() - 0.01),
-                  float(grid_shapes["centroid_lon"].max() + 0.01), float(grid_shapes["centroid_lat"].max() + 0.01))
+        bounds = maps.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
     nest_order = [] if nests is None else list(nests["nest_id"])
     rows = path_rows(paths, nest_order, lang)
     if rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit import i18n, kpi, maps, privacy
+from cockpit import geo, i18n, kpi, maps, privacy
 from cockpit.charts import FONT, _layout
 
 COLORS = {"manual": "#4C9BE8", "ecapture": "#F2B134", "reminded": "#8A94A6", "left": "#3DBE8B",
@@ -44,14 +44,12 @@ def road_rows(roads: pd.DataFrame, lang: str) -> list[dict]:
     """Rows for maps.paths_layer: each road's path, colour and tooltip text."""
     rows = []
     for r in roads.to_dict("records"):
-        path = r["path"] if isinstance(r["path"], dict) else None
-        if not path or path.get("type") != "LineString":
-            continue
         per_km = r.get("per_km_day")
-        rows.append({"path": path["coordinates"], "name": road_label(r, lang),
-                     "color": CAPTURE_COLOR if r["has_ecapture"] else STRICT_COLOR,
-                     "value_text": _t("pk_road_tip", lang, n=f"{int(r['violations']):,}",
-                                      per_km="–" if per_km is None or pd.isna(per_km) else f"{per_km:,.1f}")})
+        for path in geo.line_paths(r.get("path")):  # none for a missing or bad path: the road is not drawn
+            rows.append({"path": path, "name": road_label(r, lang),
+                         "color": CAPTURE_COLOR if r["has_ecapture"] else STRICT_COLOR,
+                         "value_text": _t("pk_road_tip", lang, n=f"{int(r['violations']):,}",
+                                          per_km="–" if per_km is None or pd.isna(per_km) else f"{per_km:,.1f}")})
     return rows
 
 
@@ -59,9 +57,10 @@ def road_labels(roads: pd.DataFrame) -> list[dict]:
     """One label per road at the middle of its path."""
     out = []
     for r in roads.to_dict("records"):
-        coords = (r["path"] or {}).get("coordinates") if isinstance(r["path"], dict) else None
-        if not coords:
+        paths = geo.line_paths(r.get("path"))
+        if not paths:
             continue
+        coords = paths[0]
         mid = coords[len(coords) // 2] if len(coords) > 2 else [(coords[0][0] + coords[-1][0]) / 2,
                                                                 (coords[0][1] + coords[-1][1]) / 2]
         out.append({"lon": mid[0], "lat": mid[1], "text": r["name_zh"]})
@@ -90,8 +89,8 @@ def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None, lang: 
 
 def map_bounds(roads: pd.DataFrame | None, pad: float = 0.008) -> tuple[float, float, float, float] | None:
     """(min_lon, min_lat, max_lon, max_lat) around the roads shown, or None (all of Pinghu)."""
-    coords = [c for p in ([] if roads is None else roads["path"])
-              if isinstance(p, dict) for c in p.get("coordinates", [])]
+    coords = [c for p in ([] if roads is None or "path" not in roads else roads["path"])
+              for line in geo.line_paths(p) for c in line if maps.in_service_area(c[0], c[1])]
     if not coords:
         return None
     lons, lats = [c[0] for c in coords], [c[1] for c in coords]

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_DIR = ROOT / "contract"
-CONTRACT_VERSION = "1.1.0"
+CONTRACT_VERSION = "1.2.0"
 CONTRACT_SCHEMA = "cockpit"
 # Files applied, in order, to create the contract in an empty database (the demo).
 CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql", "04_rollups.sql")

@@ -13,6 +13,18 @@ from typing import Mapping
 LANGS = ("zh", "en")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 5
+# The earliest day a page accepts from its URL: the floor of every event time in the contract
+# (cockpit.earliest_valid_time() in contract/02_checked_views.sql, 2000-01-01 Asia/Shanghai), so no
+# valid row is older and no period can reach the calendar's edge. Dates after today are refused too.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+def shift_days(day: dt.date, days: int) -> dt.date:
+    """`day` + `days`, clamped to the calendar (date.min … date.max) instead of raising OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
 
 
 @dataclass(frozen=True)
@@ -28,8 +40,9 @@ class Filters:
         return (self.date_to - self.date_from).days + 1
 
     def previous_period(self) -> tuple[dt.date, dt.date]:
-        """The period of the same length just before this one (环比)."""
-        return self.date_from - dt.timedelta(days=self.days), self.date_from - dt.timedelta(days=1)
+        """The period of the same length just before this one (环比); clamped at the calendar's first day,
+        never raising (parse() never gives a period that needs it)."""
+        return shift_days(self.date_from, -self.days), max(shift_days(self.date_from, -1), dt.date.min)
 
     def sql_params(self) -> dict:
         return {"date_from": self.date_from, "date_to": self.date_to,
@@ -99,6 +112,14 @@ def parse(params: Mapping[str, object], *, today: dt.date, town_codes: set[str],
     if date_to is None:
         problems.append(("to", raw_to or ""))
         date_to = default_to
+    from_outside = not EARLIEST_DATE <= date_from <= today  # outside the calendar the data can cover
+    to_outside = date_to < EARLIEST_DATE
+    if from_outside:
+        problems.append(("from", date_from.isoformat()))
+    if to_outside or (from_outside and date_to > today):
+        problems.append(("to", date_to.isoformat()))
+    if from_outside or to_outside:
+        date_from, date_to = default_from, default_to
     if date_to > today:
         problems.append(("to", date_to.isoformat()))
         date_to = today

@@ -151,6 +151,115 @@ def metres_per_degree(lat: float) -> tuple[float, float]:
     return m_lat, m_lat * math.cos(math.radians(lat))
 
 
+# ------------------------------------------------------------------ geometry from the database (untrusted)
+# The service area of contract/02_checked_views.sql: (min_lon, min_lat, max_lon, max_lat), WGS-84.
+SERVICE_AREA = (120.90, 30.45, 121.40, 30.90)
+
+
+def position(p) -> tuple[float, float] | None:
+    """(lon, lat) of a GeoJSON position: two finite real numbers that are a place on Earth; else None.
+    Never raises: strings, booleans, NaN, ±Infinity, 1e400 and short or nested lists all give None."""
+    if not isinstance(p, (list, tuple)) or len(p) < 2:
+        return None
+    out = []
+    for v in p[:2]:
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            return None
+        try:
+            f = float(v)
+        except (OverflowError, ValueError, TypeError):
+            return None
+        if not math.isfinite(f):
+            return None
+        out.append(f)
+    lon, lat = out
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        return None
+    return lon, lat
+
+
+def clean_line(coords, min_points: int = 2) -> list[list[float]] | None:
+    """A list of positions as [[lon, lat], ...], or None when it is not a list of at least `min_points`
+    valid positions (one bad position spoils the line: half a shape would mislead)."""
+    if not isinstance(coords, (list, tuple)) or len(coords) < min_points:
+        return None
+    out = []
+    for p in coords:
+        pos = position(p)
+        if pos is None:
+            return None
+        out.append([pos[0], pos[1]])
+    return out
+
+
+def parse_json(value):
+    """A JSON value from a database value: text is parsed (None when it is not JSON), anything else kept."""
+    if isinstance(value, (str, bytes, bytearray)):
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return None
+    return value
+
+
+def parse_geometry(value) -> dict | None:
+    """A GeoJSON geometry from a database value (dict, or JSON text); None for anything else."""
+    value = parse_json(value)
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
+        return None
+    return value
+
+
+def polygon_outer_rings(geometry, min_points: int = 3) -> list[list[list[float]]]:
+    """The outer ring of each polygon of a Polygon/MultiPolygon (dict or JSON text) as [[lon, lat], ...];
+    polygons that are malformed or hold a bad position are skipped, anything else gives []."""
+    g = parse_geometry(geometry)
+    if g is None:
+        return []
+    coords = g.get("coordinates")
+    if not isinstance(coords, list):
+        return []
+    if g["type"] == "Polygon":
+        polys = [coords]
+    elif g["type"] == "MultiPolygon":
+        polys = coords
+    else:
+        return []
+    rings = []
+    for poly in polys:
+        if isinstance(poly, list) and poly:
+            ring = clean_line(poly[0], min_points)
+            if ring is not None:
+                rings.append(ring)
+    return rings
+
+
+def line_paths(geometry, min_points: int = 2) -> list[list[list[float]]]:
+    """Each line of a LineString/MultiLineString (dict or JSON text) as [[lon, lat], ...]; malformed lines
+    are skipped, anything else gives []."""
+    g = parse_geometry(geometry)
+    if g is None:
+        return []
+    coords = g.get("coordinates")
+    if not isinstance(coords, list):
+        return []
+    lines = [coords] if g["type"] == "LineString" else coords if g["type"] == "MultiLineString" else []
+    return [path for path in (clean_line(line, min_points) for line in lines) if path is not None]
+
+
+def valid_bounds(bounds) -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) as floats when they are finite, ordered and on Earth; else None."""
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bounds)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if position((min_lon, min_lat)) is None or position((max_lon, max_lat)) is None:
+        return None
+    if min_lon > max_lon or min_lat > max_lat:
+        return None
+    return min_lon, min_lat, max_lon, max_lat
+
+
 # ------------------------------------------------------------------ shipped geography (WGS-84)
 @lru_cache(maxsize=None)
 def _read(name: str, assets_dir: str) -> dict:

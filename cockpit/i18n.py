@@ -729,6 +729,13 @@ ISSUES: dict[str, tuple[str, str]] = {
     "non_positive_weight": ("重量为零或负数", "zero or negative weight"),
     "absurd_weight": ("重量异常（超过 50 吨）", "absurd weight (over 50 t)"),
     "duplicate": ("重复记录", "duplicate"),
+    # -- trust: bad geometry and dates --
+    "ancient_time": ("时间早于 2000 年（无效时间）", "time before 2000 (invalid)"),
+    "swapped_lat_lon": ("经纬度颠倒", "latitude and longitude swapped"),
+    "invalid_location": ("坐标不是有效数值", "coordinates not valid numbers"),
+    "missing_geometry": ("缺少边界或线路", "missing boundary or path"),
+    "invalid_geometry": ("边界或线路几何无效", "invalid boundary or path geometry"),
+    "invalid_bounds": ("网格范围或中心点无效", "invalid grid bounding box or centroid"),
 }
 
 RELATIONS: dict[str, tuple[str, str]] = {
@@ -738,6 +745,10 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "drone_flight": ("无人机航次", "drone flights"),
     "drone_track_point": ("无人机航迹点", "drone track points"),
     "market_request": ("服装城诉求", "market requests"),
+    # -- trust: bad geometry and dates --
+    "town": ("镇街道", "towns/streets"),
+    "unit_grid": ("单元网格", "unit grids"),
+    "parking_road": ("停车管理道路", "parking roads"),
 }
 
 

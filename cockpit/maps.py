@@ -69,19 +69,27 @@ def _ring(ring: Sequence[Sequence[float]]) -> list[list[float]]:
 
 
 def polygon_rings(boundary) -> list[list[list[float]]]:
-    """The outer ring(s) of a GeoJSON Polygon/MultiPolygon (dict or JSON text) as display coordinates."""
-    g = json.loads(boundary) if isinstance(boundary, str) else boundary
-    if not g:
-        return []
-    polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-    return [_ring(p[0]) for p in polys if p and len(p[0]) >= 3]
+    """The outer ring(s) of a GeoJSON Polygon/MultiPolygon (dict or JSON text) as display coordinates.
+    Never raises: another geometry type, null, malformed JSON, empty rings or a ring holding a position
+    that is not two finite numbers on Earth are skipped (geo.polygon_outer_rings)."""
+    return [_ring(r) for r in geo.polygon_outer_rings(boundary)]
+
+
+def position_mask(df: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> np.ndarray:
+    """Rows whose (lat, lon) are finite numbers on Earth (not null, NaN, ±Infinity, text, |lat| > 90 …)."""
+    if df is None or df.empty or lat not in df.columns or lon not in df.columns:
+        return np.zeros(0 if df is None else len(df), dtype=bool)
+    y = pd.to_numeric(df[lat], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    x = pd.to_numeric(df[lon], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180.0) & (np.abs(y) <= 90.0)
 
 
 def lonlat_columns(df: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> pd.DataFrame:
-    """A copy with `position` = [lon, lat] in display coordinates, rows without coordinates dropped."""
-    out = df.dropna(subset=[lat, lon]).copy()
-    x, y = to_display(out[lon].to_numpy(float), out[lat].to_numpy(float))
-    out["position"] = np.round(np.column_stack([x, y]), DIGITS).tolist()
+    """A copy with `position` = [lon, lat] in display coordinates; rows without valid coordinates dropped."""
+    out = df[position_mask(df, lat, lon)].copy()
+    x, y = to_display(pd.to_numeric(out[lon]).to_numpy(float), pd.to_numeric(out[lat]).to_numpy(float))
+    out["position"] = np.round(np.column_stack([x, y]), DIGITS).tolist() if len(out) else []
     return out
 
 
@@ -192,17 +200,49 @@ def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14
                      pickable=False)
 
 
+def in_service_area(lon, lat) -> bool:
+    """A valid position inside the contract's service area (geo.SERVICE_AREA)."""
+    pos = geo.position((lon, lat))
+    if pos is None:
+        return False
+    a_lon, a_lat, b_lon, b_lat = geo.SERVICE_AREA
+    return a_lon <= pos[0] <= b_lon and a_lat <= pos[1] <= b_lat
+
+
+def points_bounds(df: pd.DataFrame | None, *, lat: str = "lat", lon: str = "lon",
+                  pad: float = 0.01) -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) of the rows' points inside the service area, padded; None when
+    there is none (a bad point never widens a view to the whole world)."""
+    if df is None or df.empty or lat not in df.columns or lon not in df.columns:
+        return None
+    mask = position_mask(df, lat, lon)
+    xs = pd.to_numeric(df.loc[mask, lon]).to_numpy(float)
+    ys = pd.to_numeric(df.loc[mask, lat]).to_numpy(float)
+    keep = [in_service_area(x, y) for x, y in zip(xs, ys)]
+    xs, ys = xs[keep], ys[keep]
+    if not len(xs):
+        return None
+    return float(xs.min()) - pad, float(ys.min()) - pad, float(xs.max()) + pad, float(ys.max()) + pad
+
+
 def view_for(bounds: tuple[float, float, float, float] | None = None, *, width_px: int = 1100,
              height_px: int = DEFAULT_HEIGHT, pitch: float = 0.0) -> pdk.ViewState:
-    """A view fitting (min_lon, min_lat, max_lon, max_lat) — all of Pinghu by default."""
-    min_lon, min_lat, max_lon, max_lat = bounds or geo.mainland_bounds()
+    """A view fitting (min_lon, min_lat, max_lon, max_lat) — all of Pinghu by default, and when the bounds
+    are not finite, ordered numbers on Earth or do not touch the service area (never raises)."""
+    fitted = geo.valid_bounds(bounds) if bounds is not None else None
+    if fitted is not None:
+        a_lon, a_lat, b_lon, b_lat = geo.SERVICE_AREA
+        if fitted[2] < a_lon - 1 or fitted[0] > b_lon + 1 or fitted[3] < a_lat - 1 or fitted[1] > b_lat + 1:
+            fitted = None
+    min_lon, min_lat, max_lon, max_lat = fitted or geo.mainland_bounds()
+    width_px, height_px = max(float(width_px or 0), 1.0), max(float(height_px or 0), 1.0)
     cx, cy = to_display((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
     lon_span = max(max_lon - min_lon, 1e-3) * 1.08
     lat_span = max(max_lat - min_lat, 1e-3) * 1.08
     # deck.gl (like Mapbox) draws the world 512 px wide at zoom 0
     zoom_x = math.log2(360.0 * width_px / (512.0 * lon_span))
     lat_rad = math.radians((min_lat + max_lat) / 2)
-    zoom_y = math.log2(360.0 * height_px * math.cos(lat_rad) / (512.0 * lat_span))
+    zoom_y = math.log2(360.0 * height_px * max(math.cos(lat_rad), 1e-6) / (512.0 * lat_span))
     zoom = max(6.0, min(16.0, min(zoom_x, zoom_y)))
     return pdk.ViewState(latitude=round(float(cy), 5), longitude=round(float(cx), 5), zoom=round(zoom, 2),
                          pitch=pitch, bearing=0)
@@ -282,8 +322,12 @@ def hexagon_layer(bins: pd.DataFrame, *, weight: str = "n", resolution: int = 8,
     if bins is None or bins.empty:
         hexes = pd.DataFrame(columns=["hex", "value"])
     else:
-        cells = [h3.latlng_to_cell(float(a), float(o), resolution) for a, o in zip(bins["lat"], bins["lon"])]
-        hexes = (pd.DataFrame({"hex": cells, "value": bins[weight].astype(float).to_numpy()})
+        w = pd.to_numeric(bins[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ok = position_mask(bins) & np.isfinite(w)
+        good = bins[ok]
+        cells = [h3.latlng_to_cell(float(a), float(o), resolution)
+                 for a, o in zip(pd.to_numeric(good["lat"]), pd.to_numeric(good["lon"]))]
+        hexes = (pd.DataFrame({"hex": cells, "value": w[ok]}, columns=["hex", "value"])
                  .groupby("hex", as_index=False)["value"].sum())
     scale = scale or scale_for(hexes["value"], "heat", unit)
     rows = [{"hex": h, "value": round(float(v), 2), "fill": scale.color(v),
@@ -318,9 +362,10 @@ def paths_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] | str =
     """Lines; each row has `path` [[lon, lat], ...] in WGS-84 (converted here) and optional fields."""
     data = []
     for r in rows:
-        arr = np.asarray(r["path"], dtype=float)
-        if arr.ndim != 2 or len(arr) < 2:
+        path = geo.clean_line(r.get("path"), 2)  # None for anything but >= 2 valid positions
+        if path is None:
             continue
+        arr = np.asarray(path, dtype=float)
         x, y = to_display(arr[:, 0], arr[:, 1])
         data.append({**r, "path": np.round(np.column_stack([x, y]), DIGITS).tolist()})
     return pdk.Layer("PathLayer", id=layer_id, data=data, get_path="path",
@@ -333,12 +378,15 @@ def arcs_layer(df: pd.DataFrame, *, layer_id: str, weight: str, from_lat: str = 
                from_lon: str = "from_lon", to_lat: str = "to_lat", to_lon: str = "to_lon",
                columns: Sequence[str] = (), max_width_px: float = 12) -> pdk.Layer:
     """Flows as arcs with a width proportional to `weight`."""
-    data = df.dropna(subset=[from_lat, from_lon, to_lat, to_lon]).copy()
-    fx, fy = to_display(data[from_lon].to_numpy(float), data[from_lat].to_numpy(float))
-    tx, ty = to_display(data[to_lon].to_numpy(float), data[to_lat].to_numpy(float))
-    top = float(data[weight].max()) if len(data) else 1.0
-    data["source"] = np.round(np.column_stack([fx, fy]), DIGITS).tolist()
-    data["target"] = np.round(np.column_stack([tx, ty]), DIGITS).tolist()
+    w = pd.to_numeric(df[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = position_mask(df, from_lat, from_lon) & position_mask(df, to_lat, to_lon) & np.isfinite(w)
+    data = df[ok].copy()
+    data[weight] = w[ok]
+    fx, fy = to_display(pd.to_numeric(data[from_lon]).to_numpy(float), pd.to_numeric(data[from_lat]).to_numpy(float))
+    tx, ty = to_display(pd.to_numeric(data[to_lon]).to_numpy(float), pd.to_numeric(data[to_lat]).to_numpy(float))
+    top = float(np.max(np.abs(w[ok]))) if ok.any() else 1.0
+    data["source"] = np.round(np.column_stack([fx, fy]), DIGITS).tolist() if len(data) else []
+    data["target"] = np.round(np.column_stack([tx, ty]), DIGITS).tolist() if len(data) else []
     data["width"] = (1 + (max_width_px - 1) * data[weight].astype(float) / (top or 1.0)).round(2)
     keep = ["source", "target", "width", weight] + [c for c in columns if c in data.columns]
     return pdk.Layer("ArcLayer", id=layer_id, data=data[list(dict.fromkeys(keep))].to_dict("records"),
@@ -352,8 +400,12 @@ def columns_layer(df: pd.DataFrame, *, layer_id: str, value: str, lat: str = "la
                   max_height_m: float = 3000, columns: Sequence[str] = ()) -> pdk.Layer:
     """3-D columns whose height is proportional to `value` (tallest = max_height_m)."""
     data = lonlat_columns(df, lat, lon)
-    top = float(data[value].max()) if len(data) else 1.0
-    data["height"] = (data[value].astype(float) / (top or 1.0) * max_height_m).round(1)
+    v = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    data = data[np.isfinite(v)].copy()
+    v = v[np.isfinite(v)]
+    data[value] = v
+    top = float(np.max(np.abs(v))) if len(v) else 1.0
+    data["height"] = np.round(v / (top or 1.0) * max_height_m, 1)
     keep = ["position", "height", value] + [c for c in columns if c in data.columns]
     if isinstance(color, str):
         keep.append(color)
@@ -414,7 +466,7 @@ def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lan
             layers.append(points_layer(rows, layer_id=f"market-{layer}", color=color + [150], radius="radius",
                                        min_pixels=2, max_pixels=18, columns=["name", "value_text"]))
     if zones is not None and not zones.empty:
-        placed = zones[zones["zone_code"] != "unknown"].dropna(subset=["lat", "lon"]).copy()  # no zone: no place
+        placed = zones[(zones["zone_code"] != "unknown") & position_mask(zones)].copy()  # no zone: no place
         if not placed.empty:
             top = float(placed["received"].max()) or 1.0
             placed["radius"] = (40 + 110 * np.sqrt(placed["received"].astype(float) / top)).round(1)
@@ -427,8 +479,9 @@ def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lan
                                        columns=["name", "value_text"]))
     # the view: `radius_m` around the market, moved to the requests' zones when they are placed
     lat0, lon0 = centre.lat, centre.lon
-    if zones is not None and zones[["lat", "lon"]].notna().all(axis=1).any():
-        lat0, lon0 = float(zones["lat"].mean()), float(zones["lon"].mean())
+    if zones is not None and not zones.empty and position_mask(zones).any():
+        placed_at = zones[position_mask(zones)]
+        lat0, lon0 = float(pd.to_numeric(placed_at["lat"]).mean()), float(pd.to_numeric(placed_at["lon"]).mean())
     dlat = radius_m / 110_540.0
     dlon = radius_m / (111_320.0 * math.cos(math.radians(centre.lat)))
     view = view_for((lon0 - dlon, lat0 - dlat, lon0 + dlon, lat0 + dlat))

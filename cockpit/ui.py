@@ -277,7 +277,8 @@ def _sidebar(initial: flt.Filters, towns: dict[str, dict], squadrons: dict[str, 
         st.subheader(i18n.t("filters", lang))
         period = st.date_input(
             i18n.t("period", lang), value=(initial.date_from, initial.date_to),
-            max_value=today, key=f"period_{initial.date_from}_{initial.date_to}", format="YYYY-MM-DD",
+            min_value=flt.EARLIEST_DATE, max_value=today, key=f"period_{initial.date_from}_{initial.date_to}",
+            format="YYYY-MM-DD",
         )
         date_from, date_to = initial.date_from, initial.date_to
         if isinstance(period, (list, tuple)) and len(period) == 2:

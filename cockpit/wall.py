@@ -294,8 +294,7 @@ def _town_view(run: Runner, town: str | None):
     shapes = run("common.grid_shapes", town_code=town)
     if shapes is None or shapes.empty:
         return maps.view_for(width_px=1100, height_px=700)
-    return maps.view_for((float(shapes["centroid_lon"].min()) - 0.01, float(shapes["centroid_lat"].min()) - 0.01,
-                          float(shapes["centroid_lon"].max()) + 0.01, float(shapes["centroid_lat"].max()) + 0.01),
+    return maps.view_for(maps.points_bounds(shapes, lat="centroid_lat", lon="centroid_lon"),
                          width_px=1100, height_px=700)
 
 

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from cockpit import filters as flt
 from cockpit import i18n, kpi, waste_rules
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -66,8 +67,16 @@ class WeekError(ValueError):
         return i18n.t(f"wk_error_{self.code}", lang, value=self.value, **self.details)
 
 
+# The years an IsoWeek may have: its Monday, its end (the next Monday) and the same week a year earlier
+# must all be dates, so week arithmetic never overflows the calendar (date.min 0001-01-01 … 9999-12-31).
+FIRST_YEAR, LAST_YEAR = dt.MINYEAR + 1, dt.MAXYEAR - 1
+
+
 def weeks_in_year(year: int) -> int:
-    """52 or 53: the ISO week number of 28 December is the year's last week."""
+    """52 or 53: the ISO week number of 28 December is the year's last week (0 for a year outside
+    FIRST_YEAR … LAST_YEAR, which has no IsoWeek)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return 0
     return dt.date(year, 12, 28).isocalendar().week
 
 
@@ -77,6 +86,8 @@ class IsoWeek:
     week: int
 
     def __post_init__(self) -> None:
+        if not isinstance(self.year, int) or not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise WeekError("malformed", f"{self.year}-W{self.week:02d}")
         if not 1 <= self.week <= weeks_in_year(self.year):
             raise WeekError("no_such_week", f"{self.year}-W{self.week:02d}", weeks=weeks_in_year(self.year))
 
@@ -105,10 +116,12 @@ class IsoWeek:
         return dt.datetime.combine(self.start + dt.timedelta(days=7), dt.time(0), tzinfo=SH)
 
     def previous(self) -> "IsoWeek":
+        """The week before (raises WeekError, never OverflowError, before the first week of FIRST_YEAR)."""
         return IsoWeek.of(self.start - dt.timedelta(days=7))
 
     def year_ago(self) -> "IsoWeek | None":
-        """The same ISO week number a year earlier; None when that year has no such week (W53)."""
+        """The same ISO week number a year earlier; None when that year has no such week (W53, or a year
+        before FIRST_YEAR)."""
         if self.week > weeks_in_year(self.year - 1):
             return None
         return IsoWeek(self.year - 1, self.week)
@@ -147,7 +160,7 @@ def parse_week(text: str | None, now: dt.datetime) -> IsoWeek:
     if not m:
         raise WeekError("malformed", str(text))
     year, number = int(m.group(1)), int(m.group(2))
-    if year < 1900:
+    if year < flt.EARLIEST_DATE.year:  # before any valid row (contract: cockpit.earliest_valid_time())
         raise WeekError("malformed", str(text))
     week = IsoWeek(year, number)  # raises no_such_week
     if week.as_of > now:

@@ -1,4 +1,4 @@
--- Pinghu command-centre cockpit: checked views, contract version 1.1.0.
+-- Pinghu command-centre cockpit: checked views, contract version 1.2.0.
 --
 -- Installed as-is on top of the relations of 01_relations.sql, on the operational database
 -- and in the demo alike. Each `<relation>_checked` view adds `issue_code`: null for a row the
@@ -7,7 +7,135 @@
 -- valid rows + rows in data_quality = all rows, relation by relation.
 --
 -- The service area is a bounding box around Pinghu in WGS-84 (the county outline spans
--- lat 30.479-30.859, lon 120.947-121.336); points outside it are 'out_of_area'.
+-- lat 30.479-30.859, lon 120.947-121.336); points outside it are 'out_of_area', points that fall
+-- inside it once lat and lon are exchanged 'swapped_lat_lon', and coordinates that are no place on
+-- Earth (NaN, +-Infinity, |lat| > 90, |lon| > 180) 'invalid_location'. Every test is written so that
+-- NaN fails it: in PostgreSQL 'NaN' is greater than every number, so `x BETWEEN a AND b` is false
+-- for it while `NOT (x < a OR x > b)` would be true.
+--
+-- Event times before cockpit.earliest_valid_time() (2000-01-01 00:00 Asia/Shanghai, before any
+-- system the cockpit reads: usually an epoch-zero or default date of the source) are 'ancient_time',
+-- like times after now() are 'future_time'. cockpit/filters.py EARLIEST_DATE is the same floor for
+-- the dates a page accepts from its URL (tests/test_geometry_quality.py checks that they agree).
+--
+-- The reference relations with a geometry (town, unit_grid, parking_road) have checked views too.
+-- Their `_valid` views are what maps and the drone coverage read: a row left out there has no shape,
+-- but its codes and names are still read from the relation itself, so the facts that point to it
+-- (cases in a grid, violations on a road) are never lost because its geometry is bad.
+
+-- The floor of every event time (see above).
+CREATE OR REPLACE FUNCTION cockpit.earliest_valid_time() RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $floor$
+SELECT TIMESTAMPTZ '2000-01-01 00:00:00+08'
+$floor$;
+
+-- Why a GeoJSON geometry (jsonb) cannot be drawn, or null when it can. `kind` 'polygon': a Polygon
+-- or MultiPolygon, every ring of at least 4 positions; 'line': a LineString or MultiLineString, every
+-- line of at least 2 positions. A position is an array whose first two members are JSON numbers
+-- (lon, lat). Returns 'invalid' (not such a geometry: another type, null, empty, a ring too short, a
+-- position that is not two numbers), 'swapped' (every position lies in the service area once lon and
+-- lat are exchanged), 'outside' (some position outside the service area), or null. Numbers are
+-- compared as numeric, so a huge one (1e400) is simply outside; JSON has no NaN or Infinity.
+CREATE OR REPLACE FUNCTION cockpit.geometry_issue(g jsonb, kind text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $geometry$
+DECLARE
+    parts    jsonb := '[]';
+    part     jsonb;
+    pos      jsonb;
+    x        numeric;
+    y        numeric;
+    min_size integer := CASE kind WHEN 'polygon' THEN 4 ELSE 2 END;
+    inside   boolean := true;
+    swapped  boolean := true;
+BEGIN
+    IF g IS NULL OR jsonb_typeof(g) <> 'object' OR jsonb_typeof(g -> 'type') IS DISTINCT FROM 'string'
+       OR jsonb_typeof(g -> 'coordinates') IS DISTINCT FROM 'array'
+       OR jsonb_array_length(g -> 'coordinates') = 0 THEN
+        RETURN 'invalid';
+    END IF;
+    IF (kind = 'polygon' AND g ->> 'type' = 'Polygon') OR (kind = 'line' AND g ->> 'type' = 'MultiLineString') THEN
+        parts := g -> 'coordinates';
+    ELSIF kind = 'line' AND g ->> 'type' = 'LineString' THEN
+        parts := jsonb_build_array(g -> 'coordinates');
+    ELSIF kind = 'polygon' AND g ->> 'type' = 'MultiPolygon' THEN
+        FOR part IN SELECT e FROM jsonb_array_elements(g -> 'coordinates') AS t (e) LOOP
+            IF jsonb_typeof(part) <> 'array' OR jsonb_array_length(part) = 0 THEN
+                RETURN 'invalid';
+            END IF;
+            parts := parts || part;
+        END LOOP;
+    ELSE
+        RETURN 'invalid';
+    END IF;
+    FOR part IN SELECT e FROM jsonb_array_elements(parts) AS t (e) LOOP
+        IF jsonb_typeof(part) <> 'array' OR jsonb_array_length(part) < min_size THEN
+            RETURN 'invalid';
+        END IF;
+        FOR pos IN SELECT e FROM jsonb_array_elements(part) AS t (e) LOOP
+            IF jsonb_typeof(pos) <> 'array' OR jsonb_array_length(pos) < 2
+               OR jsonb_typeof(pos -> 0) <> 'number' OR jsonb_typeof(pos -> 1) <> 'number' THEN
+                RETURN 'invalid';
+            END IF;
+            x := CAST(pos ->> 0 AS numeric);
+            y := CAST(pos ->> 1 AS numeric);
+            inside  := inside  AND x BETWEEN 120.90 AND 121.40 AND y BETWEEN 30.45 AND 30.90;
+            swapped := swapped AND y BETWEEN 120.90 AND 121.40 AND x BETWEEN 30.45 AND 30.90;
+        END LOOP;
+    END LOOP;
+    RETURN CASE WHEN inside THEN NULL WHEN swapped THEN 'swapped' ELSE 'outside' END;
+END
+$geometry$;
+
+CREATE OR REPLACE VIEW cockpit.town_checked AS
+SELECT t.*,
+       CASE
+           WHEN t.boundary IS NULL                        THEN 'missing_geometry'
+           WHEN x.geo = 'invalid'                         THEN 'invalid_geometry'
+           WHEN x.geo = 'swapped'                         THEN 'swapped_lat_lon'
+           WHEN x.geo = 'outside'                         THEN 'out_of_area'
+       END AS issue_code
+FROM cockpit.town t
+CROSS JOIN LATERAL (SELECT cockpit.geometry_issue(t.boundary, 'polygon') AS geo) x;
+
+CREATE OR REPLACE VIEW cockpit.town_valid AS
+SELECT * FROM cockpit.town_checked WHERE issue_code IS NULL;
+
+-- A grid's bounding box and centroid are read by the drone coverage: they must be numbers in the
+-- service area, the box ordered.
+CREATE OR REPLACE VIEW cockpit.unit_grid_checked AS
+SELECT g.*,
+       CASE
+           WHEN g.boundary IS NULL                        THEN 'missing_geometry'
+           WHEN x.geo = 'invalid'                         THEN 'invalid_geometry'
+           WHEN x.geo = 'swapped'                         THEN 'swapped_lat_lon'
+           WHEN x.geo = 'outside'                         THEN 'out_of_area'
+           WHEN NOT (g.min_lat BETWEEN 30.45 AND 30.90 AND g.max_lat BETWEEN 30.45 AND 30.90
+                     AND g.min_lon BETWEEN 120.90 AND 121.40 AND g.max_lon BETWEEN 120.90 AND 121.40
+                     AND g.min_lat <= g.max_lat AND g.min_lon <= g.max_lon
+                     AND g.centroid_lat BETWEEN 30.45 AND 30.90 AND g.centroid_lon BETWEEN 120.90 AND 121.40)
+             OR g.min_lat IS NULL OR g.max_lat IS NULL OR g.min_lon IS NULL OR g.max_lon IS NULL
+             OR g.centroid_lat IS NULL OR g.centroid_lon IS NULL
+                                                          THEN 'invalid_bounds'
+       END AS issue_code
+FROM cockpit.unit_grid g
+CROSS JOIN LATERAL (SELECT cockpit.geometry_issue(g.boundary, 'polygon') AS geo) x;
+
+CREATE OR REPLACE VIEW cockpit.unit_grid_valid AS
+SELECT * FROM cockpit.unit_grid_checked WHERE issue_code IS NULL;
+
+CREATE OR REPLACE VIEW cockpit.parking_road_checked AS
+SELECT r.*,
+       CASE
+           WHEN r.path IS NULL                            THEN 'missing_geometry'
+           WHEN x.geo = 'invalid'                         THEN 'invalid_geometry'
+           WHEN x.geo = 'swapped'                         THEN 'swapped_lat_lon'
+           WHEN x.geo = 'outside'                         THEN 'out_of_area'
+       END AS issue_code
+FROM cockpit.parking_road r
+CROSS JOIN LATERAL (SELECT cockpit.geometry_issue(r.path, 'line') AS geo) x;
+
+CREATE OR REPLACE VIEW cockpit.parking_road_valid AS
+SELECT * FROM cockpit.parking_road_checked WHERE issue_code IS NULL;
 
 CREATE OR REPLACE VIEW cockpit.grid_case_checked AS
 SELECT c.*,
@@ -16,8 +144,14 @@ SELECT c.*,
        CASE
            WHEN c.reported_at IS NULL                     THEN 'missing_time'
            WHEN c.reported_at > now() OR c.closed_at > now() THEN 'future_time'
+           WHEN c.reported_at < cockpit.earliest_valid_time() OR c.closed_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
            WHEN c.closed_at < c.reported_at               THEN 'impossible_time'
            WHEN c.lat IS NULL OR c.lon IS NULL            THEN 'missing_location'
+           WHEN c.lat BETWEEN 120.90 AND 121.40 AND c.lon BETWEEN 30.45 AND 30.90
+                                                          THEN 'swapped_lat_lon'
+           WHEN NOT (c.lat BETWEEN -90 AND 90 AND c.lon BETWEEN -180 AND 180)
+                                                          THEN 'invalid_location'
            WHEN NOT (c.lat BETWEEN 30.45 AND 30.90 AND c.lon BETWEEN 120.90 AND 121.40)
                                                           THEN 'out_of_area'
            WHEN s.source_code IS NULL                     THEN 'unknown_source'
@@ -38,6 +172,8 @@ SELECT w.*,
        CASE
            WHEN w.weighed_at IS NULL                      THEN 'missing_time'
            WHEN w.weighed_at > now()                      THEN 'future_time'
+           WHEN w.weighed_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
            WHEN w.stage IS NULL OR w.stage NOT IN ('collect', 'transfer', 'dispose')
                                                           THEN 'unknown_stage'
            WHEN w.net_tonnes IS NULL OR w.net_tonnes <= 0 THEN 'non_positive_weight'
@@ -68,8 +204,16 @@ SELECT v.*,
            WHEN v.observed_at > now()
              OR v.reminder_at > now()
              OR v.ticketed_at > now()                     THEN 'future_time'
+           WHEN v.observed_at < cockpit.earliest_valid_time()
+             OR v.reminder_at < cockpit.earliest_valid_time()
+             OR v.ticketed_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
            WHEN v.ticketed_at < v.reminder_at             THEN 'impossible_time'
            WHEN v.lat IS NULL OR v.lon IS NULL            THEN 'missing_location'
+           WHEN v.lat BETWEEN 120.90 AND 121.40 AND v.lon BETWEEN 30.45 AND 30.90
+                                                          THEN 'swapped_lat_lon'
+           WHEN NOT (v.lat BETWEEN -90 AND 90 AND v.lon BETWEEN -180 AND 180)
+                                                          THEN 'invalid_location'
            WHEN NOT (v.lat BETWEEN 30.45 AND 30.90 AND v.lon BETWEEN 120.90 AND 121.40)
                                                           THEN 'out_of_area'
            WHEN v.road_id IS NOT NULL AND r.road_id IS NULL THEN 'unknown_road'
@@ -88,9 +232,15 @@ SELECT p.*,
        CASE
            WHEN p.recorded_at IS NULL                     THEN 'missing_time'
            WHEN p.lat IS NULL OR p.lon IS NULL            THEN 'missing_location'
+           WHEN p.lat BETWEEN 120.90 AND 121.40 AND p.lon BETWEEN 30.45 AND 30.90
+                                                          THEN 'swapped_lat_lon'
+           WHEN NOT (p.lat BETWEEN -90 AND 90 AND p.lon BETWEEN -180 AND 180)
+                                                          THEN 'invalid_location'
            WHEN NOT (p.lat BETWEEN 30.45 AND 30.90 AND p.lon BETWEEN 120.90 AND 121.40)
                                                           THEN 'out_of_area'
            WHEN p.recorded_at > now()                     THEN 'future_time'
+           WHEN p.recorded_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
        END AS issue_code
 FROM cockpit.drone_track_point p;
 
@@ -103,6 +253,8 @@ SELECT f.*,
        CASE
            WHEN f.started_at IS NULL                      THEN 'missing_time'
            WHEN f.started_at > now()                      THEN 'future_time'
+           WHEN f.started_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
            WHEN f.ended_at < f.started_at                 THEN 'impossible_time'
            WHEN n.nest_id IS NULL                         THEN 'unknown_nest'
        END AS issue_code
@@ -204,7 +356,7 @@ JOIN (
            CAST(floor(u.min_lon / 0.01) AS integer) AS cx_lo,
            CAST(floor(u.min_lat / 0.01) AS integer) + gy.k AS cy,
            CAST(floor(u.min_lon / 0.01) AS integer) + gx.k AS cx
-    FROM cockpit.unit_grid u
+    FROM cockpit.unit_grid_valid u
     CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gy (k)
     CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gx (k)
     WHERE CAST(floor(u.min_lat / 0.01) AS integer) + gy.k <= CAST(floor(u.max_lat / 0.01) AS integer)
@@ -257,6 +409,8 @@ SELECT q.*,
        CASE
            WHEN q.submitted_at IS NULL                    THEN 'missing_time'
            WHEN q.submitted_at > now()                    THEN 'future_time'
+           WHEN q.submitted_at < cockpit.earliest_valid_time()
+                                                          THEN 'ancient_time'
            WHEN q.resolved_at < q.submitted_at            THEN 'impossible_time'
            WHEN i.item_code IS NULL                       THEN 'unknown_item'
            WHEN d.dept_code IS NULL                       THEN 'unknown_department'
@@ -285,7 +439,16 @@ SELECT 'drone_track_point', issue_code, count(*)
   FROM cockpit.drone_track_point_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
 UNION ALL
 SELECT 'market_request', issue_code, count(*)
-  FROM cockpit.market_request_checked WHERE issue_code IS NOT NULL GROUP BY issue_code;
+  FROM cockpit.market_request_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
+UNION ALL
+SELECT 'town', issue_code, count(*)
+  FROM cockpit.town_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
+UNION ALL
+SELECT 'unit_grid', issue_code, count(*)
+  FROM cockpit.unit_grid_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
+UNION ALL
+SELECT 'parking_road', issue_code, count(*)
+  FROM cockpit.parking_road_checked WHERE issue_code IS NOT NULL GROUP BY issue_code;
 
 -- The working-time clock (工作时钟): one row per local day from 2015 to a year ahead, the day's working
 -- periods from cockpit.work_calendar (days missing there follow the standard week, Mon-Fri

@@ -117,8 +117,7 @@ if by_grid is not None and grid_shapes is not None:
             scale = hex_scale
     bounds = None
     if f.town_code is not None and not grid_shapes.empty:
-        bounds = (float(grid_shapes["centroid_lon"].min() - 0.01), float(grid_shapes["centroid_lat"].min() - 0.01),
-                  float(grid_shapes["centroid_lon"].max() + 0.01), float(grid_shapes["centroid_lat"].max() + 0.01))
+        bounds = maps.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
     deck = maps.deck(layers, lang=ctx.lang, view=maps.view_for(bounds),
                      tooltip={"html": "<b>{name}</b><br/>{value_text}"})
     event = maps.show(deck, key=f"cases_map_{where.level}_{where.town_code}_{where.area}_{measure}_{layer_kind}",

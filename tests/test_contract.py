@@ -68,17 +68,24 @@ def test_every_time_column_is_timestamptz_and_coordinates_are_double():
 
 def test_views_and_issue_codes():
     assert contract.views() == [
-        "grid_case_checked", "grid_case_valid", "waste_weighing_checked", "waste_weighing_valid",
+        "town_checked", "town_valid", "unit_grid_checked", "unit_grid_valid", "parking_road_checked",
+        "parking_road_valid", "grid_case_checked", "grid_case_valid", "waste_weighing_checked", "waste_weighing_valid",
         "parking_violation_checked", "parking_violation_valid", "drone_track_point_checked",
         "drone_track_point_valid", "drone_flight_checked", "drone_flight_valid", "drone_track_segment",
         "drone_grid_overflight", "market_request_checked", "market_request_valid", "data_quality", "work_clock",
     ]
-    assert contract.checked_relations() == ["grid_case", "waste_weighing", "parking_violation",
-                                            "drone_track_point", "drone_flight", "market_request"]
+    assert contract.checked_relations() == ["town", "unit_grid", "parking_road", "grid_case", "waste_weighing",
+                                            "parking_violation", "drone_track_point", "drone_flight",
+                                            "market_request"]
     codes = contract.issue_codes()
-    assert codes["grid_case"] == ["missing_time", "future_time", "impossible_time", "missing_location",
-                                  "out_of_area", "unknown_source", "unknown_category", "unknown_grid"]
-    assert codes["drone_flight"] == ["missing_time", "future_time", "impossible_time", "unknown_nest"]
+    assert codes["grid_case"] == ["missing_time", "future_time", "ancient_time", "impossible_time",
+                                  "missing_location", "swapped_lat_lon", "invalid_location", "out_of_area",
+                                  "unknown_source", "unknown_category", "unknown_grid"]
+    assert codes["drone_flight"] == ["missing_time", "future_time", "ancient_time", "impossible_time", "unknown_nest"]
+    assert codes["unit_grid"] == ["missing_geometry", "invalid_geometry", "swapped_lat_lon", "out_of_area",
+                                  "invalid_bounds"]
+    assert codes["parking_road"] == ["missing_geometry", "invalid_geometry", "swapped_lat_lon", "out_of_area"]
+    assert contract.functions()[:2] == ["earliest_valid_time", "geometry_issue"]
     assert codes["waste_weighing"][-1] == "duplicate"
 
 

@@ -1,5 +1,5 @@
 -- name: common.grid_shapes
--- grain: one row per unit grid of :town_code (all towns when null): its polygon (GeoJSON text, WGS-84), community and area, for map layers
+-- grain: one row per unit grid of :town_code (all towns when null) whose geometry is valid (cockpit.unit_grid_valid): its polygon (GeoJSON text, WGS-84), community and area, for map layers
 -- params: town_code
 -- ttl: 3600
 SELECT g.grid_code,
@@ -10,7 +10,7 @@ SELECT g.grid_code,
        g.centroid_lat,
        g.centroid_lon,
        g.boundary::text                       AS boundary
-FROM cockpit.unit_grid g
+FROM cockpit.unit_grid_valid g
 LEFT JOIN cockpit.community cm ON cm.community_code = g.community_code
 WHERE CAST(:town_code AS text) IS NULL OR g.town_code = :town_code
 ORDER BY g.grid_code

@@ -1,5 +1,5 @@
 -- name: drones.coverage_by_town
--- grain: one row per town (of :town_code, or all towns) and one city row (town_code null): unit grids, grids overflown in the 1 / 7 / 30 days before :as_of, and blind spots (grids not overflown in the :blind_days days before :as_of) now and a week earlier
+-- grain: one row per town (of :town_code, or all towns) and one city row (town_code null): unit grids with a valid geometry (cockpit.unit_grid_valid, as the coverage view reads), grids overflown in the 1 / 7 / 30 days before :as_of, and blind spots (grids not overflown in the :blind_days days before :as_of) now and a week earlier
 -- params: as_of, town_code, blind_days
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
@@ -35,7 +35,7 @@ grids AS (
                         <= b.as_of - make_interval(days => CAST(:blind_days AS integer) + 7), true)
                                                           AS was_blind
     FROM bounds b
-    CROSS JOIN cockpit.unit_grid g
+    CROSS JOIN cockpit.unit_grid_valid g
     LEFT JOIN passes p ON p.grid_code = g.grid_code
     WHERE CAST(:town_code AS text) IS NULL OR g.town_code = :town_code
 ),

@@ -1,5 +1,5 @@
 -- name: drones.grid_status
--- grain: one row per unit grid (of :town_code, or all): its last overflight before :as_of (within max(30, :blind_days + 7) days) and a week earlier, days since, whether it is a blind spot (not overflown in the :blind_days days before :as_of) now and a week earlier, valid cases reported in it in the last 30 days, and its rank among the blind spots
+-- grain: one row per unit grid with a valid geometry (cockpit.unit_grid_valid, as the coverage view reads; of :town_code, or all): its last overflight before :as_of (within max(30, :blind_days + 7) days) and a week earlier, days since, whether it is a blind spot (not overflown in the :blind_days days before :as_of) now and a week earlier, valid cases reported in it in the last 30 days, and its rank among the blind spots
 -- params: as_of, town_code, blind_days
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
@@ -53,7 +53,7 @@ grids AS (
                                                                              AS was_blind,
            coalesce(c.cases_30d, 0)                                          AS cases_30d
     FROM bounds b
-    CROSS JOIN cockpit.unit_grid g
+    CROSS JOIN cockpit.unit_grid_valid g
     LEFT JOIN passes p ON p.grid_code = g.grid_code
     LEFT JOIN cases c  ON c.grid_code = g.grid_code
     WHERE CAST(:town_code AS text) IS NULL OR g.town_code = :town_code

@@ -1,5 +1,5 @@
 -- name: overview.drone_coverage
--- grain: one row: unit grids (of :town_code, or all) overflown in the :days days before :as_of, and all grids
+-- grain: one row: unit grids (of :town_code, or all) overflown in the :days days before :as_of, and all grids with a valid geometry (cockpit.unit_grid_valid, as the coverage view reads)
 -- params: as_of, days, town_code
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
@@ -16,7 +16,7 @@ WITH covered AS (  -- flights are searched from 24 h before the window (a sortie
 
 grids AS (
     SELECT count(*) AS grids_total
-    FROM cockpit.unit_grid
+    FROM cockpit.unit_grid_valid
     WHERE CAST(:town_code AS text) IS NULL OR town_code = :town_code
 )
 

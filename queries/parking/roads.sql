@@ -1,5 +1,5 @@
 -- name: parking.roads
--- grain: one row per road of cockpit.parking_road (all of them, also without records): its attributes and path, and its valid violations between :date_from and :date_to (local days, up to :as_of): manual and e-capture records, reminders, cars gone within 10 minutes of the reminder (劝离), tickets after a reminder, first-violation warnings; days_enforced counts the period's days (up to today) since the road became strict, and the per-day and per-km figures divide by it; most violations first (ties by road_id)
+-- grain: one row per road of cockpit.parking_road (all of them, also without records): its attributes and path (null when cockpit.parking_road_checked finds the path bad: the road is counted, not drawn), and its valid violations between :date_from and :date_to (local days, up to :as_of): manual and e-capture records, reminders, cars gone within 10 minutes of the reminder (劝离), tickets after a reminder, first-violation warnings; days_enforced counts the period's days (up to today) since the road became strict, and the per-day and per-km figures divide by it; most violations first (ties by road_id)
 -- params: as_of, date_from, date_to, town_code, method
 -- ttl: 300
 WITH p AS (
@@ -35,7 +35,7 @@ roads AS (
     SELECT r.*,
            greatest(0, p.day_to - CASE WHEN r.is_strict AND r.strict_since > p.day_from
                                        THEN r.strict_since ELSE p.day_from END + 1) AS days_enforced
-    FROM cockpit.parking_road r
+    FROM cockpit.parking_road_checked r
     CROSS JOIN p
     WHERE CAST(:town_code AS text) IS NULL OR r.town_code = :town_code
 )
@@ -47,7 +47,7 @@ SELECT r.road_id,
        r.strict_since,
        r.has_ecapture,
        r.length_km,
-       r.path,
+       CASE WHEN r.issue_code IS NULL THEN r.path END AS path,
        r.days_enforced,
        coalesce(c.violations, 0)              AS violations,
        coalesce(c.manual, 0)                  AS manual,
