@@ -73,12 +73,19 @@ def _end(text: str) -> str:
     return text
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error in one line (no usage block): `python -m cockpit soak: argument …`."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     # on each subcommand too (`report --debug`); SUPPRESS keeps a subcommand from resetting the main flag
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="print the traceback of a failure (also: COCKPIT_DEBUG=1)")
-    parser = argparse.ArgumentParser(prog="python -m cockpit", description="平湖综合执法指挥中心驾驶舱")
+    parser = _Parser(prog="python -m cockpit", description="平湖综合执法指挥中心驾驶舱")
     parser.add_argument("--debug", action="store_true", default=False,
                         help="print the traceback of a failure (also: COCKPIT_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -172,7 +172,10 @@ WITH ns AS (
 ), rel AS (
     SELECT c.oid FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
 )
-SELECT pg_describe_object(classid, objid, objsubid) FROM (
+SELECT CASE WHEN o.objsubid <> 0 THEN 4 WHEN o.classid = 'pg_class'::regclass THEN 0
+            WHEN o.classid = 'pg_proc'::regclass THEN 1 WHEN o.classid = 'pg_type'::regclass THEN 2 ELSE 3 END,
+       i.type || ' ' || i.identity
+FROM (
     SELECT 'pg_class'::regclass AS classid, oid AS objid, 0 AS objsubid FROM rel
     UNION ALL SELECT 'pg_class'::regclass, a.attrelid, a.attnum
         FROM pg_attribute a JOIN rel ON rel.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped
@@ -183,7 +186,7 @@ SELECT pg_describe_object(classid, objid, objsubid) FROM (
     UNION ALL SELECT 'pg_policy'::regclass, p.oid, 0 FROM pg_policy p JOIN rel ON rel.oid = p.polrelid
     UNION ALL SELECT 'pg_proc'::regclass, p.oid, 0 FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
     UNION ALL SELECT 'pg_type'::regclass, t.oid, 0 FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
-) o
+) o, LATERAL pg_identify_object(o.classid, o.objid, o.objsubid) i
 """
 
 # The names a demo load creates in schema cockpit (relations and routines): a reload keeps nothing else.
@@ -285,9 +288,11 @@ def require_demo(url: str) -> None:
                               f"{db.redact(url)} is none ({found}); load one with python -m cockpit demo load")
 
 
-def _outside(cur) -> set[str]:
+def _outside(cur) -> set[tuple[int, str]]:
+    """(rank, 'view public.v') of everything outside schema cockpit a drop could take; rank 0 relations,
+    1 routines, 2 types, 3 their parts (rules, constraints, triggers, ...), 4 columns."""
     cur.execute(_OUTSIDE_OBJECTS_SQL, {"schema": db.CONTRACT_SCHEMA})
-    return {r[0] for r in cur.fetchall()}
+    return {(int(r[0]), r[1]) for r in cur.fetchall()}
 
 
 def _schema_names(cur) -> set[str]:
@@ -303,11 +308,13 @@ def _drop_demo(cur, where: str) -> set[str]:
     names = _schema_names(cur)
     before = _outside(cur)
     cur.execute(f"DROP SCHEMA {schema} CASCADE")
-    lost = sorted(before - _outside(cur))
+    lost = before - _outside(cur)
     if lost:
+        objects = sorted(o for o in lost if o[0] <= 2)  # relations, routines, types; else their parts only
+        shown = [text for _rank, text in (objects or sorted(lost))]
         raise DemoLoadRefused(
-            f"refused: reloading the demo in {where} would also drop {len(lost)} object(s) outside schema "
-            f"{schema} that depend on it (e.g. {lost[0]}); nothing was changed")
+            f"refused: reloading the demo in {where} would also drop {len(shown)} object(s) outside schema "
+            f"{schema} that depend on it (e.g. {shown[0]}); nothing was changed")
     return names
 
 
@@ -458,7 +465,7 @@ def run_load(args) -> int:
         raise
     except BaseException:
         bar.end()
-        if not bar.committed:
+        if bar.last_message and not bar.committed:  # it had begun: say what became of the database
             print("demo load rolled back: the database is as it was", file=sys.stderr)
         raise
     elapsed = time.monotonic() - started
