@@ -708,6 +708,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "wk_b_market": ("服装城受理商户诉求 {received} 件，办结 {resolved} 件，周末在办 {open} 件。",
                     "Clothing market: {received} merchant requests received, {resolved} resolved, {open} open at the week's end."),
     # -- end weekly meeting
+    # -- trust: cli (the weekly pack's command line refuses a week without data) --
+    "wk_error_no_data": ("{value} 无数据：数据库中还没有任何事件。",
+                         "no data for week {value}: the database holds no events yet."),
+    "wk_error_before_data": ("{value} 无数据：数据从 {first} 开始。",
+                             "no data for week {value}: the data begins {first}."),
+    "wk_error_after_data": ("{value} 无数据：最新数据在 {last}。",
+                            "no data for week {value}: the newest data is from {last}."),
+    "wk_error_empty_week": ("{value} 无数据（现有数据为 {first} 至 {last}）。",
+                            "no data for week {value} (the data runs from {first} to {last})."),
 }
 
 ISSUES: dict[str, tuple[str, str]] = {

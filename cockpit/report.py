@@ -19,7 +19,6 @@ import io
 import logging
 import math
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -667,25 +666,42 @@ def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
     return written
 
 
+def check_week_has_data(span: pd.DataFrame, week: weekly.IsoWeek) -> None:
+    """Raise WeekError when `week` lies outside the data (weekly.data_span): before its first day, after its
+    newest, or when there is none at all."""
+    row = span.iloc[0] if span is not None and not span.empty else {}
+    first, last = (None if _missing(row.get(k)) else pd.Timestamp(row[k]).date() for k in ("first_day", "last_day"))
+    if first is None or last is None:
+        raise weekly.WeekError("no_data", week.label)
+    if week.end < first:
+        raise weekly.WeekError("before_data", week.label, first=f"{first:%Y-%m-%d}")
+    if week.start > last:
+        raise weekly.WeekError("after_data", week.label, last=f"{last:%Y-%m-%d}")
+
+
 def run_report(args) -> int:
-    """`python -m cockpit report`: validate the week, run the queries, write the pack."""
+    """`python -m cockpit report`: validate the week, check the database holds data for it, run the queries,
+    write the pack. Failures raise to cli.main, which prints them in one line."""
+    from cockpit.cli import require_contract
+    from cockpit.errors import CommandError
     from cockpit.gateway import Gateway
 
     url = args.url or os.environ.get("COCKPIT_DATABASE_URL")
     if not url:
-        print("需要 --url 或环境变量 COCKPIT_DATABASE_URL / --url or COCKPIT_DATABASE_URL is required",
-              file=sys.stderr)
-        return 2
-    try:
-        week = weekly.parse_week(args.week, dt.datetime.now(weekly.SH))
-    except weekly.WeekError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
+        raise CommandError("需要 --url 或环境变量 COCKPIT_DATABASE_URL / --url or COCKPIT_DATABASE_URL is required", 2)
+    week = weekly.parse_week(args.week, dt.datetime.now(weekly.SH))  # a WeekError is the operator's one line
+    require_contract(url)  # an unreachable database or a missing contract, before any query
     gateway = Gateway(url)
     try:
+        span = gateway.execute("weekly.data_span", as_of=dt.datetime.now(weekly.SH))
+        check_week_has_data(span, week)
         report = weekly.load_report(gateway.execute, week)
     finally:
         gateway.dispose()
+    if not any(report.this.has_data.values()):
+        row = span.iloc[0]
+        raise weekly.WeekError("empty_week", week.label, first=f"{pd.Timestamp(row['first_day']):%Y-%m-%d}",
+                               last=f"{pd.Timestamp(row['last_day']):%Y-%m-%d}")
     pack = build_pack(report, args.lang)
     for path in write_pack(pack, Path(args.out)):
         print(path)

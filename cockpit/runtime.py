@@ -88,11 +88,12 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
         url = db.embedded_url()
         engine = db.make_engine(url)
         try:
-            if db.contract_present(engine) and _demo_too_old(engine):
+            stale = db.contract_present(engine) and _demo_too_old(engine)
+            if stale:
                 log.info("embedded demo data is older than %s: reloading", DEMO_MAX_GAP)
-                with engine.begin() as conn:
-                    conn.exec_driver_sql("DROP SCHEMA cockpit CASCADE")
-            if not db.contract_present(engine):
+            if stale or not db.contract_present(engine):
+                # the load reloads only a database an earlier demo load marked (and drops nothing else, in
+                # its one transaction); anything else it refuses, and the page shows why
                 from cockpit.demo.load import load_demo
 
                 runtime.state = "loading"

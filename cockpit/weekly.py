@@ -58,7 +58,7 @@ class WeekError(ValueError):
     """A week that cannot be chosen; `message(lang)` says why in Chinese or English."""
 
     def __init__(self, code: str, value: str, **details: Any) -> None:
-        self.code = code  # malformed | no_such_week | not_ended
+        self.code = code  # malformed | no_such_week | not_ended; the pack's CLI: no_data | before_data | ...
         self.value = value
         self.details = details
         super().__init__(f"{self.message('zh')} / {self.message('en')}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from argparse import Namespace
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from cockpit import db, places
 from cockpit.demo.calendar import WorkClock, work_calendar_frame
 from cockpit.demo.generate import DemoGenerator
-from cockpit.demo.load import DemoLoadRefused, load_demo, run_load
+from cockpit.demo.load import DemoLoadRefused, load_demo
 from cockpit.worktime import SH, WorkCalendar
 from tests.conftest import _create_database, _drop_database
 
@@ -234,13 +233,15 @@ def test_loaded_rows_are_frozen_and_all_visible(demo):
         assert pages > 0 and visible == pages, (name, pages, visible)
 
 
-def test_loading_over_an_existing_demo_is_refused(demo, capsys):
-    engine, url, *_ = demo
-    with pytest.raises(DemoLoadRefused):
+def test_loading_over_a_contract_no_demo_made_is_refused(contract_db):
+    """An operational contract (contract_version says is_demo false) is never appended to or replaced."""
+    url = contract_db.url.render_as_string(hide_password=False)
+    with contract_db.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO cockpit.contract_version VALUES ('1.1.0', now(), false)")
+    with pytest.raises(DemoLoadRefused, match="schema cockpit that no demo load made"):
         load_demo(url, days=1, scale=0.01)
-    assert run_load(Namespace(url=url, days=1, end=None, seed=1, scale=0.01)) == 1
-    assert "refused" in capsys.readouterr().err
-    assert scalar(engine, "SELECT count(*) FROM cockpit.contract_version") == 1
+    assert scalar(contract_db, "SELECT count(*) FROM cockpit.contract_version") == 1
+    assert scalar(contract_db, "SELECT count(*) FROM cockpit.grid_case") == 0
 
 
 # ------------------------------------------------------------------ generator

@@ -1,15 +1,23 @@
 """Load the generated demo into an empty database: contract DDL, COPY FREEZE of every relation, indexes,
-VACUUM ANALYZE.
+rollups, then VACUUM ANALYZE.
 
 `load_demo(url, ...)` is the library function (the app calls it for the embedded demo, with a
-progress callback); `run_load(args)` is `python -m cockpit demo load`. The load refuses a database
-whose contract relations already hold rows: it never appends to or overwrites existing data.
+progress callback); `run_load(args)` is `python -m cockpit demo load`.
+
+Safe near real data: the load goes only into an empty database (no table, view, sequence, type or
+routine in any non-system schema, extensions aside) or reloads a demo an earlier load made (schema
+cockpit whose contract_version rows all say is_demo); anything else is refused before a byte is
+written. `--allow-other-schemas` lets it load beside other schemas' objects while schema cockpit does
+not exist yet. It never drops what it did not make: a reload drops the old demo schema in the load's
+own transaction and rolls everything back when that would take anything outside the schema, or when
+the schema held a relation no demo load makes.
 
 Rows go in with COPY … FROM STDIN (FORMAT csv) in chunks. The CSV text is built column-wise from
 the DataFrames (numpy formatting of timestamps and numbers, then one join per chunk), which is
 several times faster than DataFrame.to_csv for timestamp-heavy relations; the server parses one
-chunk while the next is being formatted. All relations load in one transaction: a failed load
-leaves no half-filled contract behind.
+chunk while the next is being formatted. Everything (DDL, COPY, indexes, rollups) is one transaction
+(PostgreSQL DDL is transactional): a failure or Ctrl-C at any point leaves the database exactly as
+the load found it. Only VACUUM, which cannot run in a transaction, follows the commit.
 """
 
 from __future__ import annotations
@@ -18,14 +26,17 @@ import datetime as dt
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from psycopg import sql
 
 from cockpit import db
+from cockpit.errors import CommandError
 from cockpit.demo.generate import RELATION_ORDER, RELATION_WEIGHT, DemoGenerator
 
 log = logging.getLogger(__name__)
@@ -36,8 +47,8 @@ Progress = Callable[[float, str], None]
 SH = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
-class DemoLoadRefused(RuntimeError):
-    """The target database already holds data in the contract's relations."""
+class DemoLoadRefused(CommandError):
+    """The target database holds something a demo load did not make; nothing was written."""
 
 
 def resolve_end(end: str | dt.datetime | dt.date | None, now: dt.datetime | None = None) -> dt.datetime:
@@ -118,55 +129,246 @@ def copy_frame(cursor, relation: str, frame: pd.DataFrame, chunk_rows: int = COP
     return len(frame)
 
 
+# ------------------------------------------------------------------ what the database holds
+# Schemas of the server itself; everything else is the user's. Objects that belong to an extension
+# (pg_depend deptype 'e', e.g. PostGIS's spatial_ref_sys) are the extension's, not data.
+_USER_OBJECTS_SQL = """
+WITH ns AS (
+    SELECT oid, nspname FROM pg_namespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+), ext AS (
+    SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+)
+SELECT ns.nspname, c.relname,
+       CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                      WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+                      WHEN 'S' THEN 'sequence' ELSE 'type' END
+FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT ns.nspname, p.proname,
+       CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
+FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+UNION ALL
+SELECT ns.nspname, t.typname, 'type'
+FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
+WHERE t.typtype IN ('b', 'd', 'e', 'r')
+  AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
+ORDER BY 1, 3, 2
+"""
+
+# Everything outside schema cockpit that a DROP SCHEMA cockpit CASCADE could take with it: relations
+# and their columns (a column of a cockpit type), defaults, constraints (foreign keys), triggers,
+# rules, policies, routines and types. Compared before and after the drop of a reload.
+_OUTSIDE_OBJECTS_SQL = """
+WITH ns AS (
+    SELECT oid FROM pg_namespace
+    WHERE nspname NOT IN (%(schema)s, 'pg_catalog', 'information_schema')
+      AND nspname NOT LIKE 'pg\\_temp\\_%%' AND nspname NOT LIKE 'pg\\_toast%%'
+), rel AS (
+    SELECT c.oid FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+)
+SELECT CASE WHEN o.objsubid <> 0 THEN 4 WHEN o.classid = 'pg_class'::regclass THEN 0
+            WHEN o.classid = 'pg_proc'::regclass THEN 1 WHEN o.classid = 'pg_type'::regclass THEN 2 ELSE 3 END,
+       i.type || ' ' || i.identity
+FROM (
+    SELECT 'pg_class'::regclass AS classid, oid AS objid, 0 AS objsubid FROM rel
+    UNION ALL SELECT 'pg_class'::regclass, a.attrelid, a.attnum
+        FROM pg_attribute a JOIN rel ON rel.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped
+    UNION ALL SELECT 'pg_attrdef'::regclass, d.oid, 0 FROM pg_attrdef d JOIN rel ON rel.oid = d.adrelid
+    UNION ALL SELECT 'pg_constraint'::regclass, k.oid, 0 FROM pg_constraint k JOIN ns ON ns.oid = k.connamespace
+    UNION ALL SELECT 'pg_trigger'::regclass, t.oid, 0 FROM pg_trigger t JOIN rel ON rel.oid = t.tgrelid
+    UNION ALL SELECT 'pg_rewrite'::regclass, r.oid, 0 FROM pg_rewrite r JOIN rel ON rel.oid = r.ev_class
+    UNION ALL SELECT 'pg_policy'::regclass, p.oid, 0 FROM pg_policy p JOIN rel ON rel.oid = p.polrelid
+    UNION ALL SELECT 'pg_proc'::regclass, p.oid, 0 FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
+    UNION ALL SELECT 'pg_type'::regclass, t.oid, 0 FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
+) o, LATERAL pg_identify_object(o.classid, o.objid, o.objsubid) i
+"""
+
+# The names a demo load creates in schema cockpit (relations and routines): a reload keeps nothing else.
+_SCHEMA_NAMES_SQL = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')
+UNION
+SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %(schema)s
+"""
+
+DEMO_COMMENT = ("pinghu-cockpit demo: generated data written by `python -m cockpit demo load`, "
+                "which may drop and reload this schema")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a demo load found in its target database."""
+
+    schema_exists: bool  # schema cockpit exists
+    is_demo: bool  # ... and an earlier demo load marked it: every cockpit.contract_version row is_demo
+    cockpit: tuple[tuple[str, str, str], ...]  # (schema, name, kind) of the objects in schema cockpit
+    others: tuple[tuple[str, str, str], ...]  # ... in every other non-system schema
+
+
+def _summary(objects: tuple[tuple[str, str, str], ...]) -> str:
+    """'3 tables, 1 view in schema public (e.g. public.orders)'."""
+    kinds: dict[str, int] = {}
+    for _schema, _name, kind in objects:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    plural = {"materialized view": "materialized views", "foreign table": "foreign tables"}
+    parts = [f"{n} {kind if n == 1 else plural.get(kind, kind + 's')}" for kind, n in kinds.items()]
+    schemas = sorted({schema for schema, _n, _k in objects})
+    where = f"schema {schemas[0]}" if len(schemas) == 1 else "schemas " + ", ".join(schemas)
+    example = next((o for o in objects if o[2] != "sequence"), objects[0])
+    return f"{', '.join(parts)} in {where} (e.g. {example[0]}.{example[1]})"
+
+
+def inspect_target(cur) -> Target:
+    """Read the catalogue: is schema cockpit there, is it a demo's, what else does the database hold."""
+    schema = db.CONTRACT_SCHEMA
+    cur.execute(_USER_OBJECTS_SQL)
+    found = [tuple(r) for r in cur.fetchall()]
+    cockpit = tuple(o for o in found if o[0] == schema)
+    others = tuple(o for o in found if o[0] != schema)
+    cur.execute("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s)", (schema,))
+    exists = bool(cur.fetchone()[0])
+    is_demo = False
+    if exists:
+        cur.execute("""
+            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'is_demo' AND NOT a.attisdropped
+            WHERE n.nspname = %s AND c.relname = 'contract_version' AND c.relkind = 'r'
+              AND a.atttypid = 'boolean'::regtype""", (schema,))
+        if cur.fetchone()[0]:
+            cur.execute(f"SELECT count(*), coalesce(bool_and(is_demo), false) FROM {schema}.contract_version")
+            rows, all_demo = cur.fetchone()
+            is_demo = rows > 0 and bool(all_demo)
+    return Target(exists, is_demo, cockpit, others)
+
+
+def check_target(target: Target, where: str, allow_other_schemas: bool = False) -> bool:
+    """Whether the load may go ahead: True to reload a demo, False to load afresh; raises DemoLoadRefused.
+
+    A database is empty when no non-system schema holds a table, view, materialised view, foreign table,
+    sequence, type or routine of its own (objects of extensions do not count) and schema cockpit does not
+    exist. The load goes into an empty database, or reloads one whose schema cockpit an earlier demo load
+    made (contract_version says is_demo). With allow_other_schemas, other schemas may hold objects (the
+    load never touches them); schema cockpit must still be absent or a demo's."""
+    schema = db.CONTRACT_SCHEMA
+    if target.schema_exists and not target.is_demo:
+        held = f"it holds {_summary(target.cockpit)}" if target.cockpit else "it is empty"
+        raise DemoLoadRefused(
+            f"refused: {where} already has a schema {schema} that no demo load made ({held}); "
+            "use an empty database")
+    if target.others and not allow_other_schemas:
+        raise DemoLoadRefused(
+            f"refused: {where} holds {_summary(target.others)}; use an empty database "
+            "(or --allow-other-schemas to load beside them)")
+    return target.schema_exists
+
+
+def require_demo(url: str) -> None:
+    """Raise DemoLoadRefused unless `url` holds a demo an earlier load made (the feed writes only there)."""
+    engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-feed")
+    try:
+        raw = engine.raw_connection()
+        try:
+            with raw.driver_connection.cursor() as cur:
+                target = inspect_target(cur)
+            raw.rollback()
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+    if not target.is_demo:
+        found = ("no schema " + db.CONTRACT_SCHEMA) if not target.schema_exists else (
+            f"schema {db.CONTRACT_SCHEMA} was not made by a demo load")
+        raise DemoLoadRefused(f"refused: the feed writes generated events only into a demo database, and "
+                              f"{db.redact(url)} is none ({found}); load one with python -m cockpit demo load")
+
+
+def _outside(cur) -> set[tuple[int, str]]:
+    """(rank, 'view public.v') of everything outside schema cockpit a drop could take; rank 0 relations,
+    1 routines, 2 types, 3 their parts (rules, constraints, triggers, ...), 4 columns."""
+    cur.execute(_OUTSIDE_OBJECTS_SQL, {"schema": db.CONTRACT_SCHEMA})
+    return {(int(r[0]), r[1]) for r in cur.fetchall()}
+
+
+def _schema_names(cur) -> set[str]:
+    cur.execute(_SCHEMA_NAMES_SQL, {"schema": db.CONTRACT_SCHEMA})
+    return {r[0] for r in cur.fetchall()}
+
+
+def _drop_demo(cur, where: str) -> set[str]:
+    """Drop the demo's schema in the load's transaction; returns the names it held.
+
+    Raises DemoLoadRefused (the caller rolls back) when the drop took anything outside the schema."""
+    schema = db.CONTRACT_SCHEMA
+    names = _schema_names(cur)
+    before = _outside(cur)
+    cur.execute(f"DROP SCHEMA {schema} CASCADE")
+    lost = before - _outside(cur)
+    if lost:
+        objects = sorted(o for o in lost if o[0] <= 2)  # relations, routines, types; else their parts only
+        shown = [text for _rank, text in (objects or sorted(lost))]
+        raise DemoLoadRefused(
+            f"refused: reloading the demo in {where} would also drop {len(shown)} object(s) outside schema "
+            f"{schema} that depend on it (e.g. {shown[0]}); nothing was changed")
+    return names
+
+
+def _abandon(raw) -> None:
+    """Roll the load's transaction back; a connection that cannot is closed (the server then rolls back)."""
+    try:
+        raw.rollback()
+    except BaseException:  # noqa: BLE001 - a failure here must not hide the one that brought us here
+        raw.invalidate()
+
+
 # ------------------------------------------------------------------ the load
-def _contract_rows(engine: sa.Engine) -> int | None:
-    """None when the contract is absent, else 1 when any of its relations holds a row, else 0."""
-    if not db.contract_present(engine):
-        return None
-    with engine.connect() as conn:
-        tables = conn.execute(sa.text(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = :s AND table_type = 'BASE TABLE'"), {"s": db.CONTRACT_SCHEMA}).scalars()
-        for table in tables.all():
-            probe = f'SELECT EXISTS (SELECT 1 FROM {db.CONTRACT_SCHEMA}."{table}")'
-            if conn.execute(sa.text(probe)).scalar():
-                return 1
-    return 0
-
-
 def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None = None,
               seed: int = DEFAULT_SEED, scale: float = 1.0, progress: Progress | None = None,
-              assets_dir: Path | None = None) -> dict[str, int]:
-    """Create the contract in an empty database and fill it with a generated demo; returns rows per relation.
+              assets_dir: Path | None = None, allow_other_schemas: bool = False) -> dict[str, int]:
+    """Create the contract in an empty database (or reload a demo) and fill it; returns rows per relation.
 
-    Raises DemoLoadRefused when the contract's relations already hold rows (an existing but empty
-    contract is reused)."""
+    Everything the load writes (schema, relations, rows, indexes, rollups; for a reload the drop of the
+    old demo) happens in one transaction: a failure or an interrupt at any point leaves the database as
+    it was. Only VACUUM runs after the commit. Raises DemoLoadRefused, before writing anything, for a
+    database that is neither empty nor a demo's (see check_target)."""
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     end_at = resolve_end(end, now)
+    where = db.redact(url)
+    schema = db.CONTRACT_SCHEMA
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-load")
     try:
-        existing = _contract_rows(engine)
-        if existing:
-            raise DemoLoadRefused(
-                f"{db.redact(url)} already holds the cockpit contract with data; "
-                "load the demo into an empty database (or drop schema cockpit first)")
-        report(0.0, "generating")
-        generator = DemoGenerator(seed=seed, end=end_at, days=days, scale=scale, assets_dir=assets_dir,
-                                  future_after=max(end_at, now), applied_at=now)
-        created = existing is None
-        if created:
-            db.apply_contract(engine)
-        weights = {name: RELATION_WEIGHT.get(name, 0.2) * (scale if RELATION_WEIGHT.get(name, 0) > 2 else 1)
-                   for name in RELATION_ORDER}
-        total_weight = sum(weights.values()) + 6.0  # + indexes, ANALYZE and rollups
-        done_weight = 0.0
-        counts: dict[str, int] = {}
         raw = engine.raw_connection()
         try:
             conn = raw.driver_connection
             with conn.cursor() as cur:
+                reload = check_target(inspect_target(cur), where, allow_other_schemas)
+                report(0.0, "generating")
+                generator = DemoGenerator(seed=seed, end=end_at, days=days, scale=scale, assets_dir=assets_dir,
+                                          future_after=max(end_at, now), applied_at=now)
+                weights = {name: RELATION_WEIGHT.get(name, 0.2) * (scale if RELATION_WEIGHT.get(name, 0) > 2 else 1)
+                           for name in RELATION_ORDER}
+                total_weight = sum(weights.values()) + 6.0  # + indexes, rollups and VACUUM
+                done_weight = 0.0
+                counts: dict[str, int] = {}
+                old_names = _drop_demo(cur, where) if reload else set()
+                if reload:
+                    log.info("reloading the demo in %s", where)
+                for name in db.CONTRACT_FILES:
+                    cur.execute((db.CONTRACT_DIR / name).read_text(encoding="utf-8"))
+                foreign = sorted(old_names - _schema_names(cur))
+                if foreign:
+                    raise DemoLoadRefused(
+                        f"refused: schema {schema} in {where} holds {', '.join(f'{schema}.{n}' for n in foreign[:3])}"
+                        f"{' …' if len(foreign) > 3 else ''}, which a demo load does not make; nothing was changed")
+                cur.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(sql.Identifier(schema),
+                                                                          sql.Literal(DEMO_COMMENT)))
                 cur.execute("SET LOCAL synchronous_commit = off")
                 for name, build in generator.relations():
                     report(done_weight / total_weight, f"generating {name}")
@@ -178,72 +380,94 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                                  w: float = w, name: str = name) -> None:
                         report((base + w * rows_done / max(frame_rows, 1)) / total_weight, f"loading {name}")
 
-                    # the relations are empty (checked above): truncating them in this transaction lets
-                    # COPY write their rows frozen
-                    cur.execute(f"TRUNCATE {db.CONTRACT_SCHEMA}.{name}")
+                    # created in this transaction: COPY writes the rows frozen and all-visible
                     counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk, freeze=True)
                     done_weight += w
                     del frame
+                report(done_weight / total_weight, "indexing")
+                cur.execute((db.CONTRACT_DIR / db.DEMO_INDEX_FILE).read_text(encoding="utf-8"))
+                report((done_weight + 3.0) / total_weight, "rollups")
+                cur.execute(f"SELECT {schema}.refresh_rollups()")
             raw.commit()
         except BaseException:
-            raw.rollback()
-            if created:
-                with engine.begin() as c:
-                    c.exec_driver_sql(f"DROP SCHEMA IF EXISTS {db.CONTRACT_SCHEMA} CASCADE")
+            _abandon(raw)
             raise
         finally:
             raw.close()
-        report(done_weight / total_weight, "indexing")
-        db.apply_demo_indexes(engine)
-        report((done_weight + 3.0) / total_weight, "analyzing")
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            # after COPY FREEZE almost every page is all-visible already: VACUUM skips those and marks the
-            # few a bulk insert leaves on some servers (1 s on a year of data), so index-only scans work
-            # from the start
-            c.exec_driver_sql("VACUUM (ANALYZE)")
-        report((done_weight + 4.0) / total_weight, "rollups")
-        db.refresh_rollups(engine)
+        report((done_weight + 4.0) / total_weight, "analyzing")
+        vacuum_demo(engine)
         report(1.0, "done")
-        log.info("demo loaded into %s in %.1f s: %s rows", db.redact(url), time.monotonic() - started,
+        log.info("demo loaded into %s in %.1f s: %s rows", where, time.monotonic() - started,
                  f"{sum(counts.values()):,}")
         return counts
     finally:
         engine.dispose()
 
 
-def _text_progress(stream=sys.stderr) -> Progress:
-    """A one-line text progress bar for the CLI."""
+def vacuum_demo(engine: sa.Engine) -> None:
+    """VACUUM (ANALYZE) the demo's tables and rollups (never another schema's): after COPY FREEZE almost
+    every page is all-visible already, VACUUM skips those and marks the few a bulk insert leaves on some
+    servers (1 s on a year of data), so index-only scans work from the start. It cannot run in a
+    transaction, so it follows the load's commit."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        names = c.execute(sa.text(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind IN ('r', 'm') "
+            "ORDER BY 1"), {"s": db.CONTRACT_SCHEMA}).scalars().all()
+        if names:
+            c.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(names)}")
+
+
+class _TextProgress:
+    """A one-line text progress bar for the CLI; remembers the last step (the commit precedes "analyzing")."""
+
     width = 30
-    state = {"last": ""}
 
-    def show(fraction: float, message: str) -> None:
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.last_line = ""
+        self.last_message = ""
+
+    def __call__(self, fraction: float, message: str) -> None:
         fraction = max(0.0, min(1.0, fraction))
-        filled = int(round(width * fraction))
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  {message:<32}"
-        if line != state["last"]:
-            stream.write(line)
-            stream.flush()
-            state["last"] = line
+        filled = int(round(self.width * fraction))
+        line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {fraction * 100:5.1f}%  {message:<32}"
+        self.last_message = message
+        if line != self.last_line:
+            self.stream.write(line)
+            self.stream.flush()
+            self.last_line = line
         if fraction >= 1.0:
-            stream.write("\n")
+            self.end()
 
-    return show
+    def end(self) -> None:
+        """End the bar's line (before a message, or when done)."""
+        if self.last_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.last_line = ""
+
+    @property
+    def committed(self) -> bool:
+        return self.last_message in ("analyzing", "done")
 
 
 def run_load(args) -> int:
-    """`python -m cockpit demo load`: exit 0 when loaded, 1 when refused or failed."""
+    """`python -m cockpit demo load`: exit 0 when loaded; refusals and failures raise to cli.main, which
+    prints them in one line (a refusal has written nothing; a failure before the commit rolled back)."""
     started = time.monotonic()
+    bar = _TextProgress()
     try:
         counts = load_demo(args.url, days=args.days, end=args.end, seed=args.seed, scale=args.scale,
-                           progress=_text_progress())
-    except DemoLoadRefused as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - one clear line for the operator, details in the log
-        log.exception("demo load failed")
-        first_line = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"failed: {type(exc).__name__}: {first_line}", file=sys.stderr)
-        return 1
+                           progress=bar, allow_other_schemas=getattr(args, "allow_other_schemas", False))
+    except DemoLoadRefused:
+        bar.end()
+        raise
+    except BaseException:
+        bar.end()
+        if bar.last_message and not bar.committed:  # it had begun: say what became of the database
+            print("demo load rolled back: the database is as it was", file=sys.stderr)
+        raise
     elapsed = time.monotonic() - started
     width = max(len(n) for n in counts)
     for name, rows in counts.items():

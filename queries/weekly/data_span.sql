@@ -1,0 +1,44 @@
+-- name: weekly.data_span
+-- grain: one row: the local days (Asia/Shanghai) of the first and of the newest valid event up to :as_of over the fact relations a weekly pack reads (grid cases, weighings, parking violations, drone sorties, market requests); nulls when there is none. Each end is one index-ordered row per relation, never a scan
+-- params: as_of
+-- ttl: 600
+WITH bound AS (
+    SELECT CAST(:as_of AS timestamptz) AS as_of
+),
+
+firsts AS (
+    SELECT (SELECT c.reported_at FROM cockpit.grid_case_valid c, bound b WHERE c.reported_at <= b.as_of
+             ORDER BY c.reported_at LIMIT 1) AS at
+    UNION ALL
+    SELECT (SELECT w.weighed_at FROM cockpit.waste_weighing_valid w, bound b WHERE w.weighed_at <= b.as_of
+             ORDER BY w.weighed_at LIMIT 1)
+    UNION ALL
+    SELECT (SELECT v.observed_at FROM cockpit.parking_violation_valid v, bound b WHERE v.observed_at <= b.as_of
+             ORDER BY v.observed_at LIMIT 1)
+    UNION ALL
+    SELECT (SELECT f.started_at FROM cockpit.drone_flight_valid f, bound b WHERE f.started_at <= b.as_of
+             ORDER BY f.started_at LIMIT 1)
+    UNION ALL
+    SELECT (SELECT m.submitted_at FROM cockpit.market_request_valid m, bound b WHERE m.submitted_at <= b.as_of
+             ORDER BY m.submitted_at LIMIT 1)
+),
+
+lasts AS (
+    SELECT (SELECT c.reported_at FROM cockpit.grid_case_valid c, bound b WHERE c.reported_at <= b.as_of
+             ORDER BY c.reported_at DESC LIMIT 1) AS at
+    UNION ALL
+    SELECT (SELECT w.weighed_at FROM cockpit.waste_weighing_valid w, bound b WHERE w.weighed_at <= b.as_of
+             ORDER BY w.weighed_at DESC LIMIT 1)
+    UNION ALL
+    SELECT (SELECT v.observed_at FROM cockpit.parking_violation_valid v, bound b WHERE v.observed_at <= b.as_of
+             ORDER BY v.observed_at DESC LIMIT 1)
+    UNION ALL
+    SELECT (SELECT f.started_at FROM cockpit.drone_flight_valid f, bound b WHERE f.started_at <= b.as_of
+             ORDER BY f.started_at DESC LIMIT 1)
+    UNION ALL
+    SELECT (SELECT m.submitted_at FROM cockpit.market_request_valid m, bound b WHERE m.submitted_at <= b.as_of
+             ORDER BY m.submitted_at DESC LIMIT 1)
+)
+
+SELECT (SELECT CAST(min(at) AT TIME ZONE 'Asia/Shanghai' AS date) FROM firsts) AS first_day,
+       (SELECT CAST(max(at) AT TIME ZONE 'Asia/Shanghai' AS date) FROM lasts)  AS last_day
