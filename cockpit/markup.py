@@ -6,13 +6,14 @@ string, and in most labels (metrics, tabs, expanders, popovers, radio options, h
 `unsafe_allow_html` (the wall, the map legends) it also passes HTML through. Plotly draws a subset of
 HTML in every text it shows (`<a href>`, `<b>`, `<br>`, `<span style>`).
 
-`escape` writes every character that any of these could take as markup as a numeric character
-reference: HTML specials, markdown's punctuation (emphasis, links and images, code, headings, lists,
-tables, quotes), Streamlit's own extensions (`:red[…]`, `:material/…:`, `:smile:` shortcodes, `$…$`
-LaTeX) and line breaks (no block can start inside a value). Markdown, HTML and plotly all read a
+`escape` writes as a numeric character reference every character that any of these could take as
+markup anywhere in a line: HTML specials, markdown's emphasis, links and images, code, tables and
+strike-through, Streamlit's own extensions (`:red[…]`, `:material/…:`, `:smile:` shortcodes, `$…$`
+LaTeX) and line breaks (so a value never starts a block of its own); at the value's start, also what
+starts a block there (indentation, `#`, `-`, `+`, `=`, `1.`). Markdown, HTML and plotly all read a
 numeric reference as the one literal character, so the reader sees exactly the text that was stored.
-GitHub-style markdown also turns bare `www.`, `http://` and `a@b` text into links after references
-are decoded; a word joiner (U+2060, invisible) breaks those patterns.
+GitHub-style markdown also turns bare `www.`, `http:` and `a@b` text into links after references are
+decoded; a word joiner (U+2060, invisible) breaks those patterns.
 
 Elements that never interpret text (st.text, st.dataframe cells, select box options, pydeck 'text'
 tooltips and labels) get the raw text: escaping there would show the references.
@@ -22,23 +23,31 @@ from __future__ import annotations
 
 import re
 
-# ASCII characters with a meaning in HTML, CommonMark/GFM or Streamlit's markdown; letters, digits,
-# space and ',', ';', '?' are left as they are.
-_SPECIAL = "&<>\"'`\\*_{}[]()#+-.!|~$:=^@"
+# ASCII characters with a meaning anywhere in a line of HTML, CommonMark/GFM or Streamlit's markdown;
+# letters, digits, space and the rest of the punctuation are left as they are.
+_SPECIAL = "&<>\"'`\\*_{}[]()!|~$:"
 _TABLE = {ord(ch): f"&#{ord(ch)};" for ch in _SPECIAL} | {ord("\n"): "&#10;", ord("\r"): "&#13;",
                                                           ord("\t"): "&#9;"}
+# ... and at the start of a line only (a value's start is the only line start it has, its line breaks
+# being references): indentation (code block), '#' (heading), '-', '+', '=' (list, rule, underline),
+# '1.' or '1)' (numbered list)
+_LINE_START = re.compile(r"^( *)([-+#=]|\d+\.)?")
 _WJ = "\u2060"
-# what remark-gfm links after decoding: `www.` and an e-mail's `@` (the `:` of `http://` is already
-# a reference, but its decoded text would match too)
+# what remark-gfm links after decoding: `www.`, `http:` and an e-mail's `@`
 _AUTOLINK = re.compile(r"(?i)(?<![0-9a-z])(www)(?=\.)|(?=[:@])")
+
+
+def _line_start(m: re.Match) -> str:
+    mark = m.group(2) or ""
+    return "&#32;" * len(m.group(1)) + (mark[:-1] + f"&#{ord(mark[-1])};" if mark else "")
 
 
 def escape(value: object) -> str:
     """`value` as text that markdown, HTML and plotly all show literally (None and NaN as '')."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _WJ, str(value))
-    return text.translate(_TABLE)
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _WJ, str(value)).translate(_TABLE)
+    return _LINE_START.sub(_line_start, text, count=1)
 
 
 def escape_all(values) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -57,11 +58,12 @@ def test_already_escaped_text_is_escaped_again():
     """`&lt;` in the data is four characters the reader must see, not a '<'."""
     assert escape("&lt;") == "&#38;lt;"
     assert html.unescape(escape("&lt;")) == "&lt;"
-    assert escape(escape("<")) == "&#38;&#35;60;"
+    assert escape(escape("<")) == "&#38;#60;" and html.unescape(escape(escape("<"))) == "&#60;"
 
 
 def test_plain_text_is_unchanged():
-    for text in ("当湖街道", "Danghu Street 12", "平湖经济技术开发区（钟埭街道）", "3 / 5, 7; ok?", "件"):
+    for text in ("当湖街道", "Danghu Street 12", "平湖经济技术开发区（钟埭街道）", "3 / 5, 7; ok?", "件", "2020-01-01",
+                 "a - b + c = 10% #1", "R99"):
         assert escape(text) == text
     assert escape(None) == "" and escape(float("nan")) == ""
     assert escape(12) == "12" and escape(2.5) == "2&#46;5"
@@ -72,8 +74,17 @@ def test_plain_text_is_unchanged():
 def test_decoded_text_is_the_original_and_no_special_stays_raw(text):
     out = escape(text)
     assert html.unescape(out).replace(WJ, "") == text, "the reader sees exactly the stored text"
-    assert not any(ch in out.replace("&#", "") for ch in "<>\"'`*_[]()!$:|~#\\\n"), out
+    assert not any(ch in out.replace("&#", "") for ch in "<>\"'`*_[]()!$:|~\\\n"), out
     assert "&" not in out.replace("&#", "")
+    assert not re.match(r"\s|[-+#=]|\d+\.", out), "nothing at the start begins a block"
+
+
+def test_block_marks_are_escaped_at_the_start_only():
+    assert escape("- item") == "&#45; item" and escape("a - b") == "a - b"
+    assert escape("1. item") == "1&#46; item" and escape("v1. x") == "v1. x"
+    assert escape("# h") == "&#35; h" and escape("a # h") == "a # h"
+    assert escape("    code") == "&#32;" * 4 + "code"
+    assert escape("---") == "&#45;--" and escape("+ x") == "&#43; x"
 
 
 def test_bare_links_are_broken_for_the_autolinker():
@@ -109,4 +120,4 @@ def test_layer_text_is_inert_for_the_deck_json_converter():
 def test_legend_escapes_its_texts():
     out = maps.legend_html("<img src=x>", [("![p](http://127.0.0.2:9/p.png)", [1, 2, 3])])
     assert "<img" not in out and "](http" not in out
-    assert "&#60;img src&#61;x&#62;" in out and "rgb(1,2,3)" in out
+    assert "&#60;img src=x&#62;" in out and "rgb(1,2,3)" in out
