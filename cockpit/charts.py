@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit import i18n, kpi
+from cockpit.markup import escape, escape_all
 
 CASE_COUNT_COLUMNS = ("due_close", "closed", "closed_on_time", "due_dispose", "disposed", "disposed_on_time",
                       "reworked", "auto_closed")
@@ -79,7 +80,7 @@ def town_ranking(by_town: pd.DataFrame | None, towns: pd.DataFrame | None, lang:
 
 def waste_by_category(waste: pd.DataFrame, lang: str) -> go.Figure:
     """Tonnes collected and received at disposal today per category, with the design capacity."""
-    names = waste["name_zh" if lang == "zh" else "name_en"]
+    names = escape_all(waste["name_zh" if lang == "zh" else "name_en"])  # plotly reads tags in text
     tonnes = i18n.t("tonnes", lang)
     fig = go.Figure()
     fig.add_bar(x=names, y=waste["collected_tonnes"], name=i18n.t("collected_today", lang),
@@ -167,7 +168,7 @@ def category_bars(by_category: pd.DataFrame, lang: str, top: int = 15) -> go.Fig
     df = by_category.groupby(["minor_name_zh" if lang == "zh" else "minor_name_en"], as_index=False)["received"].sum()
     df = df.sort_values("received", ascending=False).head(top)
     unit = i18n.t("cases_unit", lang)
-    fig = go.Figure(go.Bar(y=df.iloc[:, 0], x=df["received"], orientation="h", marker_color=COLORS["received"],
+    fig = go.Figure(go.Bar(y=escape_all(df.iloc[:, 0]), x=df["received"], orientation="h", marker_color=COLORS["received"],
                            hovertemplate=f"%{{x:,}} {unit}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=unit)
@@ -177,7 +178,7 @@ def category_bars(by_category: pd.DataFrame, lang: str, top: int = 15) -> go.Fig
 
 def source_donut(by_category: pd.DataFrame, lang: str) -> go.Figure:
     df = by_category.groupby("source_code", as_index=False)["received"].sum()
-    fig = go.Figure(go.Pie(labels=[i18n.label(SOURCES, s, lang) for s in df["source_code"]], values=df["received"],
+    fig = go.Figure(go.Pie(labels=[escape(i18n.label(SOURCES, s, lang)) for s in df["source_code"]], values=df["received"],
                            hole=0.55, textinfo="label+percent", sort=True))
     fig.update_layout(showlegend=False)
     return _layout(fig, 320)
@@ -213,7 +214,7 @@ def source_outcome_sankey(flow: pd.DataFrame, lang: str) -> go.Figure:
     """Cases flowing from each source to their outcome (counts in cases)."""
     sources = list(dict.fromkeys(flow["source_code"]))
     outcomes = [o for o in OUTCOMES if o in set(flow["outcome"])]
-    labels = [i18n.label(SOURCES, s, lang) for s in sources] + [i18n.label(OUTCOMES, o, lang) for o in outcomes]
+    labels = escape_all([i18n.label(SOURCES, s, lang) for s in sources] + [i18n.label(OUTCOMES, o, lang) for o in outcomes])
     colors = ["#5B6B82"] * len(sources) + [OUTCOME_COLORS[o] for o in outcomes]
     unit = i18n.t("cases_unit", lang)
     fig = go.Figure(go.Sankey(
@@ -241,7 +242,7 @@ def trend_by_source(trend: pd.DataFrame, lang: str, weekly: bool = False) -> go.
     unit = i18n.t("cases_unit", lang)
     fig = go.Figure()
     for source, part in df.groupby("source_code", sort=False):
-        fig.add_bar(x=part["day"], y=part["received"], name=i18n.label(SOURCES, source, lang),
+        fig.add_bar(x=part["day"], y=part["received"], name=escape(i18n.label(SOURCES, source, lang)),
                     hovertemplate=f"%{{x|%m-%d}} · %{{y:,}} {unit}<extra>%{{fullData.name}}</extra>")
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
     fig.update_yaxes(title=unit)

@@ -17,6 +17,7 @@ import pydeck as pdk
 from cockpit import drone_rules as dr
 from cockpit import geo, i18n, maps
 from cockpit.charts import _layout
+from cockpit.markup import escape, escape_all
 
 STATE_COLORS = {"flying": [61, 190, 139], "idle": [78, 161, 255], "offline": [232, 87, 76],
                 "maintenance": [242, 177, 52]}
@@ -123,7 +124,7 @@ def drone_deck(grid_shapes: pd.DataFrame | None, grid_status: pd.DataFrame | Non
         layers.append(maps.points_layer(nest_points(nests, lang), layer_id="nests", color="color", radius=260,
                                         min_pixels=6, max_pixels=22, columns=["name", "value_text"]))
     return maps.deck(layers, lang=lang, view=maps.view_for(bounds),
-                     tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+                     tooltip=maps.TOOLTIP)
 
 
 # ------------------------------------------------------------------ tables
@@ -240,7 +241,7 @@ def quality_text(quality: pd.DataFrame | None, lang: str) -> tuple[str, list[str
         if ":" not in key:
             continue
         level, code = key.split(":", 1)
-        reason = _t(f"dr_break_{code}", lang) if f"dr_break_{code}" in i18n.TEXT else i18n.label(i18n.ISSUES, code, lang)
+        reason = _t(f"dr_break_{code}", lang) if f"dr_break_{code}" in i18n.TEXT else escape(i18n.label(i18n.ISSUES, code, lang))
         details.append(f"{_t(f'dr_level_{level}', lang)}：{reason} {value:,}")
     return line, details
 
@@ -250,7 +251,7 @@ def detection_bars(det: pd.DataFrame, lang: str) -> go.Figure:
     """Detections and those that became cases, per category (horizontal bars)."""
     rows = det[det["dimension"] == "category"].sort_values("detections")
     name = "category_name_zh" if lang == "zh" else "category_name_en"
-    labels = rows[name].fillna(rows["category_code"])
+    labels = escape_all(rows[name].fillna(rows["category_code"]))  # plotly reads tags in text
     fig = go.Figure()
     fig.add_bar(y=labels, x=rows["detections"], orientation="h", name=_t("dr_funnel_detections", lang),
                 marker_color=COLORS["detections"],

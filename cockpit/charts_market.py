@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from cockpit import i18n, market
 from cockpit.charts import _layout
+from cockpit.markup import escape
 
 COLORS = {"received": "#4C9BE8", "resolved": "#3DBE8B", "open": "#F2B134", "onsite": "#4C9BE8",
           "online": "#3DBE8B", "work_order": "#A77BE8", "unknown": "#8A94A6"}
@@ -47,7 +48,7 @@ def channel_bars(by_channel: pd.DataFrame, lang: str) -> go.Figure:
     """Requests received in the period per channel (horizontal bars)."""
     unit = i18n.t("mk_unit_requests", lang)
     df = by_channel.sort_values("received")
-    fig = go.Figure(go.Bar(x=df["received"], y=[label("channel", c, lang) for c in df["group_code"]],
+    fig = go.Figure(go.Bar(x=df["received"], y=[escape(label("channel", c, lang)) for c in df["group_code"]],
                            orientation="h", marker_color=[COLORS.get(c, COLORS["unknown"]) for c in df["group_code"]],
                            hovertemplate=f"%{{x:,}} {unit}<extra></extra>", text=df["received"],
                            textposition="auto"))
@@ -58,7 +59,7 @@ def channel_bars(by_channel: pd.DataFrame, lang: str) -> go.Figure:
 
 def outcome_bars(outcomes: pd.DataFrame, lang: str) -> go.Figure:
     unit = i18n.t("mk_unit_requests", lang)
-    fig = go.Figure(go.Bar(x=[label("outcome", o, lang) for o in outcomes["outcome"]], y=outcomes["requests"],
+    fig = go.Figure(go.Bar(x=[escape(label("outcome", o, lang)) for o in outcomes["outcome"]], y=outcomes["requests"],
                            marker_color=[OUTCOME_COLORS.get(o, OUTCOME_COLORS["unknown"]) for o in outcomes["outcome"]],
                            text=outcomes["requests"], textposition="auto",
                            hovertemplate=f"%{{y:,}} {unit}<extra></extra>"))
@@ -84,7 +85,7 @@ def ip_received(ip: pd.DataFrame, lang: str) -> go.Figure:
     name_col = "name_zh" if lang == "zh" else "name_en"
     fig = go.Figure()
     for (code, name), rows in ip.groupby(["item_code", name_col], sort=True):
-        fig.add_bar(x=rows["month"], y=rows["received"], name=name, hovertemplate=f"%{{y:,}} {unit}<extra></extra>")
+        fig.add_bar(x=rows["month"], y=rows["received"], name=escape(name), hovertemplate=f"%{{y:,}} {unit}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     fig.update_xaxes(title_text=None, tickformat="%Y-%m")
@@ -98,7 +99,7 @@ def ip_lead_time(ip: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for (code, name), rows in ip.groupby(["item_code", name_col], sort=True):
         days = rows["median_resolution_working_hours"] / WORKDAY_HOURS
-        fig.add_scatter(x=rows["month"], y=days, name=name, mode="lines+markers", connectgaps=False,
+        fig.add_scatter(x=rows["month"], y=days, name=escape(name), mode="lines+markers", connectgaps=False,
                         hovertemplate=f"%{{y:.1f}} {unit}<extra></extra>")
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     fig.update_xaxes(title_text=None, tickformat="%Y-%m")
@@ -227,6 +228,6 @@ def data_quality_text(dq: pd.DataFrame | None, lang: str) -> str | None:
         return None
     total = int(dq["requests"].sum())
     detail = "、".join if lang == "zh" else ", ".join
-    parts = detail(f"{i18n.label(i18n.ISSUES, c, lang)} {int(n)}" for c, n in zip(dq["issue_code"], dq["requests"]))
+    parts = detail(f"{escape(i18n.label(i18n.ISSUES, c, lang))} {int(n)}" for c, n in zip(dq["issue_code"], dq["requests"]))
     return i18n.t("mk_data_quality", lang, n=f"{total:,}", detail=parts)
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from cockpit import geo, i18n, kpi, maps, privacy
 from cockpit.charts import FONT, _layout
+from cockpit.markup import escape
 
 COLORS = {"manual": "#4C9BE8", "ecapture": "#F2B134", "reminded": "#8A94A6", "left": "#3DBE8B",
           "ticketed": "#E8574C", "warned": "#B48EF0"}
@@ -99,7 +100,7 @@ def map_bounds(roads: pd.DataFrame | None, pad: float = 0.008) -> tuple[float, f
 
 def data_quality_note(bad: pd.DataFrame, lang: str, days: int) -> str:
     """'N records left out: reason n, …' from common.data_quality rows of parking_violation."""
-    parts = [f"{i18n.label(i18n.ISSUES, c, lang)} {int(n):,}" for c, n in zip(bad["issue_code"], bad["row_count"])]
+    parts = [f"{escape(i18n.label(i18n.ISSUES, c, lang))} {int(n):,}" for c, n in zip(bad["issue_code"], bad["row_count"])]
     return _t("pk_dq_note", lang, days=days, n=f"{int(bad['row_count'].sum()):,}", detail="、".join(parts) if lang == "zh"
               else ", ".join(parts))
 
@@ -155,7 +156,8 @@ def road_trend(monthly: pd.DataFrame, lang: str) -> go.Figure:
     unit = _t("pk_unit_per_day", lang)
     fig = go.Figure()
     for road_id, part in monthly.groupby("road_id", sort=True):
-        fig.add_scatter(x=part["month"], y=part["per_day"].round(2), mode="lines+markers", name=part["name_zh"].iloc[0],
+        fig.add_scatter(x=part["month"], y=part["per_day"].round(2), mode="lines+markers",
+                        name=escape(part["name_zh"].iloc[0]),
                         hovertemplate=f"%{{x|%Y-%m}} · %{{y:,.2f}} {unit}<extra>%{{fullData.name}}</extra>")
     fig.update_layout(yaxis_title=unit, hovermode="closest")
     return _layout(fig, 320)

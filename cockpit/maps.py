@@ -24,6 +24,7 @@ import pandas as pd
 import pydeck as pdk
 
 from cockpit import geo, places
+from cockpit.markup import escape
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 DIGITS = 5                     # coordinate decimals sent to the browser (~1 m)
@@ -145,14 +146,10 @@ def legend_html(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> str:
     chips = "".join(
         f"<span style='display:inline-flex;align-items:center;margin-right:14px;white-space:nowrap'>"
         f"<span style='width:14px;height:14px;border-radius:3px;margin-right:6px;"
-        f"background:rgb({c[0]},{c[1]},{c[2]})'></span>{_escape(text)}</span>"
+        f"background:rgb({int(c[0])},{int(c[1])},{int(c[2])})'></span>{escape(text)}</span>"
         for text, c in items)
     return (f"<div class='cockpit-legend' style='font-size:0.9rem;line-height:1.9'>"
-            f"<b style='margin-right:12px'>{_escape(title)}</b>{chips}</div>")
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            f"<b style='margin-right:12px'>{escape(title)}</b>{chips}</div>")
 
 
 class CompactDeck(pdk.Deck):
@@ -248,10 +245,41 @@ def view_for(bounds: tuple[float, float, float, float] | None = None, *, width_p
                          pitch=pitch, bearing=0)
 
 
+# The tooltip of every map: the object's name and its value on two lines. Tooltips are plain-text
+# templates ('text', shown with innerText): a name from the database is never read as HTML.
+TOOLTIP = {"text": "{name}\n{value_text}"}
+
+
+def _plain_tooltip(tooltip: dict) -> dict:
+    if "html" in tooltip:
+        raise ValueError("map tooltips are 'text' templates (maps.TOOLTIP): data is never shown as HTML")
+    return tooltip
+
+
+def _inert(value):
+    """A string deck.gl's JSON converter would not read as an expression or a constant ('@@=', '@@#')."""
+    if isinstance(value, str) and value.startswith("@@"):
+        return "\u2060" + value
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
+
+
+def _inert_data(layer: pdk.Layer) -> pdk.Layer:
+    data = getattr(layer, "data", None)
+    if isinstance(data, list):
+        layer.data = [_inert(row) for row in data]
+    return layer
+
+
 def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | None = None,
          tooltip: dict | bool | None = None, base: bool = True) -> pdk.Deck:
-    """A Deck over the offline base (or the configured basemap style)."""
+    """A Deck over the offline base (or the configured basemap style). `tooltip` is a 'text' template
+    (maps.TOOLTIP); the layers' text values are made inert for deck.gl's JSON converter."""
     style = basemap_style()
+    layers = [_inert_data(layer) for layer in layers]
     under = base_layers(lang) if base else []
     if style:  # the configured basemap draws the land
         under = [layer for layer in under if layer.id != "base-land"]
@@ -260,7 +288,7 @@ def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | Non
     tip = tooltip
     if isinstance(tooltip, dict):
         tip = {"style": {"backgroundColor": "#111827", "color": "#e5e7eb", "fontSize": "14px",
-                         "fontFamily": FONT}, **tooltip}
+                         "fontFamily": FONT, "whiteSpace": "pre-line"}, **_plain_tooltip(tooltip)}
     # Offline: no provider and pydeck's default-style sentinel, which Streamlit takes as "no basemap"
     # (map_style=None would make Streamlit fetch its default style from the internet).
     styling = {"map_provider": "mapbox", "map_style": style} if style else {"map_provider": None}
@@ -485,5 +513,5 @@ def market_deck(zones: pd.DataFrame | None, context: pd.DataFrame | None, *, lan
     dlat = radius_m / 110_540.0
     dlon = radius_m / (111_320.0 * math.cos(math.radians(centre.lat)))
     view = view_for((lon0 - dlon, lat0 - dlat, lon0 + dlon, lat0 + dlat))
-    return deck(layers, lang=lang, view=view, tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+    return deck(layers, lang=lang, view=view, tooltip=TOOLTIP)
 

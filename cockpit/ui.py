@@ -17,6 +17,7 @@ import streamlit as st
 
 from cockpit import filters as flt
 from cockpit import i18n, kpi
+from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
 from cockpit.gateway import NOW, DataUnavailable, Gateway, Result
 from cockpit.runtime import Runtime, get_runtime
 
@@ -135,7 +136,7 @@ def current_lang() -> str:
 def show_bootstrap(runtime: Runtime, lang: str) -> None:
     """While the embedded demo starts: a progress bar, and a rerun every second until it is ready."""
     if runtime.state == "failed":
-        st.error(i18n.t("bootstrap_failed", lang, error=runtime.error))
+        st.error(i18n.t("bootstrap_failed", lang, error=escape(runtime.error)))
         time.sleep(5)
         st.rerun()
     title = i18n.t("loading_demo" if runtime.state == "loading" else "starting_db", lang)
@@ -178,7 +179,7 @@ def page_context() -> Context:
     parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set(squadrons))
     filters = _sidebar(parsed.filters, towns, squadrons, now.date())
     for key, value in parsed.problems:
-        st.warning(i18n.t("bad_param", filters.lang, key=key, value=value), icon=":material/warning:")
+        st.warning(i18n.t("bad_param", filters.lang, key=key, value=escape(value)), icon=":material/warning:")
 
     params = filters.to_query_params(now.date())
     st.session_state["filter_params"] = params
@@ -219,7 +220,7 @@ def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> s
     """A page's own filter: a select box whose value lives in the URL under `key`, validated against `options`."""
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
-        st.warning(ctx.t("bad_param", key=key, value=raw), icon=":material/warning:")
+        st.warning(ctx.t("bad_param", key=key, value=escape(raw)), icon=":material/warning:")
         raw = None
     choices = [None, *options]
     value = st.selectbox(label, choices, index=choices.index(raw), key=f"url_{key}_{raw}",
@@ -232,7 +233,7 @@ def url_radio(ctx: Context, key: str, options: dict[str, str], label: str, defau
     """A page's own one-of-a-few choice (radio) whose value lives in the URL under `key` (default left out)."""
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
-        st.warning(ctx.t("bad_param", key=key, value=raw), icon=":material/warning:")
+        st.warning(ctx.t("bad_param", key=key, value=escape(raw)), icon=":material/warning:")
         raw = None
     current = raw or default
     choices = list(options)

@@ -320,5 +320,5 @@ def _grid_map(view: View, run: Runner, t, town: str | None, today: dt.date, lang
         return
     layer = maps.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas", extra=["name"])
     view.deck = maps.deck([layer], lang=lang, view=_town_view(run, town),
-                          tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+                          tooltip=maps.TOOLTIP)
     view.legend = (t("wall_received_7d"), scale.legend_items(lang))

@@ -63,8 +63,9 @@ class WeekError(ValueError):
         self.details = details
         super().__init__(f"{self.message('zh')} / {self.message('en')}")
 
-    def message(self, lang: str = "zh") -> str:
-        return i18n.t(f"wk_error_{self.code}", lang, value=self.value, **self.details)
+    def message(self, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
+        """Why; `quote` writes the refused value into it (markup.escape for a page)."""
+        return i18n.t(f"wk_error_{self.code}", lang, value=quote(self.value), **self.details)
 
 
 # The years an IsoWeek may have: its Monday, its end (the next Monday) and the same week a year earlier
@@ -569,8 +570,9 @@ def _changes(report: WeeklyReport, area: str, key: str, lang: str) -> str:
     return text
 
 
-def briefing(report: WeeklyReport, lang: str = "zh") -> str:
-    """The meeting's opening paragraph, written by templates from the report's own figures."""
+def briefing(report: WeeklyReport, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
+    """The meeting's opening paragraph, written by templates from the report's own figures; `quote`
+    writes the names from the data into it (markup.escape for a page, plain for the pack)."""
     v = report.this.values
     fmt = lambda area, key: METRIC[(area, key)].fmt(v[area].get(key), lang, unit=False)  # noqa: E731
     sentences = [i18n.t("wk_b_intro", lang, week=report.week.title(lang))]
@@ -586,14 +588,14 @@ def briefing(report: WeeklyReport, lang: str = "zh") -> str:
         holders = report.overdue_holders
         if holders is not None and not holders.empty and v["cases"].get("overdue_open"):
             top = holders.iloc[0]
-            sentences.append(i18n.t("wk_b_holder", lang, holder=top[f"holder_name_{lang}"] or "—",
+            sentences.append(i18n.t("wk_b_holder", lang, holder=quote(top[f"holder_name_{lang}"] or "—"),
                                     n=f"{int(top['overdue_open']):,}"))
         ranking = report.ranking("town", lang)
         ranked = ranking.dropna(subset=["composite_score"]) if not ranking.empty else ranking
         if len(ranked) >= 2:
             best, worst = ranked.iloc[0], ranked.iloc[-1]
-            sentences.append(i18n.t("wk_b_towns", lang, best=best["name"], best_score=f"{best['composite_score']:.1f}",
-                                    worst=worst["name"], worst_score=f"{worst['composite_score']:.1f}"))
+            sentences.append(i18n.t("wk_b_towns", lang, best=quote(best["name"]), best_score=f"{best['composite_score']:.1f}",
+                                    worst=quote(worst["name"]), worst_score=f"{worst['composite_score']:.1f}"))
     else:
         sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_cases", lang)))
     # waste
@@ -610,7 +612,7 @@ def briefing(report: WeeklyReport, lang: str = "zh") -> str:
                       reminded=fmt("parking", "reminded"), persuade=fmt("parking", "persuade_rate"))
         roads = report.top_roads(3)
         if not roads.empty:
-            spots = [i18n.t("wk_b_spot", lang, road=r["name_zh"], n=f"{int(r['violations']):,}")
+            spots = [i18n.t("wk_b_spot", lang, road=quote(r["name_zh"]), n=f"{int(r['violations']):,}")
                      for r in roads.to_dict("records")]
             n = "一二三四五"[len(spots) - 1] if lang == "zh" else str(len(spots))
             text += i18n.t("wk_b_hotspots", lang, n=n, spots=_join(spots, lang))

@@ -41,5 +41,5 @@ else:
 
 st.subheader(ctx.t("contract"))
 if meta:
-    st.write(ctx.t("contract_version", v=meta["version"], t=f"{meta['applied_at']:%Y-%m-%d %H:%M}"))
+    st.markdown(ctx.t("contract_version", v=ui.escape(meta["version"]), t=f"{meta['applied_at']:%Y-%m-%d %H:%M}"))
 st.caption(ctx.t("contract_doc"))

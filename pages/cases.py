@@ -38,7 +38,7 @@ known = set() if grid_shapes is None else set(grid_shapes["grid_code"]) | set(gr
 raw_area = st.query_params.get("area")
 where, area_ok = cases_map.drill(f.town_code, raw_area, known)
 if not area_ok:
-    st.warning(ctx.t("area_needs_town", value=raw_area), icon=":material/warning:")
+    st.warning(ctx.t("area_needs_town", value=ui.escape(raw_area)), icon=":material/warning:")
     del st.query_params["area"]
 m1, m2, m3 = st.columns([2, 2, 3])
 with m1:
@@ -52,12 +52,12 @@ with m3:
     towns_all = ctx.run("common.towns")
     town_names = {} if towns_all is None else dict(zip(towns_all["town_code"], towns_all[name_col]))
     if where.town_code:
-        crumbs.append(town_names.get(where.town_code, where.town_code))
+        crumbs.append(ui.escape(town_names.get(where.town_code, where.town_code)))
     if where.community_code and grid_shapes is not None:
         names = dict(zip(grid_shapes["community_code"], grid_shapes["community_name_zh"]))
-        crumbs.append(names.get(where.community_code, where.community_code))
+        crumbs.append(ui.escape(names.get(where.community_code, where.community_code)))
     if where.grid_code:
-        crumbs.append(f"{ctx.t('grid')} {where.grid_code}")
+        crumbs.append(f"{ctx.t('grid')} {ui.escape(where.grid_code)}")
     st.markdown(f"**{ctx.t('selected_area')}：** " + " › ".join(crumbs))
     if where.level != "city" and st.button(ctx.t("drill_up"), key="drill_up"):
         ui.set_url(where.up())
@@ -119,7 +119,7 @@ if by_grid is not None and grid_shapes is not None:
     if f.town_code is not None and not grid_shapes.empty:
         bounds = maps.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
     deck = maps.deck(layers, lang=ctx.lang, view=maps.view_for(bounds),
-                     tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+                     tooltip=maps.TOOLTIP)
     event = maps.show(deck, key=f"cases_map_{where.level}_{where.town_code}_{where.area}_{measure}_{layer_kind}",
                       selectable=True)
     legend_title = ctx.t("layer_hex") if layer_kind == "hex" else ctx.t(f"measure_{measure}")

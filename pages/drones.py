@@ -24,7 +24,7 @@ with c1:
     raw_day = st.query_params.get("day")
     day, day_ok = dr.parse_day(raw_day, ctx.today, earliest)
     if not day_ok:
-        st.warning(ctx.t("bad_param", key="day", value=raw_day), icon=":material/warning:")
+        st.warning(ctx.t("bad_param", key="day", value=ui.escape(raw_day)), icon=":material/warning:")
         del st.query_params["day"]
     picked = st.date_input(ctx.t("dr_day"), value=day, min_value=earliest, max_value=ctx.today,
                            key=f"dr_day_{day}", format="YYYY-MM-DD")

@@ -94,7 +94,7 @@ focus = shown_roads
 if road is None and town is None and roads is not None:
     focus = roads[roads["has_ecapture"]]  # the city centre, where the capture roads are
 bounds = cp.map_bounds(focus)
-deck = maps.deck(layers, lang=lang, view=maps.view_for(bounds), tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+deck = maps.deck(layers, lang=lang, view=maps.view_for(bounds), tooltip=maps.TOOLTIP)
 maps.show(deck, key=f"pk_map_{town}_{road}_{method_key}")
 legend = [(ctx.t("pk_capture_road"), cp.CAPTURE_COLOR), (ctx.t("pk_strict_road"), cp.STRICT_COLOR),
           (ctx.t("pk_supply_shared"), cp.SUPPLY_COLORS["shared"]),

@@ -92,16 +92,16 @@ def draw() -> None:
         age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
         if age_min > ui.stale_after_minutes(ctx.now):
             status.append(f"<span class='warn'>{ctx.t('wall_stale', n=int(age_min))}</span>")
-    for k, v in problems:
-        status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=k, value=v)}</span>")
+    for k, v in problems:  # the refused value is the URL's: text only
+        status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=ui.escape(k), value=ui.escape(v))}</span>")
     dots = " ".join(f"<b>●</b>" if i == index else "○" for i in range(len(options.views)))
     st.markdown(
-        f"<div class='wall-head'><div class='wall-view'>{view.title}</div>"
+        f"<div class='wall-head'><div class='wall-view'>{ui.escape(view.title)}</div>"
         f"<div class='wall-status'>{' · '.join(status)}</div>"
         f"<div class='wall-dots'>{dots} &nbsp; {ctx.t('wall_next', n=left)}</div></div>", unsafe_allow_html=True)
     tiles = "".join(
-        f"<div class='wall-tile {tile.state}'><div class='label'>{tile.label}</div>"
-        f"<div class='value'>{tile.value}</div><div class='note'>{tile.note or '&nbsp;'}</div></div>"
+        f"<div class='wall-tile {ui.escape(tile.state)}'><div class='label'>{ui.escape(tile.label)}</div>"
+        f"<div class='value'>{ui.escape(tile.value)}</div><div class='note'>{ui.escape(tile.note) or '&nbsp;'}</div></div>"
         for tile in view.tiles)
     st.markdown(f"<div class='wall-tiles'>{tiles}</div>", unsafe_allow_html=True)
     if view.deck is not None:

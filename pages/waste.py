@@ -112,7 +112,7 @@ if flows is not None and not flows.empty:
     arcs["value_text"] = arcs["tonnes"].map(lambda t: f"{t:,.1f} {'吨' if lang == 'zh' else 't'}")
     layers.append(maps.arcs_layer(arcs, layer_id="ws-flows", weight="tonnes", columns=["name", "value_text"]))
 deck = maps.deck(layers, lang=lang, view=maps.view_for(pitch=35),
-                 tooltip={"html": "<b>{name}</b><br/>{value_text}"})
+                 tooltip=maps.TOOLTIP)
 maps.show(deck, key=f"ws_map_{category}_{flow_day}", height=520)
 maps.show_legend(ctx.t("map_layer"), [(ctx.t("ws_layer_dropoff"), [78, 161, 255]),
                                       (ctx.t("ws_layer_transfer"), [255, 159, 64]),

@@ -16,7 +16,7 @@ raw = st.query_params.get("week")
 try:
     week = weekly.parse_week(raw, ctx.now)
 except weekly.WeekError as exc:
-    st.warning(exc.message(ctx.lang), icon=":material/warning:")
+    st.warning(exc.message(ctx.lang, quote=ui.escape), icon=":material/warning:")
     week = default_week
 choices = weekly.recent_weeks(ctx.now, 60)
 if week not in choices:
@@ -36,7 +36,7 @@ ui.status_banner(ctx)
 # -- briefing
 with st.container(border=True, key="weekly_briefing"):
     st.markdown(f"**{ctx.t('wk_briefing')}**")
-    st.markdown(weekly.briefing(report, ctx.lang))
+    st.markdown(weekly.briefing(report, ctx.lang, quote=ui.escape))
     st.caption(ctx.t("wk_briefing_note"))
 
 # -- headline figures per area, with arrows against last week and a year earlier
