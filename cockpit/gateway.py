@@ -55,7 +55,9 @@ TIMEZONE = "Asia/Shanghai"
 # database, and a prefetch never waits for another caller's refresh, so a stuck relation holds a worker
 # only for its query's time limit)
 PREFETCH_WORKERS = 6
-POOL_SIZE, POOL_OVERFLOW = 8, 8
+# every session's script thread and every prefetch worker may hold one at once (a slow relation holds its
+# readers' connections up to their time limit): room for a dozen sessions besides the workers
+POOL_SIZE, POOL_OVERFLOW = 10, 15
 POOL_TIMEOUT_S = 5.0  # waiting for a free pooled connection
 SETUP_DEADLINE_S = 3.0  # BEGIN and the transaction's settings: a healthy server answers in milliseconds
 GRACE_S = 3.0  # past a statement's time limit, how long the server may take to say so before the link is cut

@@ -708,6 +708,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "wk_b_market": ("服装城受理商户诉求 {received} 件，办结 {resolved} 件，周末在办 {open} 件。",
                     "Clothing market: {received} merchant requests received, {resolved} resolved, {open} open at the week's end."),
     # -- end weekly meeting
+    # -- trust: gateway --
+    "query_failed_local": ("{n} 项数据查询超时或出错，相应图表暂无数据；数据库连接正常，其余数据不受影响。",
+                           "{n} figure(s) timed out or failed; they show no data. The database is reachable and "
+                           "the other figures are unaffected."),
+    "query_stale_local": ("{n} 项数据刷新超时或出错，显示的是 {time} 的数据（{age}）；其余数据正常。",
+                          "{n} figure(s) could not be refreshed (timed out or failed) and show data from {time} "
+                          "({age}); the other figures are current."),
+    "header_unknown": ("—", "—"),
+    "dq_unknown": ("数据质量：—", "Data quality: —"),
+    "wall_partial": ("部分数据查询超时", "Some figures timed out"),
 }
 
 ISSUES: dict[str, tuple[str, str]] = {

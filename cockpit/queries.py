@@ -6,11 +6,13 @@ Every query is a file `queries/<area>/<name>.sql` holding one statement and a he
     -- grain: one row
     -- params: as_of, town_code
     -- ttl: 60
+    -- timeout: 3000      (optional: this query's time limit in ms; default the gateway's statement timeout)
     SELECT ...
 
 The file path is the query's name (`overview/case_counts.sql` is `overview.case_counts`). Values
 enter only as `:named` bind parameters; the loader checks that the header's parameters and the
-ones the statement uses agree, so a page can never pass a value the SQL does not bind.
+ones the statement uses agree, so a page can never pass a value the SQL does not bind. Statements,
+strings, comments and parameters are found by a PostgreSQL tokenizer (`tokenize`), not a pattern.
 """
 
 from __future__ import annotations
