@@ -59,8 +59,8 @@ PREFETCH_WORKERS = 6
 # readers' connections up to their time limit): room for a dozen sessions besides the workers
 POOL_SIZE, POOL_OVERFLOW = 10, 15
 POOL_TIMEOUT_S = 5.0  # waiting for a free pooled connection
-SETUP_DEADLINE_S = 3.0  # BEGIN and the transaction's settings: a healthy server answers in milliseconds
-GRACE_S = 3.0  # past a statement's time limit, how long the server may take to say so before the link is cut
+SETUP_DEADLINE_S = 5.0  # BEGIN and the transaction's settings: a healthy server answers in milliseconds
+GRACE_S = 5.0  # past a statement's time limit, how long the server may take to say so before the link is cut
 
 UNAVAILABLE, TIMEOUT, ERROR = "unavailable", "timeout", "error"
 

@@ -88,7 +88,8 @@ class Context:
     def run(self, name: str, /, *, wait_seconds: float | None = None, **params) -> pd.DataFrame | None:
         """A query's rows through the shared gateway; None when it failed and nothing was cached."""
         try:
-            result = self.gateway.run(name, wait_seconds=wait_seconds, **params)
+            result = (self.gateway.run(name, **params) if wait_seconds is None
+                      else self.gateway.run(name, wait_seconds=wait_seconds, **params))
         except DataUnavailable as exc:
             self.unavailable[name] = exc.kind
             return None
