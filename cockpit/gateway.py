@@ -442,7 +442,9 @@ class Gateway:
             except Exception as exc:  # noqa: BLE001 - every failure becomes a stale result
                 kind = classify(exc)
                 message = _short(exc)
-                self._failed(entry, name, params, kind, message, now)
+                # the pause before the next attempt counts from the failure, not from the attempt's start
+                # (an attempt on a silent network takes seconds)
+                self._failed(entry, name, params, kind, message, max(now, self.clock()))
                 if entry.result is None:
                     raise DataUnavailable(message, kind) from exc
                 entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message, kind)
