@@ -46,14 +46,29 @@ def redact(url: str) -> str:
         return "<invalid url>"
 
 
-def make_engine(url: str, *, pool_size: int = 5, application_name: str = "pinghu-cockpit") -> sa.Engine:
+CONNECT_TIMEOUT_S = 5  # a server that does not answer the connection's start within this is unavailable
+# TCP keepalives and tcp_user_timeout: a link that stops acknowledging is noticed by the kernel within
+# about 15 s even while no statement runs (a silent peer that still ACKs is the gateway's own deadline's)
+KEEPALIVE_ARGS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
+                  "tcp_user_timeout": 15_000}
+
+
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5, application_name: str = "pinghu-cockpit",
+                read_only: bool = False, pool_pre_ping: bool = True, pool_timeout: float = 30.0) -> sa.Engine:
+    """An engine with deadlines on connecting and TCP keepalives. `read_only=True` (the gateway): every
+    session on it starts with default_transaction_read_only=on, so no transaction on it can write."""
+    connect_args: dict = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": application_name,
+                          **KEEPALIVE_ARGS}
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
     return sa.create_engine(
         normalise_url(url),
         pool_size=pool_size,
-        max_overflow=5,
-        pool_pre_ping=True,
+        max_overflow=max_overflow,
+        pool_pre_ping=pool_pre_ping,
+        pool_timeout=pool_timeout,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5, "application_name": application_name},
+        connect_args=connect_args,
     )
 
 

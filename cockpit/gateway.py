@@ -11,6 +11,20 @@
 - When the database is slow or down, the last good result is returned marked stale, with its
   age and the error; a failing database is retried at most every `retry_after_seconds`, and
   the next successful run clears the stale state by itself.
+- Read-only by construction: the gateway's connections start with default_transaction_read_only=on,
+  every transaction is also set READ ONLY, and every statement goes over the extended protocol
+  (one statement per message: the server refuses a string holding several).
+- Every wait has a deadline: connecting (connect_timeout), each statement (its time limit, from the
+  query's `-- timeout:` header or `statement_timeout_ms`, and `lock_timeout_ms` for lock waits), a
+  silent network (a watchdog shuts the connection's socket down when the server has not answered
+  shortly after the statement's limit), the pool, and a caller waiting for another's refresh.
+- A failure has a kind (`Result.error_kind`, `DataUnavailable.kind`, `Health.error_kind`):
+  "unavailable" (no connection, or no answer: the whole database), "timeout" (this query ran past its
+  limit or waited too long on a lock) or "error" (this query failed). Only "unavailable" marks the
+  database down; while it is, other queries are not sent (one probe every `retry_after_seconds`) and
+  get their last good result at once.
+- A failing query is logged once when it starts failing (name, parameters, kind, error) and once when
+  it recovers, not on every retry.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ import datetime as dt
 import decimal
 import logging
 import os
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +43,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 
 from cockpit import db, queries
@@ -35,7 +51,18 @@ from cockpit import db, queries
 log = logging.getLogger(__name__)
 
 TIMEZONE = "Asia/Shanghai"
-PREFETCH_WORKERS = 3  # background connections per process for prefetched queries (a 2-core server)
+# background threads per process for prefetched queries (a 2-core server; they mostly wait on the
+# database, and a prefetch never waits for another caller's refresh, so a stuck relation holds a worker
+# only for its query's time limit)
+PREFETCH_WORKERS = 6
+# every session's script thread and every prefetch worker may hold one at once (a slow relation holds its
+# readers' connections up to their time limit): room for a dozen sessions besides the workers
+POOL_SIZE, POOL_OVERFLOW = 10, 15
+POOL_TIMEOUT_S = 5.0  # waiting for a free pooled connection
+SETUP_DEADLINE_S = 5.0  # BEGIN and the transaction's settings: a healthy server answers in milliseconds
+GRACE_S = 5.0  # past a statement's time limit, how long the server may take to say so before the link is cut
+
+UNAVAILABLE, TIMEOUT, ERROR = "unavailable", "timeout", "error"
 
 
 class _Now:
@@ -49,7 +76,15 @@ NOW = _Now()
 
 
 class DataUnavailable(RuntimeError):
-    """The database failed and there is no earlier result to fall back on."""
+    """The query failed and there is no earlier result to fall back on; `kind` says how (see the module)."""
+
+    def __init__(self, message: str | None, kind: str = UNAVAILABLE) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class NoAnswer(psycopg.OperationalError):
+    """The server did not answer within the deadline (a silent network): the connection was cut."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +94,7 @@ class Result:
     fetched_at: float  # epoch seconds of the successful run that produced df
     is_stale: bool = False  # True when a refresh failed and this is the last good result
     error: str | None = None  # why the refresh failed, when stale
+    error_kind: str | None = None  # UNAVAILABLE | TIMEOUT | ERROR, when stale
 
     def age_seconds(self, now: float | None = None) -> float:
         return max(0.0, (time.time() if now is None else now) - self.fetched_at)
@@ -79,19 +115,83 @@ class _Entry:
     prefetching: bool = False  # a prefetch holds the lock: callers wait for it rather than take an old result
     failures: int = 0  # refreshes that failed: a caller that waited through one gets its error
     error: str | None = None
+    error_kind: str | None = None
+    failing_since: float | None = None  # the first failure of the current run of failures (for the log)
 
 
 @dataclass
 class Health:
     last_success_at: float | None = None
-    last_failure_at: float | None = None
+    last_failure_at: float | None = None  # any query's failure
     last_error: str | None = None
+    error_kind: str | None = None  # of the last failure
+    last_unavailable_at: float | None = None  # the last failure that was the database's, not one query's
+    down_since: float | None = None  # the first of the current outage
 
     @property
     def is_down(self) -> bool:
-        return self.last_failure_at is not None and (
-            self.last_success_at is None or self.last_failure_at > self.last_success_at
+        """The database itself failed (no connection, no answer) and nothing succeeded since."""
+        return self.last_unavailable_at is not None and (
+            self.last_success_at is None or self.last_unavailable_at > self.last_success_at
         )
+
+
+def classify(exc: BaseException) -> str:
+    """UNAVAILABLE, TIMEOUT or ERROR for an exception raised while running a query."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(exc, sa.exc.TimeoutError):  # no free pooled connection: the gateway is busy
+        return TIMEOUT
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in ("57014", "55P03"):  # query_canceled (statement_timeout), lock_not_available
+        return TIMEOUT
+    if sqlstate and sqlstate[:2] in ("08", "28", "53", "57", "3D"):
+        return UNAVAILABLE  # connection, authorisation, resources, operator intervention, no such database
+    if isinstance(orig, psycopg.OperationalError) and not sqlstate:
+        return UNAVAILABLE  # no connection or no answer (client-side: no SQLSTATE)
+    if isinstance(orig, (OSError, sa.exc.DisconnectionError)):
+        return UNAVAILABLE
+    return ERROR
+
+
+class _Watchdog:
+    """Shuts a connection's socket down when a phase runs past its deadline, so that a call blocked on a
+    silent network returns (a peer that ACKs but never answers defeats TCP keepalives)."""
+
+    def __init__(self, fileno: int) -> None:
+        self.fileno = fileno
+        self.fired = False
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def arm(self, seconds: float) -> None:
+        self.disarm()
+        with self._lock:
+            self._timer = threading.Timer(seconds, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def disarm(self) -> bool:
+        """Stop the timer; once this returns the socket is not touched. True when it had fired."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            return self.fired
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._timer is None:
+                return
+            self.fired = True
+            self._timer = None
+            try:
+                sock = socket.socket(fileno=os.dup(self.fileno))
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                finally:
+                    sock.close()
+            except OSError:
+                pass
 
 
 def _zone():
@@ -129,6 +229,7 @@ class Gateway:
         url: str,
         *,
         statement_timeout_ms: int = 10_000,
+        lock_timeout_ms: int = 2_000,
         retry_after_seconds: float = 5.0,
         max_entries: int = 1024,
         clock: Callable[[], float] = time.time,
@@ -136,8 +237,11 @@ class Gateway:
     ) -> None:
         self.url = db.normalise_url(url)
         self.queries = queries.load_all(query_dir or queries.QUERY_DIR)
-        self.engine = db.make_engine(self.url)
+        # pre-ping off: the transaction's first statement is the ping, under the watchdog (see _execute)
+        self.engine = db.make_engine(self.url, read_only=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                                     pool_pre_ping=False, pool_timeout=POOL_TIMEOUT_S)
         self.statement_timeout_ms = statement_timeout_ms
+        self.lock_timeout_ms = lock_timeout_ms
         self.retry_after_seconds = retry_after_seconds
         self.max_entries = max_entries
         self.clock = clock
@@ -150,38 +254,113 @@ class Gateway:
         self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
+        self._probe_lock = threading.Lock()  # while the database is down, one query at a time tries it
         # threads start on the first prefetch
         self._prefetch_pool = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="cockpit-prefetch")
 
     # -- running -------------------------------------------------------------------------
     def execute(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run a query now, uncached, and return its rows; raises on failure."""
+        """Run a query now, uncached, and return its rows; raises on failure (NoAnswer for a silent
+        server, sqlalchemy's DBAPIError for what the server said)."""
         query = self._checked(name, params)
         self.executions += 1
         started = time.perf_counter()
         try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                # JIT compilation costs more than it saves on the cockpit's aggregates (hundreds of ms a query)
-                conn.execute(
-                    sa.text("SELECT set_config('statement_timeout', :ms, true), set_config('jit', 'off', true)"),
-                    {"ms": str(int(self.statement_timeout_ms))},
-                )
-                cursor = conn.execute(sa.text(query.sql), params)
-                columns = list(cursor.keys())
-                rows = [tuple(r) for r in cursor.fetchall()]
-                conn.rollback()
-        except Exception as exc:
-            log.error("query %s failed after %.0f ms: %s\nparams=%r\nsql=%s", name,
-                      1000 * (time.perf_counter() - started), _short(exc), params, query.sql)
-            raise
+            columns, rows = self._execute(query, params)
+        except psycopg.Error as exc:
+            log.debug("query %s failed after %.0f ms: %s", name, 1000 * (time.perf_counter() - started), _short(exc))
+            if isinstance(exc, NoAnswer):
+                raise
+            raise sa.exc.DBAPIError.instance(query.sql, params, exc, psycopg.Error) from exc
         if self.recorder is not None:
             self.recorder.append((name, dict(params), 1000 * (time.perf_counter() - started)))
         return to_frame(columns, rows)
 
-    def run(self, name: str, **params: Any) -> Result:
-        """The query's result, shared across sessions for its TTL; the last good one when the database fails."""
-        return self._run(name, params, prefetch=False)
+    def limit_ms(self, query: queries.Query) -> int:
+        """The query's time limit: its header's `-- timeout:`, else the gateway's statement timeout."""
+        return int(query.timeout_ms or self.statement_timeout_ms)
+
+    def _longest_run_s(self, query: queries.Query) -> float:
+        """An upper bound on how long one refresh of `query` can hold its entry (a waiter's deadline)."""
+        return (POOL_TIMEOUT_S + 2 * (db.CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + self.limit_ms(query) / 1000
+                + GRACE_S + 1.0)
+
+    def _execute(self, query: queries.Query, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+        limit = self.limit_ms(query)
+        lock_limit = max(1, min(limit, int(self.lock_timeout_ms)))
+        # our own constants only (integers): the simple protocol may carry several statements here
+        setup = (f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {limit}; "
+                 f"SET LOCAL lock_timeout = {lock_limit}; "
+                 # JIT compilation costs more than it saves on the cockpit's aggregates (hundreds of ms a query)
+                 "SET LOCAL jit = off")
+        for attempt in (1, 2):
+            conn = self.engine.connect()  # pool_timeout, connect_timeout
+            try:
+                driver = conn.connection.dbapi_connection
+                dog = _Watchdog(driver.fileno())
+            except BaseException:
+                conn.invalidate()
+                conn.close()
+                raise
+            try:
+                try:
+                    dog.arm(SETUP_DEADLINE_S)
+                    with driver.cursor() as cur:
+                        cur.execute(setup)  # also the ping of a pooled connection
+                except psycopg.OperationalError as exc:
+                    fired = dog.disarm()
+                    conn.invalidate()
+                    if fired:
+                        raise NoAnswer(f"no answer from the database within {SETUP_DEADLINE_S:.0f} s") from exc
+                    if attempt == 1 and not getattr(exc, "sqlstate", None):
+                        continue  # a pooled connection the server closed: once more on a new one
+                    raise
+                try:
+                    dog.arm(limit / 1000 + GRACE_S)
+                    with driver.cursor() as cur:
+                        # with parameters psycopg uses the extended protocol; without, a prepared statement:
+                        # either way the server refuses a string that holds more than one statement
+                        cur.execute(query.driver_sql, params, prepare=not params)
+                        columns = [c.name for c in cur.description] if cur.description else []
+                        rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
+                    driver.rollback()
+                except psycopg.Error as exc:
+                    if dog.disarm():
+                        conn.invalidate()
+                        raise NoAnswer(f"no answer from the database within {limit / 1000 + GRACE_S:.0f} s "
+                                       "(the connection was cut)") from exc
+                    if isinstance(exc, psycopg.OperationalError) and classify(exc) == UNAVAILABLE:
+                        conn.invalidate()
+                    else:
+                        self._rollback(conn, driver, dog)
+                    raise
+                if dog.disarm():  # fired just as the statement ended: the connection is cut
+                    conn.invalidate()
+                return columns, rows
+            finally:
+                dog.disarm()
+                conn.close()
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _rollback(conn: sa.Connection, driver: Any, dog: _Watchdog) -> None:
+        """End a failed transaction under the watchdog; a connection that cannot is dropped."""
+        try:
+            dog.arm(SETUP_DEADLINE_S)
+            driver.rollback()
+        except psycopg.Error:
+            conn.invalidate()
+        finally:
+            if dog.disarm():
+                conn.invalidate()
+
+    def run(self, name: str, /, *, wait_seconds: float | None = None, **params: Any) -> Result:
+        """The query's result, shared across sessions for its TTL; the last good one when the query fails.
+
+        A caller that finds another refreshing the result waits for it at most `wait_seconds` (default:
+        as long as that refresh can take), then takes the previous result, or DataUnavailable(kind
+        TIMEOUT) when there is none."""
+        return self._run(name, params, prefetch=False, wait_seconds=wait_seconds)
 
     def prefetch(self, *calls: tuple[str, dict[str, Any]]) -> None:
         """Start queries, given as (name, params), in the background and return at once.
@@ -201,7 +380,21 @@ class Gateway:
         except Exception:  # noqa: BLE001 - a background thread has no caller to raise to
             log.exception("prefetch of %s failed", name)
 
-    def _run(self, name: str, params: dict[str, Any], *, prefetch: bool) -> Result:
+    def _down(self, now: float) -> bool:
+        """The database is down and its retry pause has not passed: send nothing."""
+        return self.health.is_down and now < (self.health.last_unavailable_at or 0) + self.retry_after_seconds
+
+    def _unavailable(self, entry: _Entry, name: str) -> Result:
+        """While the database is down: the last good result marked stale, or DataUnavailable."""
+        message = self.health.last_error
+        if entry.result is None:
+            raise DataUnavailable(message, UNAVAILABLE)
+        if not (entry.result.is_stale and entry.result.error_kind == UNAVAILABLE):
+            entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message, UNAVAILABLE)
+        return entry.result
+
+    def _run(self, name: str, params: dict[str, Any], *, prefetch: bool,
+             wait_seconds: float | None = None) -> Result | None:
         query = self.query(name)
         key = (name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
         entry = self._entry(key)
@@ -210,43 +403,93 @@ class Gateway:
         if entry.result is not None and now < entry.expires_at:
             return entry.result
         if entry.result is not None and now < entry.retry_at:
-            return entry.result  # the database failed a moment ago: don't hammer it
+            return entry.result  # the query failed a moment ago: don't hammer the database
+        if self._down(now):
+            return self._unavailable(entry, name)
         # Only one caller refreshes; the others keep the previous result when there is one (unless a
-        # prefetch is refreshing it: it was started for a page that is about to ask).
+        # prefetch is refreshing it: it was started for a page that is about to ask). A prefetch never
+        # waits: the refresh it would start is already under way. Every wait has a deadline.
         failures_seen = entry.failures
-        if not entry.lock.acquire(blocking=entry.result is None or entry.prefetching):
+        if prefetch:
+            if not entry.lock.acquire(blocking=False):
+                return None
+        elif entry.result is None or entry.prefetching:
+            timeout = self._longest_run_s(query) if wait_seconds is None else max(0.0, wait_seconds)
+            if not entry.lock.acquire(timeout=timeout):
+                if entry.result is not None:
+                    return entry.result
+                raise DataUnavailable(f"{name}: no result within {timeout:.1f} s", TIMEOUT)
+        elif not entry.lock.acquire(blocking=False):
             return entry.result
         entry.prefetching = prefetch
+        probing = False
         try:
             now = self.clock()
             if entry.result is not None and now < entry.expires_at and not entry.result.is_stale:
                 return entry.result  # refreshed by another caller while we waited
             if entry.result is None and entry.failures > failures_seen:
-                raise DataUnavailable(entry.error)  # it failed while we waited: don't wait a second time
+                # it failed while we waited: don't wait a second time
+                raise DataUnavailable(entry.error, entry.error_kind or UNAVAILABLE)
+            if self.health.is_down:
+                # the database was down: one query at a time finds out whether it is back
+                if self._down(now) or not self._probe_lock.acquire(blocking=False):
+                    return self._unavailable(entry, name)
+                probing = True
             if params.get("as_of") is NOW:
                 run_params["as_of"] = dt.datetime.fromtimestamp(now, tz=dt.timezone.utc)
             try:
                 df = self.execute(name, **run_params)
             except Exception as exc:  # noqa: BLE001 - every failure becomes a stale result
+                kind = classify(exc)
                 message = _short(exc)
-                self.health.last_failure_at = now
-                self.health.last_error = message
-                entry.retry_at = now + self.retry_after_seconds
-                entry.failures += 1
-                entry.error = message
+                # the pause before the next attempt counts from the failure, not from the attempt's start
+                # (an attempt on a silent network takes seconds)
+                self._failed(entry, name, params, kind, message, max(now, self.clock()))
                 if entry.result is None:
-                    raise DataUnavailable(message) from exc
-                entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message)
+                    raise DataUnavailable(message, kind) from exc
+                entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message, kind)
                 return entry.result
             fetched = self.clock()
-            self.health.last_success_at = fetched
+            self._succeeded(entry, name, fetched)
             entry.result = Result(name, df, fetched)
             entry.expires_at = fetched + min(query.ttl_seconds, self.max_ttl_seconds)
             entry.retry_at = 0.0
             return entry.result
         finally:
+            if probing:
+                self._probe_lock.release()
             entry.prefetching = False
             entry.lock.release()
+
+    def _failed(self, entry: _Entry, name: str, params: dict[str, Any], kind: str, message: str,
+                now: float) -> None:
+        was_down = self.health.is_down
+        self.health.last_failure_at = now
+        self.health.last_error = message
+        self.health.error_kind = kind
+        if kind == UNAVAILABLE:
+            self.health.last_unavailable_at = now
+            if not was_down:
+                self.health.down_since = now
+                log.error("database unavailable: %s (queries wait %.0f s between attempts)", message,
+                          self.retry_after_seconds)
+        entry.retry_at = now + self.retry_after_seconds
+        entry.failures += 1
+        entry.error = message
+        entry.error_kind = kind
+        if entry.failing_since is None:  # once per run of failures, without the SQL text
+            entry.failing_since = now
+            log.warning("query %s failed (%s): %s; params=%s", name, kind, message, _params_text(params))
+        else:
+            log.debug("query %s failed again (%s): %s", name, kind, message)
+
+    def _succeeded(self, entry: _Entry, name: str, now: float) -> None:
+        if self.health.is_down:
+            log.warning("database available again after %.0f s", now - (self.health.down_since or now))
+        self.health.last_success_at = now
+        if entry.failing_since is not None:
+            log.warning("query %s recovered after %.0f s", name, now - entry.failing_since)
+            entry.failing_since = None
 
     def _checked(self, name: str, params: dict[str, Any]) -> queries.Query:
         query = self.query(name)
@@ -281,6 +524,10 @@ class Gateway:
     def dispose(self) -> None:
         self._prefetch_pool.shutdown(wait=True, cancel_futures=True)
         self.engine.dispose()
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in sorted(params.items())) or "none"
 
 
 def _short(exc: BaseException) -> str:

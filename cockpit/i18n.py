@@ -717,6 +717,16 @@ TEXT: dict[str, tuple[str, str]] = {
                             "no data for week {value}: the newest data is from {last}."),
     "wk_error_empty_week": ("{value} 无数据（现有数据为 {first} 至 {last}）。",
                             "no data for week {value} (the data runs from {first} to {last})."),
+    # -- trust: gateway --
+    "query_failed_local": ("{n} 项数据查询超时或出错，相应图表暂无数据；数据库连接正常，其余数据不受影响。",
+                           "{n} figure(s) timed out or failed; they show no data. The database is reachable and "
+                           "the other figures are unaffected."),
+    "query_stale_local": ("{n} 项数据刷新超时或出错，显示的是 {time} 的数据（{age}）；其余数据正常。",
+                          "{n} figure(s) could not be refreshed (timed out or failed) and show data from {time} "
+                          "({age}); the other figures are current."),
+    "header_unknown": ("—", "—"),
+    "dq_unknown": ("数据质量：—", "Data quality: —"),
+    "wall_partial": ("部分数据查询超时", "Some figures timed out"),
 }
 
 ISSUES: dict[str, tuple[str, str]] = {

@@ -18,7 +18,7 @@ import streamlit as st
 from cockpit import filters as flt
 from cockpit import i18n, kpi
 from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
-from cockpit.gateway import NOW, DataUnavailable, Gateway, Result
+from cockpit.gateway import NOW, UNAVAILABLE, DataUnavailable, Gateway, Result
 from cockpit.runtime import Runtime, get_runtime
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -72,7 +72,8 @@ class Context:
     filters: flt.Filters
     now: dt.datetime
     results: list[Result] = field(default_factory=list)
-    unavailable: list[str] = field(default_factory=list)
+    # queries that returned nothing, by name -> why (gateway.UNAVAILABLE | TIMEOUT | ERROR)
+    unavailable: dict[str, str] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -85,12 +86,13 @@ class Context:
     def t(self, key: str, /, **values) -> str:
         return i18n.t(key, self.lang, **values)
 
-    def run(self, name: str, **params) -> pd.DataFrame | None:
-        """A query's rows through the shared gateway; None when the database is down and nothing was cached."""
+    def run(self, name: str, /, *, wait_seconds: float | None = None, **params) -> pd.DataFrame | None:
+        """A query's rows through the shared gateway; None when it failed and nothing was cached."""
         try:
-            result = self.gateway.run(name, **params)
-        except DataUnavailable:
-            self.unavailable.append(name)
+            result = (self.gateway.run(name, **params) if wait_seconds is None
+                      else self.gateway.run(name, wait_seconds=wait_seconds, **params))
+        except DataUnavailable as exc:
+            self.unavailable[name] = exc.kind
             return None
         self.results.append(result)
         return result.df
@@ -326,7 +328,9 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
     if fetched is not None:
         local = dt.datetime.fromtimestamp(fetched, SH)
         parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}（{fmt_age(time.time() - fetched, ctx.lang)}）")
-    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
+    if fresh is None and "common.freshness" in ctx.unavailable:
+        parts.append(f"{ctx.t('newest_event')} {ctx.t('header_unknown')}")  # its query failed or timed out
+    elif fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
         newest = fresh["newest_at"].max()
         parts.append(f"{ctx.t('newest_event')} {newest:%m-%d %H:%M}")
         age_min = (ctx.now - newest.to_pydatetime()).total_seconds() / 60
@@ -337,6 +341,8 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
 
 def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
     if dq is None:
+        if "common.data_quality_recent" in ctx.unavailable:
+            st.caption(ctx.t("dq_unknown"))  # its query failed or timed out: the page goes on
         return
     total = int(dq["row_count"].sum()) if not dq.empty else 0
     label = ctx.t("dq_count", n=f"{total:,}") if total else ctx.t("dq_none")
@@ -354,15 +360,28 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
 
 
 def status_banner(ctx: Context) -> None:
-    """Call after the page's queries: a clear banner when the data shown is stale or missing."""
-    stale = [r for r in ctx.results if r.is_stale]
+    """Call after the page's queries: a clear banner when the data shown is stale or missing.
+
+    Red, "the database is unreachable", only when the database is (no connection, no answer); a query
+    that ran past its time limit, waited too long on a lock or failed is that query's own failure: a
+    yellow note that says so, and the other figures stand."""
+    stale = [r for r in ctx.results if r.is_stale and (r.error_kind or UNAVAILABLE) == UNAVAILABLE]
     if stale:
         oldest = min(r.fetched_at for r in stale)
         local = dt.datetime.fromtimestamp(oldest, SH)
         st.error(ctx.t("db_down", time=f"{local:%H:%M:%S}", age=fmt_age(time.time() - oldest, ctx.lang)),
                  icon=":material/cloud_off:")
-    elif ctx.unavailable:
+    elif UNAVAILABLE in ctx.unavailable.values():
         st.error(ctx.t("db_unavailable"), icon=":material/cloud_off:")
+    local_stale = [r for r in ctx.results if r.is_stale and r.error_kind not in (None, UNAVAILABLE)]
+    local_missing = [n for n, kind in ctx.unavailable.items() if kind != UNAVAILABLE]
+    if local_missing:
+        st.warning(ctx.t("query_failed_local", n=len(local_missing)), icon=":material/hourglass_disabled:")
+    if local_stale:
+        oldest = min(r.fetched_at for r in local_stale)
+        st.warning(ctx.t("query_stale_local", n=len(local_stale),
+                         time=f"{dt.datetime.fromtimestamp(oldest, SH):%H:%M:%S}",
+                         age=fmt_age(time.time() - oldest, ctx.lang)), icon=":material/hourglass_disabled:")
 
 
 # -- KPI cards -------------------------------------------------------------------------------------

@@ -83,11 +83,14 @@ def draw() -> None:
     fetched = min((r.fetched_at for r in ctx.results), default=None)
     if fetched is not None:
         status.append(ctx.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}"))
-    if any(r.is_stale for r in ctx.results):
-        oldest = min(r.fetched_at for r in ctx.results if r.is_stale)
+    down = [r for r in ctx.results if r.is_stale and (r.error_kind or ui.UNAVAILABLE) == ui.UNAVAILABLE]
+    if down:  # red only when the database is unreachable; one query's timeout or error is a yellow note
+        oldest = min(r.fetched_at for r in down)
         status.append(f"<span class='bad'>⚠ {ctx.t('wall_down', time=f'{dt.datetime.fromtimestamp(oldest, ui.SH):%H:%M:%S}')}</span>")
-    elif ctx.unavailable:
+    elif ui.UNAVAILABLE in ctx.unavailable.values():
         status.append(f"<span class='bad'>⚠ {ctx.t('wall_waiting')}</span>")
+    elif ctx.unavailable or any(r.is_stale for r in ctx.results):
+        status.append(f"<span class='warn'>⚠ {ctx.t('wall_partial')}</span>")
     if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
         age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
         if age_min > ui.stale_after_minutes(ctx.now):

@@ -1,5 +1,9 @@
 """A small TCP forwarder on 127.0.0.1 that a test can stop and start: a real network outage between the
-app and its database, without touching the database server itself."""
+app and its database, without touching the database server itself.
+
+`go_silent()` is the nastier outage: connections stay open (new ones are accepted too) and every byte is
+swallowed, in both directions, as on a dead link behind a firewall that drops packets; the kernel still
+acknowledges at the TCP level, so keepalives do not notice. `resume()` forwards again."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ class TcpProxy:
         self.port = 0
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
+        self.silent = False
 
     def _connect_target(self) -> socket.socket:
         if isinstance(self.target, str):
@@ -53,6 +58,14 @@ class TcpProxy:
                 c.close()
             self._conns.clear()
 
+    def go_silent(self) -> None:
+        """Hold every connection open and forward nothing (bytes are read and dropped)."""
+        self.silent = True
+
+    def resume(self) -> None:
+        """Forward again (connections that lost bytes while silent are out of step: the client drops them)."""
+        self.silent = False
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
@@ -69,14 +82,14 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
                     break
-                dst.sendall(data)
+                if not self.silent:
+                    dst.sendall(data)
         except OSError:
             pass
         finally:

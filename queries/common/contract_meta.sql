@@ -2,6 +2,7 @@
 -- grain: one row: the newest contract version applied
 -- params: none
 -- ttl: 600
+-- timeout: 3000
 SELECT version,
        applied_at,
        is_demo

@@ -2,6 +2,7 @@
 -- grain: one row per relation and issue: rows of the last :days local days up to :as_of's day (by the row's own time; rows without a time, with a future one or with one before cockpit.earliest_valid_time() included, and the reference relations' bad geometries) left out of every figure, and why
 -- params: as_of, days
 -- ttl: 600
+-- timeout: 3000
 -- The same checks as the view cockpit.data_quality (which counts all history, for `python -m cockpit check`),
 -- limited to recent rows so that every page header can afford it on years of data: days before the
 -- rollups' cut-off come from cockpit.data_quality_day (contract/04_rollups.sql), later rows and rows

@@ -2,6 +2,7 @@
 -- grain: one row per fact relation: its newest event time not after :as_of
 -- params: as_of
 -- ttl: 30
+-- timeout: 3000
 SELECT 'grid_case' AS relation_name, max(reported_at) AS newest_at
   FROM cockpit.grid_case WHERE reported_at <= CAST(:as_of AS timestamptz)
 UNION ALL

@@ -2,6 +2,7 @@
 -- grain: one row per town/street
 -- params: none
 -- ttl: 3600
+-- timeout: 3000
 SELECT town_code,
        name_zh,
        name_en,
