@@ -91,6 +91,10 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
             stale = db.contract_present(engine) and _demo_too_old(engine)
             if stale:
                 log.info("embedded demo data is older than %s: reloading", DEMO_MAX_GAP)
+            elif db.contract_present(engine) and _demo_version(engine) != db.CONTRACT_VERSION:
+                stale = True  # made by another version of the cockpit: its views differ from the queries'
+                log.info("embedded demo has contract %s, the cockpit %s: reloading", _demo_version(engine),
+                         db.CONTRACT_VERSION)
             if stale or not db.contract_present(engine):
                 # the load reloads only a database an earlier demo load marked (and drops nothing else, in
                 # its one transaction); anything else it refuses, and the page shows why
@@ -126,6 +130,12 @@ def _refresh_embedded_rollups(engine: sa.Engine) -> None:
     today = dt.datetime.now(dt.timezone.utc).astimezone(SH).date()
     if db.rollup_cutoff(engine) != today:
         db.refresh_rollups(engine)
+
+
+def _demo_version(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT version FROM cockpit.contract_version ORDER BY applied_at DESC LIMIT 1")).scalar()
 
 
 def _demo_too_old(engine: sa.Engine) -> bool:
