@@ -13,9 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from cockpit import db, queries
-from cockpit.gateway import GRACE_S, SETUP_DEADLINE_S, DataUnavailable, Gateway
+from cockpit import gateway as gateway_module
+from cockpit.gateway import DataUnavailable, Gateway
 from tests.tcp_proxy import TcpProxy
 from tests.test_gateway import Clock, write_query
+
+# the gateway's deadlines (read from the module so that this file also runs, and fails, on older code)
+GRACE_S = getattr(gateway_module, "GRACE_S", 5.0)
+SETUP_DEADLINE_S = getattr(gateway_module, "SETUP_DEADLINE_S", 5.0)
+CONNECT_TIMEOUT_S = getattr(db, "CONNECT_TIMEOUT_S", 5)
 
 
 def load(directory: Path) -> dict[str, queries.Query]:
@@ -251,7 +257,7 @@ def test_silent_network_is_declared_down_within_the_deadline_then_recovers(contr
         clock.now += 6
         again, elapsed = timed(lambda: gw.run("t.towns"), 30)
         print(f"silent network (new connection) declared down after {elapsed:.1f} s")
-        assert again.is_stale and gw.health.is_down and elapsed < 2 * (db.CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + 5
+        assert again.is_stale and gw.health.is_down and elapsed < 2 * (CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + 5
         # the network returns: the next run after the pause is fresh, by itself
         proxy.resume()
         clock.now += 6
@@ -288,7 +294,7 @@ def test_silent_network_mid_statement_and_cold(contract_db, proxy, tmp_path):
         outcome, elapsed = timed(lambda: cold.run("t.nap"), 30)
         print(f"silent network, no connection yet: unavailable after {elapsed:.1f} s")
         assert isinstance(outcome, DataUnavailable) and outcome.kind == "unavailable"
-        assert elapsed < 2 * (db.CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + 5
+        assert elapsed < 2 * (CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + 5
     finally:
         proxy.resume()
         cold.dispose()
@@ -529,3 +535,29 @@ def test_a_page_beside_a_locked_table_says_which_figures_failed_not_that_the_dat
     labels = {m.label: m.value for m in at.metric}
     assert labels["本年受理"] not in ("—", ""), "figures that do not read the locked table are shown"
     assert not gateway.health.is_down
+
+
+def test_check_warns_about_a_role_that_may_write(contract_db):
+    """The gateway cannot write whatever the role may; `check` still tells the DBA to give it a read-only one."""
+    import uuid
+
+    from cockpit import check
+
+    role = f"cockpit_rw_{uuid.uuid4().hex[:8]}"
+    dbname = contract_db.url.database
+    statements = [f"CREATE ROLE {role} LOGIN", f'GRANT CONNECT ON DATABASE "{dbname}" TO {role}',
+                  f"GRANT USAGE ON SCHEMA cockpit TO {role}", f"GRANT SELECT ON ALL TABLES IN SCHEMA cockpit TO {role}",
+                  f"GRANT INSERT ON cockpit.grid_case, cockpit.town TO {role}"]
+    with contract_db.begin() as conn:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    try:
+        url = contract_db.url.set(username=role, password=None).render_as_string(hide_password=False)
+        report = check.check_database(url)
+        roles = [f.message for f in report.warnings if f.subject == "role"]
+        assert any(f"{role} may write to 2 contract relation(s)" in m for m in roles), report.render()
+    finally:
+        with contract_db.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f'REVOKE ALL ON DATABASE "{dbname}" FROM {role}')
+            conn.exec_driver_sql(f"DROP ROLE {role}")
