@@ -11,7 +11,6 @@ Exit status: 0 done, 1 failed or refused, 2 bad arguments or no usable database,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 from cockpit.errors import CommandError, ensure_writable_dir, ensure_writable_file
 
 
-# -- argument types: a bad value is an argparse error (usage and one line, exit 2) ---------------------------------
+# -- argument types: a bad value is an argparse error (one line, exit 2) ------------------------------
 def _url(text: str) -> str:
     from cockpit import db
 
@@ -92,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="demo database: load or feed generated data")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)
-    load = demo_sub.add_parser("load", parents=[common], help="create the contract in an empty database and fill it")
+    load = demo_sub.add_parser("load", parents=[common],
+                               help="create the contract in an empty database and fill it")
     load.add_argument("--url", required=True, type=_url,
                       help="postgresql:// URL of an empty database (or of an earlier demo, reloaded)")
     load.add_argument("--days", type=_positive_int, default=365, help="days of history (default 365)")
@@ -104,26 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
                            "schema cockpit must still be absent or an earlier demo's")
     feed = demo_sub.add_parser("feed", parents=[common], help="append live events at a realistic rate")
     feed.add_argument("--url", required=True, type=_url, help="a database a demo load made")
-    feed.add_argument("--speed", type=_positive_float, default=1.0, help="time factor (default 1.0 = real time)")
+    feed.add_argument("--speed", type=_positive_float, default=1.0,
+                      help="time factor (default 1.0 = real time)")
     feed.add_argument("--seed", type=int, default=None)
     feed.add_argument("--duration", type=_positive_float, default=None, help="stop after this many seconds")
 
-    soak = sub.add_parser("soak", parents=[common], help="wall-screen soak: memory and statements per refresh cycle")
+    soak = sub.add_parser("soak", parents=[common],
+                          help="wall-screen soak: memory and statements per refresh cycle")
     soak.add_argument("--url", required=True, type=_url, help="database holding the data (read only)")
     soak.add_argument("--cycles", type=_positive_int, default=1000, help="refresh cycles (default 1000)")
-    soak.add_argument("--sessions", type=_positive_int, default=1, help="wall sessions during the long run (default 1)")
+    soak.add_argument("--sessions", type=_positive_int, default=1,
+                      help="wall sessions during the long run (default 1)")
     soak.add_argument("--compare-sessions", type=_positive_int, default=20,
                       help="sessions compared with 1 for statements per cycle (default 20)")
     soak.add_argument("--out", default=None, help="write the figures as JSON")
 
-    bench = sub.add_parser("bench", parents=[common], help="benchmark every page: cold, warm, database floor, payload, naive, sharing")
-    bench.add_argument("--url", default=None, type=_url, help="database to measure (default: load a demo of --years)")
-    bench.add_argument("--years", type=_positive_int, default=5, help="years of demo data when no --url (default 5)")
+    bench = sub.add_parser("bench", parents=[common],
+                           help="benchmark every page: cold, warm, database floor, payload, naive, sharing")
+    bench.add_argument("--url", default=None, type=_url,
+                       help="database to measure (default: load a demo of --years)")
+    bench.add_argument("--years", type=_positive_int, default=5,
+                       help="years of demo data when no --url (default 5)")
     bench.add_argument("--scale", type=_positive_float, default=1.0, help="demo volume factor (default 1.0)")
-    bench.add_argument("--runs", type=_positive_int, default=3, help="runs per measurement; medians (default 3)")
+    bench.add_argument("--runs", type=_positive_int, default=3,
+                       help="runs per measurement; medians (default 3)")
     bench.add_argument("--pages", default=None,
                        help="comma-separated pages, `wall` for the wall views (default: every page and the wall)")
-    bench.add_argument("--sessions", type=_positive_int, default=20, help="sessions compared with 1 (default 20)")
+    bench.add_argument("--sessions", type=_positive_int, default=20,
+                       help="sessions compared with 1 (default 20)")
     bench.add_argument("--no-wall", action="store_true", help="skip the wall views")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
     bench.add_argument("--naive-all", action="store_true",
@@ -137,15 +145,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-bad-share", type=_share, default=0.05,
                        help="share of bad rows above which a relation fails (default 0.05)")
 
-    rollups = sub.add_parser("rollups", parents=[common], help="the rollups of contract/04: install or refresh (a nightly job)")
+    rollups = sub.add_parser("rollups", parents=[common],
+                             help="the rollups of contract/04: install or refresh (a nightly job)")
     rollups.add_argument("action", choices=("install", "refresh", "status"))
-    rollups.add_argument("--url", required=True, type=_url, help="database URL of a role that owns the rollups")
+    rollups.add_argument("--url", required=True, type=_url,
+                         help="database URL of a role that owns the rollups")
 
-    report = sub.add_parser("report", parents=[common], help="weekly meeting pack: PPTX, XLSX and maps of one ISO week")
-    report.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    report = sub.add_parser("report", parents=[common],
+                            help="weekly meeting pack: PPTX, XLSX and maps of one ISO week")
+    report.add_argument("--week", default=None,
+                        help="ISO week, e.g. 2026-W47 (default: the last complete week)")
     report.add_argument("--out", required=True, help="folder to write the files to")
-    report.add_argument("--url", default=None, type=_url, help="database URL (default: $COCKPIT_DATABASE_URL)")
-    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the pack (default zh)")
+    report.add_argument("--url", default=None, type=_url,
+                        help="database URL (default: $COCKPIT_DATABASE_URL)")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the pack (default zh)")
     return parser
 
 
@@ -233,7 +247,7 @@ def require_contract(url: str) -> None:
         engine.dispose()
 
 
-# -- failures as one line -----------------------------------------------------------------------------------------
+# -- failures as one line ---------------------------------------------------------------------------
 _BACKGROUND = re.compile(r"\(Background on this error at: [^)]*\)")
 
 
