@@ -5,10 +5,12 @@ their own databases there). Without it the tests start the embedded server in a 
 (a throwaway cluster, tuned for speed: no fsync).
 
 Speed: the contract is applied once per pytest process, to a template database of the process's own
-name; every `contract_db` is a copy of it (`CREATE DATABASE … TEMPLATE`, a fraction of a second)
-rather than a new database plus the contract DDL. Databases a test is done with are dropped by a
-background thread (a `DROP DATABASE` waits for a checkpoint), and the session waits for the drops
-before it ends.
+name; a `contract_db` is a copy of it (`CREATE DATABASE … TEMPLATE`) rather than a new database plus
+the contract DDL. A `DROP DATABASE` waits for a checkpoint (seconds on a busy shared server), so a
+contract database a test only wrote rows to is emptied, renamed and handed to the next test instead
+(see `_ContractPool`: its catalogue must match the template's exactly, else it is dropped). Drops run
+on a background thread; the session waits for them before it ends. The run prints how many databases
+were copied, recycled and dropped.
 """
 
 from __future__ import annotations
@@ -82,9 +84,13 @@ def _url_of(admin_url: str, name: str) -> str:
     return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _new_name() -> str:
+    return f"cockpit_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+
+
 def _create_database(admin_url: str, template: str | None = None) -> str:
     """A new database on the server of `admin_url` (a copy of `template` if given); returns its URL."""
-    name = f"cockpit_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+    name = _new_name()
     sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
     with _admin(admin_url).connect() as conn:
         conn.execute(sa.text(sql))
@@ -172,7 +178,8 @@ def _fingerprint_parts(conn) -> list[str]:
             where, order = f"t.oid >= {FIRST_USER_OID}", "t.oid"
         elif name == "pg_namespace":  # every schema (a test may grant or revoke on public) but the
             # temporary ones, which stay once a session needed one
-            where, order = "t.nspname NOT LIKE 'pg\\_temp\\_%' AND t.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'", "t.oid"
+            where = "t.nspname NOT LIKE 'pg\\_temp\\_%' AND t.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
+            order = "t.oid"
         elif name == "pg_depend":
             where, order = f"t.objid >= {FIRST_USER_OID} OR t.refobjid >= {FIRST_USER_OID}", "t::text"
         else:
@@ -181,12 +188,12 @@ def _fingerprint_parts(conn) -> list[str]:
                      f"FROM pg_catalog.{name} t WHERE {where})")
     # privileges granted on objects that come with initdb
     for name, acl in (("pg_proc", "proacl"), ("pg_type", "typacl"), ("pg_language", "lanacl")):
-        parts.append(f"(SELECT md5(coalesce(string_agg(t.oid::text || ':' || t.{acl}::text, '|' ORDER BY t.oid), "
-                     f"'')) FROM pg_catalog.{name} t WHERE t.{acl} IS NOT NULL)")
-    parts.append("(SELECT concat_ws('|', datdba, encoding, datcollate, datctype, datistemplate, datallowconn, "
-                 "datconnlimit, datacl) FROM pg_database WHERE datname = current_database())")
-    parts.append("(SELECT coalesce(string_agg(setrole::text || ':' || setconfig::text, '|' ORDER BY setrole), '') "
-                 "FROM pg_db_role_setting WHERE setdatabase = "
+        parts.append(f"(SELECT md5(coalesce(string_agg(t.oid::text || ':' || t.{acl}::text, '|' "
+                     f"ORDER BY t.oid), '')) FROM pg_catalog.{name} t WHERE t.{acl} IS NOT NULL)")
+    parts.append("(SELECT concat_ws('|', datdba, encoding, datcollate, datctype, datistemplate, "
+                 "datallowconn, datconnlimit, datacl) FROM pg_database WHERE datname = current_database())")
+    parts.append("(SELECT coalesce(string_agg(setrole::text || ':' || setconfig::text, '|' "
+                 "ORDER BY setrole), '') FROM pg_db_role_setting WHERE setdatabase = "
                  "(SELECT oid FROM pg_database WHERE datname = current_database()))")
     return parts
 
@@ -254,7 +261,7 @@ class _ContractPool:
         new = None
         try:
             if self.fingerprint is not None and self._reset(url):
-                new = _url_of(self.admin_url, f"cockpit_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}")
+                new = _url_of(self.admin_url, _new_name())
                 try:
                     with _admin(self.admin_url).connect() as conn:
                         conn.execute(sa.text(f'ALTER DATABASE "{sa.make_url(url).database}" '
@@ -326,8 +333,8 @@ class _ContractPool:
         while self._ready:
             _drop_database(self.admin_url, self._ready.pop())
         mean = self.recycle_seconds / self.recycled if self.recycled else 0.0
-        _summaries.append(f"contract databases: {self.copied} copied from the template, {self.recycled} recycled "
-                          f"({mean:.2f} s each), {self.dropped} dropped after a change")
+        _summaries.append(f"contract databases: {self.copied} copied from the template, {self.recycled} "
+                          f"recycled ({mean:.2f} s each), {self.dropped} dropped after a change")
 
 
 _pools: list[_ContractPool] = []
