@@ -98,3 +98,20 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+def target_of(url) -> tuple[str, int] | str:
+    """Where a SQLAlchemy URL's server listens: (host, port), or the Unix socket of a server reached through
+    `?host=/dir` (the embedded one)."""
+    host = url.query.get("host")
+    if host:
+        return f"{host if isinstance(host, str) else host[0]}/.s.PGSQL.{url.port or 5432}"
+    if url.host and url.host.startswith("/"):
+        return f"{url.host}/.s.PGSQL.{url.port or 5432}"
+    return (url.host or "127.0.0.1", url.port or 5432)
+
+
+def via(url, port: int):
+    """The same URL, reaching its server through a proxy listening on 127.0.0.1:port."""
+    return url.set(host="127.0.0.1", port=port, query={k: v for k, v in url.query.items() if k != "host"})
+

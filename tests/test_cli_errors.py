@@ -154,10 +154,13 @@ def sparse(contract_db):
 def test_weeks_outside_the_data_are_refused(sparse, tmp_path):
     url, (first, last), weeks = sparse
     out = tmp_path / "pack"
+    # before the earliest time any row may have (2000-01-01): not a week the cockpit reports on at all
     done = cockpit("report", "--week", "1900-W01", "--out", str(out), "--url", url, "--lang", "en")
-    assert one_line(done) == f"no data for week 1900-W01: the data begins {first:%Y-%m-%d}."
-    done = cockpit("report", "--week", "1900-W01", "--out", str(out), "--url", url)
-    assert one_line(done) == f"1900-W01 无数据：数据从 {first:%Y-%m-%d} 开始。"
+    assert one_line(done) == "The week '1900-W01' is not valid: write an ISO week such as 2026-W47."
+    done = cockpit("report", "--week", "2001-W01", "--out", str(out), "--url", url, "--lang", "en")
+    assert one_line(done) == f"no data for week 2001-W01: the data begins {first:%Y-%m-%d}."
+    done = cockpit("report", "--week", "2001-W01", "--out", str(out), "--url", url)
+    assert one_line(done) == f"2001-W01 无数据：数据从 {first:%Y-%m-%d} 开始。"
     gap = weeks["gap"].label
     done = cockpit("report", "--week", gap, "--out", str(out), "--url", url, "--lang", "en")
     assert one_line(done) == f"no data for week {gap} (the data runs from {first:%Y-%m-%d} to {last:%Y-%m-%d})."

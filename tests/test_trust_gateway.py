@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from cockpit import db, queries
 from cockpit import gateway as gateway_module
 from cockpit.gateway import DataUnavailable, Gateway
-from tests.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy, target_of, via
 from tests.test_gateway import Clock, write_query
 
 # the gateway's deadlines (read from the module so that this file also runs, and fails, on older code)
@@ -204,17 +204,14 @@ def test_the_gateways_connections_are_read_only_sessions(contract_db, tmp_path):
 # -- every wait has a deadline: a silent network --------------------------------------------------------
 @pytest.fixture
 def proxy(pg_admin_url):
-    url = sa.make_url(pg_admin_url)
-    if not url.host or url.host.startswith("/"):
-        pytest.skip("the TCP proxy needs a TCP server")
-    p = TcpProxy((url.host, url.port or 5432))
+    p = TcpProxy(target_of(sa.make_url(pg_admin_url)))
     p.start()
     yield p
     p.stop()
 
 
 def through(proxy: TcpProxy, engine: sa.Engine) -> str:
-    return engine.url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    return via(engine.url, proxy.port).render_as_string(hide_password=False)
 
 
 def timed(fn, limit_s: float):
@@ -473,7 +470,7 @@ def app_through_proxy(demo_url, proxy, monkeypatch):
     """The app reading the demo database through the TCP proxy, with a fresh runtime."""
     from cockpit import runtime
 
-    url = sa.make_url(demo_url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    url = via(sa.make_url(demo_url), proxy.port).render_as_string(hide_password=False)
     monkeypatch.setenv("COCKPIT_DATABASE_URL", url)
     runtime.reset_runtime()
     yield runtime
