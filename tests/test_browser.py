@@ -2,6 +2,13 @@
 
 Opens every page of `streamlit run`, checks that no exception element appears, that the page
 shows its numbers, and that the browser asks no host but the cockpit's own.
+
+Waits are event-driven, with generous deadlines (a loaded machine makes the tests slower, not red):
+`Runs` counts the script runs the server reports finished over the page's websocket, and `settle` waits
+for a run that finished after a given point (not the previous run's "notRunning") and then for the page
+to be drawn: the app root's `data-test-script-state` is `notRunning`, no element is stale or still
+loading, every plotly chart has its svg and every deck.gl chart its canvas, and the element the test
+needs is there.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from google.protobuf.message import DecodeError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,6 +37,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-dev-shm-usage"]
 PAGES = {"overview": "/", "cases": "/cases", "about": "/about", "market": "/market", "weekly": "/weekly",
          "drones": "/drones", "waste": "/waste", "parking": "/parking"}
+
+WAIT_MS = 90_000  # per wait: a script run and the drawing of the page it produced
+# a full run that finished (not one ended early for a rerun, nor a fragment's rerun)
+RUN_DONE = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+            ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR}
+# the page drawn: argument is the selector of the element the test needs
+DRAWN = """sel => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== 'notRunning' || app.dataset.testConnectionState !== 'CONNECTED')
+    return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!c.querySelector('svg.main-svg')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]'))
+    if (!c.querySelector('canvas')) return false;
+  return document.querySelector(sel) !== null;
+}"""
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -68,6 +93,47 @@ def running_app(db_url: str, name: str = "streamlit", **env_extra: str):
         log.close()
 
 
+class Runs:
+    """The script runs of one page's sessions, counted from the server's messages on its websocket."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.started = 0  # sessions' runs started (new_session messages), fragments' reruns included
+        self.finished = 0  # full runs finished (RUN_DONE)
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except DecodeError:
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.started += 1
+        elif kind == "script_finished" and msg.script_finished in RUN_DONE:
+            self.finished += 1
+
+    def wait(self, until, deadline: float) -> bool:
+        """Let Playwright deliver the websocket's messages until `until()` holds (polled every 50 ms) or
+        the monotonic `deadline` passes; whether it holds."""
+        while not until():
+            if time.monotonic() > deadline:
+                return False
+            self.page.wait_for_timeout(50)
+        return True
+
+    def settle(self, after: int, element: str, timeout_ms: int = WAIT_MS) -> None:
+        """Wait for a full run that finished after `after` runs, then for the page it drew, `element` included."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        assert self.wait(lambda: self.finished > after, deadline), \
+            f"no script run finished within {timeout_ms / 1000:.0f} s (after run {after})"
+        left = max(1_000, int((deadline - time.monotonic()) * 1000))
+        self.page.wait_for_function(DRAWN, arg=element, timeout=left, polling=100)
+
+
 @pytest.fixture(scope="module")
 def app_url(demo_url):
     with running_app(demo_url) as base:
@@ -84,6 +150,22 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context per module: its HTTP cache keeps the app's scripts (plotly's and deck.gl's are
+    megabytes) from being fetched and compiled again for every page. Each test opens its own page, that is
+    its own Streamlit session; the cookies the app sets hold no state."""
+    ctx = browser.new_context(locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
+def new_page(context, width: int, height: int):
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
 def watch(page) -> tuple[list[str], list[str]]:
     """Collect requests to other hosts and deck.gl / page errors from the console."""
     outside: list[str] = []
@@ -96,35 +178,38 @@ def watch(page) -> tuple[list[str], list[str]]:
     return outside, errors
 
 
-def test_deep_link_as_first_request_gets_the_app_navigation(app_url, browser):
+def test_deep_link_as_first_request_gets_the_app_navigation(app_url, context):
     """Runs first on a fresh server: a page opened by its own URL still gets the app's menu and layout."""
-    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = new_page(context, 1600, 1000)
+    runs = Runs(page)
     page.goto(app_url + "/cases?town=330482001", wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    runs.settle(0, '[data-testid="stMetric"]')
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "总览" in nav and "网格案件" in nav and "streamlit" not in nav.lower()
     assert "当湖街道" in page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts().__str__()
     page.close()
 
 
-def test_clicking_a_town_on_the_map_drills_down(app_url, browser):
-    page = browser.new_page(viewport={"width": 1600, "height": 1200}, locale="zh-CN")
+def test_clicking_a_town_on_the_map_drills_down(app_url, context):
+    page = new_page(context, 1600, 1200)
+    runs = Runs(page)
     outside, errors = watch(page)
     page.goto(app_url + "/cases", wait_until="domcontentloaded")
+    runs.settle(0, '[data-testid="stDeckGlJsonChart"] canvas')
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    chart.wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
-    # On a busy machine the map may still be drawing when first clicked: click again until the URL changes.
-    for _ in range(6):
+    # deck.gl may not pick yet when its canvas is first there: a click that starts no run within 5 s
+    # missed, and one whose run leaves the URL without a town hit no town; click again (but never while
+    # a click's run is under way: a second click could undo the first)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while "town=" not in page.url and time.monotonic() < deadline:
+        started, finished = runs.started, runs.finished
         box = chart.bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-        try:
-            page.wait_for_function("() => location.search.includes('town=')", timeout=8_000)
-            break
-        except PlaywrightTimeout:
-            continue
+        if runs.wait(lambda n=started: runs.started > n, min(deadline, time.monotonic() + 5)):
+            runs.wait(lambda n=finished: runs.finished > n, deadline)
     assert "town=" in page.url, "a click on a town filters the page by it"
-    page.wait_for_timeout(2500)
+    # the click's run set the URL and reran; the page of that rerun has the drill-up button
+    runs.settle(finished, ".st-key-drill_up")
     assert "当前区域" in page.content() and page.locator('[data-testid="stException"]').count() == 0
     town = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["town"][0]
     assert town.startswith("330482")
@@ -134,15 +219,16 @@ def test_clicking_a_town_on_the_map_drills_down(app_url, browser):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_renders_without_exception_or_outside_requests(app_url, browser, name):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+def test_page_renders_without_exception_or_outside_requests(app_url, context, name):
+    page = new_page(context, 1920, 1080)
+    runs = Runs(page)
     outside, errors = watch(page)
     page.on("request", lambda r: outside.append(r.url)
             if urllib.parse.urlsplit(r.url).hostname not in LOCAL_HOSTS
             and not r.url.startswith(("data:", "blob:")) else None)
     page.goto(app_url + PAGES[name], wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMetric"], [data-testid="stDataFrame"]', timeout=60_000)
-    page.wait_for_timeout(2500)  # let charts and late elements settle
+    # the first full run, its charts and maps drawn
+    runs.settle(0, '[data-testid="stMetric"], [data-testid="stDataFrame"]')
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("h1").first.inner_text().strip()

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from cockpit import wall
 from tests.tcp_proxy import TcpProxy
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, running_app, watch  # noqa: F401
-from tests.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
+from tests.test_browser import ARTIFACTS, WAIT_MS, Runs, new_page, running_app, watch
+from tests.test_browser import browser, context, pytestmark  # noqa: F401  (fixtures and skip marker)
 
 
 @pytest.fixture(scope="module")
@@ -32,19 +32,19 @@ def proxied(demo_url):
     proxy.stop()
 
 
-def open_wall(browser, base: str, **params):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+def open_wall(context, base: str, **params):
+    page = new_page(context, 1920, 1080)
+    runs = Runs(page)
     outside, errors = watch(page)
     page.goto(f"{base}/?mode=wall&{urllib.parse.urlencode(params)}", wait_until="domcontentloaded")
-    page.wait_for_selector(".wall-tile", timeout=60_000)
+    runs.settle(0, ".wall-tile")  # the first full run, its tiles, charts and map drawn
     return page, outside, errors
 
 
 @pytest.mark.parametrize("view", wall.VIEWS)
-def test_each_view_full_screen_without_outside_requests(proxied, browser, view):
+def test_each_view_full_screen_without_outside_requests(proxied, context, view):
     base, _ = proxied
-    page, outside, errors = open_wall(browser, base, views=view)
-    page.wait_for_timeout(2500)
+    page, outside, errors = open_wall(context, base, views=view)
     page.screenshot(path=str(ARTIFACTS / f"wall-{view}.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
@@ -53,16 +53,16 @@ def test_each_view_full_screen_without_outside_requests(proxied, browser, view):
     page.close()
 
 
-def test_outage_keeps_numbers_warns_and_recovers_by_itself(proxied, browser):
+def test_outage_keeps_numbers_warns_and_recovers_by_itself(proxied, context):
     base, proxy = proxied
-    page, outside, errors = open_wall(browser, base, views="overview", refresh="10", secs="10")
+    page, outside, errors = open_wall(context, base, views="overview", refresh="10", secs="10")
     tiles = page.locator(".wall-tiles").inner_text()
     proxy.stop()
-    page.wait_for_function("() => document.body.innerText.includes('数据库连接中断')", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('数据库连接中断')", timeout=WAIT_MS)
     assert page.locator(".wall-tiles").inner_text() == tiles, "the last good numbers stay"
     page.screenshot(path=str(ARTIFACTS / "wall-outage.png"))
     proxy.start()
-    page.wait_for_function("() => !document.body.innerText.includes('数据库连接中断')", timeout=90_000)
+    page.wait_for_function("() => !document.body.innerText.includes('数据库连接中断')", timeout=2 * WAIT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert outside == [], outside
     page.close()
