@@ -97,6 +97,19 @@ def _create_database(admin_url: str, template: str | None = None) -> str:
     return _url_of(admin_url, name)
 
 
+def demo_copy(admin_url: str, demo_url: str) -> str:
+    """A new database holding the small demo's rows, for a test that changes them: a copy of `demo_url` when no
+    session is on it (CREATE DATABASE … TEMPLATE), else a fresh load of the same size. Dropped by the caller."""
+    try:
+        return _create_database(admin_url, template=sa.make_url(demo_url).database)
+    except sa.exc.DBAPIError:  # the template is in use
+        from cockpit.demo.load import load_demo
+
+        url = _create_database(admin_url)
+        load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE)
+        return url
+
+
 def _drop_database(admin_url: str, url: str) -> None:
     name = sa.make_url(url).database
     with _admin(admin_url).connect() as conn:

@@ -3,7 +3,6 @@ free-text column of the contract carries them."""
 
 from __future__ import annotations
 
-import uuid
 
 import sqlalchemy as sa
 
@@ -44,22 +43,9 @@ def free_text_columns(engine: sa.Engine) -> list[tuple[str, str]]:
 
 def hostile_copy(admin_url: str, demo_url: str) -> str:
     """A new database: the demo's rows, every free-text value followed by PAYLOAD. Dropped by the caller."""
-    name = f"cockpit_hostile_{uuid.uuid4().hex[:8]}"
-    url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:  # a copy of the small demo, when no session is on it; else a fresh load of the same size
-        try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(demo_url).database}"'))
-        except sa.exc.DBAPIError:
-            from cockpit.demo.load import load_demo
-            from tests.conftest import DEMO_DAYS, DEMO_SCALE
+    from tests.conftest import demo_copy
 
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE)
-    finally:
-        admin.dispose()
+    url = demo_copy(admin_url, demo_url)
     engine = sa.create_engine(url)
     columns = free_text_columns(engine)
     assert len(columns) >= 25, columns  # names, addresses, descriptions, road names, plates, merchants ...
@@ -73,10 +59,9 @@ def hostile_copy(admin_url: str, demo_url: str) -> str:
 
 
 def drop(admin_url: str, url: str) -> None:
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    from tests.conftest import _drop_database
+
+    _drop_database(admin_url, url)
 
 
 def raw_markup(texts) -> list[str]:

@@ -403,14 +403,12 @@ DEMO_DQ: dict[tuple[str, str], int] = {}
 
 
 @pytest.fixture(scope="module")
-def hostile_url(pg_admin_url):
+def hostile_url(pg_admin_url, demo_url):
     """A tiny demo (its own database) plus hostile rows: grids, a town and roads with bad geometry, cases with
     NaN, swapped and 1970 coordinates and times, sites and nests with coordinates that are no place."""
-    from cockpit.demo.load import load_demo
-    from tests.conftest import _create_database, _drop_database
+    from tests.conftest import _drop_database, demo_copy
 
-    url = _create_database(pg_admin_url)
-    load_demo(url, days=21, scale=0.02)
+    url = demo_copy(pg_admin_url, demo_url)
     engine = db.make_engine(url)
     DEMO_DQ.clear()
     DEMO_DQ.update(dq(engine))  # the demo's own bad rows (it makes a few at random), before the hostile ones
