@@ -14,20 +14,20 @@ st.set_page_config(page_title=i18n.t("wall_title" if wall_mode else "app_title",
                    page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide",
                    initial_sidebar_state="collapsed" if wall_mode else "auto")
 if wall_mode:  # the wall screen: one full-screen page, no menu
-    st.navigation([st.Page("pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall", default=True)],
+    st.navigation([st.Page("app_pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall", default=True)],
                   position="hidden").run()
     st.stop()
 
 # (section key, script, title key, icon, url path): one line a page, in menu order.
 PAGES = [
-    ("section_overview", "pages/overview.py", "page_overview", ":material/dashboard:", "overview"),
-    ("section_areas", "pages/cases.py", "page_cases", ":material/grid_on:", "cases"),
-    ("section_areas", "pages/drones.py", "page_drones", ":material/flight:", "drones"),
-    ("section_areas", "pages/waste.py", "page_waste", ":material/recycling:", "waste"),
-    ("section_areas", "pages/parking.py", "page_parking", ":material/local_parking:", "parking"),
-    ("section_areas", "pages/market.py", "page_market", ":material/storefront:", "market"),
-    ("section_meetings", "pages/weekly.py", "page_weekly", ":material/event_note:", "weekly"),
-    ("section_reference", "pages/about.py", "page_about", ":material/menu_book:", "about"),
+    ("section_overview", "app_pages/overview.py", "page_overview", ":material/dashboard:", "overview"),
+    ("section_areas", "app_pages/cases.py", "page_cases", ":material/grid_on:", "cases"),
+    ("section_areas", "app_pages/drones.py", "page_drones", ":material/flight:", "drones"),
+    ("section_areas", "app_pages/waste.py", "page_waste", ":material/recycling:", "waste"),
+    ("section_areas", "app_pages/parking.py", "page_parking", ":material/local_parking:", "parking"),
+    ("section_areas", "app_pages/market.py", "page_market", ":material/storefront:", "market"),
+    ("section_meetings", "app_pages/weekly.py", "page_weekly", ":material/event_note:", "weekly"),
+    ("section_reference", "app_pages/about.py", "page_about", ":material/menu_book:", "about"),
 ]
 pages: dict[str, list] = {}
 for section, script, title, icon, url_path in PAGES:

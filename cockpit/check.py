@@ -34,14 +34,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from cockpit import contract, db
+from cockpit.settings import SH
 
-SH = ZoneInfo("Asia/Shanghai")
 SCHEMA = db.CONTRACT_SCHEMA
 
 OK, INFO, WARN, FAIL = "OK", "INFO", "WARN", "FAIL"

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
 import traceback
 from pathlib import Path
 
+from cockpit import settings
 from cockpit.errors import CommandError, ensure_writable_dir, ensure_writable_file
 
 
 # -- argument types: a bad value is an argparse error (one line, exit 2) ------------------------------
 def _url(text: str) -> str:
     from cockpit import db
-
     try:
         db.normalise_url(text)
     except ValueError as exc:
@@ -164,8 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _debug_requested(args) -> bool:
-    return bool(getattr(args, "debug", False)) or os.environ.get("COCKPIT_DEBUG", "").strip().lower() in (
-        "1", "true", "yes", "on")
+    return bool(getattr(args, "debug", False)) or _debug_setting()
+
+
+def _debug_setting() -> bool:
+    try:
+        return settings.get().debug
+    except settings.SettingsError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _target_url(args) -> str | None:
-    return getattr(args, "url", None) or os.environ.get("COCKPIT_DATABASE_URL") or None
+    return getattr(args, "url", None) or settings.get().database_url
 
 
 def _dispatch(args) -> int:
@@ -210,12 +215,12 @@ def _dispatch(args) -> int:
         require_demo(args.url)  # the feed writes: only into a demo
         return run_feed(args)
     if args.command == "soak":
-        from cockpit.soak import run_cli
+        from bench.soak import run_cli
 
         require_contract(args.url)
         return run_cli(args)
     if args.command == "bench":
-        from cockpit.bench import run_cli as run_bench
+        from bench.harness import run_cli as run_bench
 
         if args.url:
             require_contract(args.url)
@@ -227,7 +232,7 @@ def _dispatch(args) -> int:
     if args.command == "rollups":
         return run_rollups(args)
     if args.command == "report":
-        from cockpit.report import run_report
+        from cockpit.meeting.pack import run_report
 
         return run_report(args)
     raise CommandError(f"unknown command {args.command}", 2)
@@ -236,7 +241,6 @@ def _dispatch(args) -> int:
 def require_contract(url: str) -> None:
     """Connect (a failure raises the driver's error, which `describe` explains) and insist on the contract."""
     from cockpit import db
-
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-cli")
     try:
         if not db.contract_present(engine):
@@ -270,7 +274,7 @@ def describe(exc: BaseException, url: str | None = None, lang: str = "zh") -> tu
     """One line and an exit status for a failure of a command."""
     if isinstance(exc, CommandError):
         return str(exc), exc.exit_code
-    weekly = sys.modules.get("cockpit.weekly")
+    weekly = sys.modules.get("cockpit.meeting.weekly")
     if weekly is not None and isinstance(exc, weekly.WeekError):
         return exc.message(lang if lang in ("zh", "en") else "zh"), 2
     import sqlalchemy as sa
@@ -293,7 +297,6 @@ def describe(exc: BaseException, url: str | None = None, lang: str = "zh") -> tu
 
 def _database_error(exc: BaseException, url: str | None) -> tuple[str, int]:
     from cockpit import db
-
     orig = getattr(exc, "orig", None) or exc
     sqlstate = getattr(orig, "sqlstate", None) or ""
     text = _driver_text(exc)
@@ -326,7 +329,6 @@ def run_rollups(args) -> int:
     import time
 
     from cockpit import db
-
     require_contract(args.url)
     engine = db.make_engine(db.normalise_url(args.url), pool_size=1, application_name="pinghu-cockpit-rollups")
     try:

@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
-import tomllib
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from cockpit import settings
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_DIR = ROOT / "contract"
-CONTRACT_VERSION = "1.2.0"
+CONTRACT_VERSION = "1.3.0"
 CONTRACT_SCHEMA = "cockpit"
 # Files applied, in order, to create the contract in an empty database (the demo).
 CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql", "04_rollups.sql")
 DEMO_INDEX_FILE = "03_demo_indexes.sql"
 ROLLUP_FILE = "04_rollups.sql"
-EMBEDDED_DIR = Path(os.environ.get("COCKPIT_EMBEDDED_DIR", ROOT / ".cockpit-data" / "pg"))
+EMBEDDED_DIR = settings.get().embedded_dir
 
 
 def normalise_url(url: str) -> str:
@@ -74,13 +74,11 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5, applicat
 
 def configured_url(secrets_path: Path | None = None) -> str | None:
     """The operational database URL from the environment or secrets.toml, or None for the embedded demo."""
-    url = os.environ.get("COCKPIT_DATABASE_URL", "").strip()
+    url = settings.get().database_url
     if url:
         return normalise_url(url)
-    path = secrets_path or ROOT / ".streamlit" / "secrets.toml"
-    if path.exists():
-        with path.open("rb") as fh:
-            ops = tomllib.load(fh).get("connections", {}).get("ops", {})
+    ops = settings.secrets(secrets_path).get("connections", {}).get("ops", {})
+    if ops:
         if ops.get("url"):
             return normalise_url(ops["url"])
         if ops.get("host"):

@@ -46,11 +46,11 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
-from cockpit import db, queries
+from cockpit import db, queries, settings
 
 log = logging.getLogger(__name__)
 
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = settings.TIMEZONE
 # background threads per process for prefetched queries (a 2-core server; they mostly wait on the
 # database, and a prefetch never waits for another caller's refresh, so a stuck relation holds a worker
 # only for its query's time limit)
@@ -85,6 +85,11 @@ class DataUnavailable(RuntimeError):
 
 class NoAnswer(psycopg.OperationalError):
     """The server did not answer within the deadline (a silent network): the connection was cut."""
+
+
+class ShapeError(RuntimeError):
+    """A result that breaks its query header's promise (`-- grain: one row` and not one row): a fault of
+    the query or the data, shown as a local failure (ERROR), never drawn as if it were figures."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +256,7 @@ class Gateway:
         # replays them under EXPLAIN ANALYZE for the database floor
         self.recorder: list[tuple[str, dict, float]] | None = None
         # an operator's cap on every query's TTL (seconds), e.g. for a wall that must show changes sooner
-        self.max_ttl_seconds = float(os.environ.get("COCKPIT_MAX_TTL_SECONDS") or "inf")
+        self.max_ttl_seconds = settings.get().max_ttl_seconds
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
         self._probe_lock = threading.Lock()  # while the database is down, one query at a time tries it
@@ -272,6 +277,9 @@ class Gateway:
             if isinstance(exc, NoAnswer):
                 raise
             raise sa.exc.DBAPIError.instance(query.sql, params, exc, psycopg.Error) from exc
+        limits = query.row_limits  # the header's promise, kept or refused (an ERROR, not data)
+        if limits is not None and not limits[0] <= len(rows) <= limits[1]:
+            raise ShapeError(f"{name}: its header promises {query.grain.split(':')[0]}, the result has {len(rows)} rows")
         if self.recorder is not None:
             self.recorder.append((name, dict(params), 1000 * (time.perf_counter() - started)))
         return to_frame(columns, rows)

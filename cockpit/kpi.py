@@ -178,7 +178,7 @@ def change_percent(current: float | None, previous: float | None) -> float | Non
     return (current - previous) / previous * 100.0
 
 
-# -- market page (pages/market.py): clothing-market joint service
+# -- market page (app_pages/market.py): clothing-market joint service
 _MARKET = "服装城联勤中心；目标为本系统默认值"
 _MARKET_EN = "Clothing-market joint-service centre; target is the cockpit's default"
 KPIS.update({
@@ -232,7 +232,7 @@ KPIS.update({
 # -- end market page
 
 
-# -- weekly meeting (pages/weekly.py): figures of one ISO week, judged at the week's end (cockpit/weekly.py)
+# -- weekly meeting (app_pages/weekly.py): figures of one ISO week, judged at the week's end (cockpit/meeting/weekly.py)
 _WEEK = "ISO 周（周一至周日，北京时间），按该周结束时统计"
 _WEEK_EN = "ISO week (Monday–Sunday, Asia/Shanghai), as known at the week's end"
 KPIS.update({
@@ -253,8 +253,8 @@ KPIS.update({
             "本周投放站有效收运称重（collect）净重之和", "sum of valid collect weighings at drop-off stations in the week",
             "吨", None, True, "智慧环卫监管系统：622 个投放站", "Smart sanitation: 622 drop-off stations"),
         Kpi("week_collection_compliance", "按时清运率", "Collected on time",
-            "按时班次 ÷ 应清运班次 × 100%（定时定点投放站每日早晚两班，“不过午、不过夜”，见 cockpit/waste_rules.py）",
-            "rounds on time ÷ rounds due × 100% (timed stations, two rounds a day, 不过午、不过夜; see cockpit/waste_rules.py)",
+            "按时班次 ÷ 应清运班次 × 100%（定时定点投放站每日早晚两班，“不过午、不过夜”，见 cockpit/waste/rules.py）",
+            "rounds on time ÷ rounds due × 100% (timed stations, two rounds a day, 不过午、不过夜; see cockpit/waste/rules.py)",
             "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "'never past noon, never overnight'; target is the cockpit's default"),
         Kpi("week_recycling_rate", "回收利用率", "Recycling rate",
             "（可回收物 + 易腐垃圾）收运量 ÷ 总收运量 × 100%（收运量代替产生量）",
@@ -280,9 +280,9 @@ KPIS.update({
 # -- end weekly meeting
 
 
-# -- drone page (pages/drones.py): nests, coverage, blind spots, detections (rules in cockpit/drone_rules.py)
-_DRONE_SRC = ("“拓宽监管视野、消除巡查盲区”；覆盖定义见 cockpit/drone_rules.py",
-              "'eliminate patrol blind spots'; coverage defined in cockpit/drone_rules.py")
+# -- drone page (app_pages/drones.py): nests, coverage, blind spots, detections (rules in cockpit/drones/rules.py)
+_DRONE_SRC = ("“拓宽监管视野、消除巡查盲区”；覆盖定义见 cockpit/drones/rules.py",
+              "'eliminate patrol blind spots'; coverage defined in cockpit/drones/rules.py")
 KPIS.update({
     k.key: k
     for k in (
@@ -316,7 +316,7 @@ KPIS.update({
 # -- end drone page
 
 
-# -- waste page (pages/waste.py)
+# -- waste page (app_pages/waste.py)
 KPIS.update({
     k.key: k
     for k in (

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from cockpit import geo, places
+from cockpit import geo, places, settings
 from cockpit.markup import escape
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
@@ -47,11 +46,11 @@ CATEGORY_COLORS = [[78, 161, 255], [255, 159, 64], [75, 192, 120], [255, 99, 132
 
 # ------------------------------------------------------------------ datum at the edge
 def basemap_style() -> str | None:
-    return os.environ.get("COCKPIT_BASEMAP_STYLE") or None
+    return settings.get().basemap_style
 
 
 def basemap_datum() -> str:
-    datum = (os.environ.get("COCKPIT_BASEMAP_DATUM") or "wgs84").lower()
+    datum = settings.get().basemap_datum
     return datum if datum in geo.DATUMS else "wgs84"
 
 
@@ -469,7 +468,7 @@ def show_legend(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> None:
     st.markdown(legend_html(title, items), unsafe_allow_html=True)
 
 
-# ------------------------------------------------------------------ market page (pages/market.py)
+# ------------------------------------------------------------------ market page (app_pages/market.py)
 MARKET_COLORS = {"requests": [78, 161, 255], "parking": [255, 159, 64], "street_order": [255, 99, 132]}
 
 

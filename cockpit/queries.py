@@ -3,7 +3,7 @@
 Every query is a file `queries/<area>/<name>.sql` holding one statement and a header:
 
     -- name: overview.case_counts
-    -- grain: one row
+    -- grain: one row      ('one row[: …]' or 'at most one row[: …]': the gateway refuses any other size)
     -- params: as_of, town_code
     -- ttl: 60
     -- timeout: 3000      (optional: this query's time limit in ms; default the gateway's statement timeout)
@@ -210,6 +210,16 @@ class Query:
     path: Path
     timeout_ms: int | None = None  # the header's `-- timeout:`; None: the gateway's statement timeout
     driver_sql: str = ""  # the same statement for psycopg (`%(name)s`)
+
+    @property
+    def row_limits(self) -> tuple[int, int] | None:
+        """(fewest, most) rows the header promises: `-- grain: one row[: …]` exactly one, `-- grain: at most
+        one row[: …]` none or one; None when the grain is a row per something."""
+        grain = self.grain.strip().lower()
+        for words, limits in (("one row", (1, 1)), ("at most one row", (0, 1))):
+            if grain == words or grain.startswith(words + ":"):
+                return limits
+        return None
 
 
 def parse_query(text: str, name: str, path: Path) -> Query:

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from cockpit import db
+from cockpit import db, settings
 from cockpit.gateway import Gateway
 from cockpit.worktime import SH
 
 log = logging.getLogger(__name__)
 
-DEMO_DAYS = int(os.environ.get("COCKPIT_DEMO_DAYS", "365"))
-DEMO_SCALE = float(os.environ.get("COCKPIT_DEMO_SCALE", "1.0"))
+DEMO_DAYS = settings.get().demo_days
+DEMO_SCALE = settings.get().demo_scale
 # An embedded demo whose newest case is older than this is reloaded so that it looks live.
 DEMO_MAX_GAP = dt.timedelta(days=2)
 
@@ -145,7 +144,7 @@ def _demo_too_old(engine: sa.Engine) -> bool:
 
 
 def _start_feed(runtime: Runtime, url: str) -> None:
-    if os.environ.get("COCKPIT_DEMO_FEED", "1") == "0":
+    if not settings.get().demo_feed:
         return
     from cockpit.demo.feed import run_feed_loop
 

@@ -10,18 +10,17 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from cockpit import filters as flt
 from cockpit import i18n, kpi
-from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
 from cockpit.gateway import NOW, UNAVAILABLE, DataUnavailable, Gateway, Result
+from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
 from cockpit.runtime import Runtime, get_runtime
+from cockpit.settings import SH
 
-SH = ZoneInfo("Asia/Shanghai")
 REFRESH_SECONDS = 60
 STALE_DATA_MINUTES = 30        # by day: no new event for this long means the feed may be broken
 STALE_NIGHT_MINUTES = 180      # 22:00–07:00 the city is quiet: an hour without a case is normal
@@ -65,6 +64,30 @@ def fmt_age(seconds: float, lang: str) -> str:
 
 
 # -- page context ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DataHealth:
+    """What a page's results say about the data behind it, worked out once (`Context.health`).
+
+    down_since: the oldest fetch time (epoch s) of stale results whose database is unreachable, or None.
+    waiting: the database is unreachable and a result has never arrived (nothing to show yet).
+    local_missing / local_stale: results that failed on their own (timeout, lock, error) with the database
+    reachable: none yet, or shown from an older fetch (oldest_local_at)."""
+
+    down_since: float | None = None
+    waiting: bool = False
+    local_missing: int = 0
+    local_stale: int = 0
+    oldest_local_at: float | None = None
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None or self.waiting
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.local_missing or self.local_stale)
+
+
 @dataclass
 class Context:
     runtime: Runtime
@@ -85,6 +108,18 @@ class Context:
 
     def t(self, key: str, /, **values) -> str:
         return i18n.t(key, self.lang, **values)
+
+    def health(self) -> DataHealth:
+        """Down (the database is unreachable: red) against local failures (one query's timeout or
+        error: a yellow note, the other figures stand), for the page banner and the wall alike."""
+        down = [r for r in self.results if r.is_stale and (r.error_kind or UNAVAILABLE) == UNAVAILABLE]
+        local_stale = [r for r in self.results if r.is_stale and r.error_kind not in (None, UNAVAILABLE)]
+        return DataHealth(
+            down_since=min((r.fetched_at for r in down), default=None),
+            waiting=not down and UNAVAILABLE in self.unavailable.values(),
+            local_missing=sum(1 for kind in self.unavailable.values() if kind != UNAVAILABLE),
+            local_stale=len(local_stale),
+            oldest_local_at=min((r.fetched_at for r in local_stale), default=None))
 
     def run(self, name: str, /, *, wait_seconds: float | None = None, **params) -> pd.DataFrame | None:
         """A query's rows through the shared gateway; None when it failed and nothing was cached."""
@@ -149,22 +184,8 @@ def show_bootstrap(runtime: Runtime, lang: str) -> None:
     st.rerun()
 
 
-def _ensure_app_navigation() -> None:
-    """A page opened by its own URL as the first request after a server start runs under Streamlit's
-    automatic `pages/` navigation, without streamlit_app.py (its page config and menu). Switch to the
-    app's navigation and run again, so a deep link on a freshly restarted wall screen looks right."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - a Streamlit without this internal
-        return
-    if getattr(PagesManager, "uses_pages_directory", None):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_context() -> Context:
     """Runtime, filters from the URL (validated), the sidebar, and 'now' — or the bootstrap screen."""
-    _ensure_app_navigation()
     runtime = get_runtime()
     lang = current_lang()
     if not runtime.ready:
@@ -186,6 +207,7 @@ def page_context() -> Context:
     params = filters.to_query_params(now.date())
     st.session_state["filter_params"] = params
     st.session_state["lang"] = filters.lang
+    i18n.use(filters.lang)  # the language of this run: every text lookup below reads it
     _write_url(FILTER_KEYS, params)
     return Context(runtime=runtime, gateway=gateway, filters=filters, now=now)
 
@@ -193,7 +215,6 @@ def page_context() -> Context:
 def wall_context() -> Context:
     """The wall screen's context: no sidebar; town and language from the URL (refused values are dropped
     quietly and listed in `unavailable`-free `problems` by the caller)."""
-    _ensure_app_navigation()
     runtime = get_runtime()
     lang = current_lang()
     if not runtime.ready:
@@ -365,21 +386,19 @@ def status_banner(ctx: Context) -> None:
     Red, "the database is unreachable", only when the database is (no connection, no answer); a query
     that ran past its time limit, waited too long on a lock or failed is that query's own failure: a
     yellow note that says so, and the other figures stand."""
-    stale = [r for r in ctx.results if r.is_stale and (r.error_kind or UNAVAILABLE) == UNAVAILABLE]
-    if stale:
-        oldest = min(r.fetched_at for r in stale)
+    health = ctx.health()
+    if health.down_since is not None:
+        oldest = health.down_since
         local = dt.datetime.fromtimestamp(oldest, SH)
         st.error(ctx.t("db_down", time=f"{local:%H:%M:%S}", age=fmt_age(time.time() - oldest, ctx.lang)),
                  icon=":material/cloud_off:")
-    elif UNAVAILABLE in ctx.unavailable.values():
+    elif health.waiting:
         st.error(ctx.t("db_unavailable"), icon=":material/cloud_off:")
-    local_stale = [r for r in ctx.results if r.is_stale and r.error_kind not in (None, UNAVAILABLE)]
-    local_missing = [n for n, kind in ctx.unavailable.items() if kind != UNAVAILABLE]
-    if local_missing:
-        st.warning(ctx.t("query_failed_local", n=len(local_missing)), icon=":material/hourglass_disabled:")
-    if local_stale:
-        oldest = min(r.fetched_at for r in local_stale)
-        st.warning(ctx.t("query_stale_local", n=len(local_stale),
+    if health.local_missing:
+        st.warning(ctx.t("query_failed_local", n=health.local_missing), icon=":material/hourglass_disabled:")
+    if health.local_stale:
+        oldest = health.oldest_local_at
+        st.warning(ctx.t("query_stale_local", n=health.local_stale,
                          time=f"{dt.datetime.fromtimestamp(oldest, SH):%H:%M:%S}",
                          age=fmt_age(time.time() - oldest, ctx.lang)), icon=":material/hourglass_disabled:")
 
@@ -428,3 +447,31 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
         if caption:
             st.caption(caption)
         kpi_definition(ctx, key)
+
+
+# -- the "empty or chart" block every page repeats ----------------------------------------------------
+def _is_empty(df: pd.DataFrame | None, is_empty) -> bool:
+    if df is None or df.empty:
+        return True
+    return bool(is_empty(df)) if is_empty is not None else False
+
+
+def chart_or_empty(df: pd.DataFrame | None, build, *, key: str, is_empty=None, empty_key: str = "empty",
+                   ok_when_empty: bool = False, **kwargs) -> bool:
+    """`build(df)`'s plotly figure, or the empty state when there are no rows (or `is_empty(df)`):
+    an info box, or a green one when `ok_when_empty` (nothing to report is good news). True when drawn."""
+    if _is_empty(df, is_empty):
+        (st.success if ok_when_empty else st.info)(i18n.t(empty_key, **kwargs))
+        return False
+    st.plotly_chart(build(df), width="stretch", key=key)
+    return True
+
+
+def table_or_empty(df: pd.DataFrame | None, build, *, key: str, is_empty=None, empty_key: str = "empty",
+                   ok_when_empty: bool = False, **kwargs) -> bool:
+    """`build(df)`'s display table, or the empty state (as `chart_or_empty`). True when drawn."""
+    if _is_empty(df, is_empty):
+        (st.success if ok_when_empty else st.info)(i18n.t(empty_key, **kwargs))
+        return False
+    st.dataframe(build(df), hide_index=True, width="stretch", key=key)
+    return True

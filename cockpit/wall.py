@@ -19,7 +19,9 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from cockpit import cases_map, charts, kpi, maps, waste_rules
+from cockpit import kpi, maps
+from cockpit.cases import charts
+from cockpit.cases import maps as cases_map
 from cockpit.gateway import NOW
 
 VIEWS = ("overview", "cases", "drones", "waste", "parking", "market")
@@ -104,18 +106,18 @@ class View:
     legend: tuple[str, list] | None = None
 
 
-def _fmt(value, unit: str = "", digits: int = 0) -> str:
+def fmt(value, unit: str = "", digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     return f"{float(value):,.{digits}f}{(' ' + unit) if unit else ''}"
 
 
-def _rate_state(key: str, value: float | None) -> str:
+def rate_state(key: str, value: float | None) -> str:
     met = kpi.KPIS[key].meets_target(value) if key in kpi.KPIS else None
     return "normal" if met is None else ("good" if met else "bad")
 
 
-def _last_days(today: dt.date, days: int) -> dict:
+def last_days(today: dt.date, days: int) -> dict:
     return {"date_from": today - dt.timedelta(days=days - 1), "date_to": today}
 
 
@@ -124,171 +126,62 @@ Runner = Callable[..., pd.DataFrame | None]
 
 def build_overview(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
     scope = {"town_code": town, "squadron_code": None}
-    counts = _first(run("overview.case_counts", as_of=NOW, **scope))
-    overdue = _first(run("overview.case_overdue", as_of=NOW, **scope))
-    by_town = run("cases.kpis_by_group", as_of=NOW, **_last_days(today, 30), **scope, **charts.BY_TOWN)
-    totals = _case_rates(by_town)
-    drone = _first(run("overview.drone_summary", as_of=NOW, town_code=town))
+    counts = first(run("overview.case_counts", as_of=NOW, **scope))
+    overdue = first(run("overview.case_overdue", as_of=NOW, **scope))
+    by_town = run("cases.kpis_by_group", as_of=NOW, **last_days(today, 30), **scope, **charts.BY_TOWN)
+    totals = case_rates(by_town)
+    drone = first(run("overview.drone_summary", as_of=NOW, town_code=town))
     waste = run("overview.waste_today", as_of=NOW, town_code=town)
     disposed = None if waste is None or waste.empty else float(waste["disposed_tonnes"].sum())
     view = View("overview", t("wall_overview"), [
-        Tile(t("received_today"), _fmt(counts.get("received_today"), t("cases_unit"))),
-        Tile(t("wall_overdue"), _fmt(overdue.get("overdue_open"), t("cases_unit")),
+        Tile(t("received_today"), fmt(counts.get("received_today"), t("cases_unit"))),
+        Tile(t("wall_overdue"), fmt(overdue.get("overdue_open"), t("cases_unit")),
              state="bad" if (overdue.get("overdue_open") or 0) > 0 else "good"),
-        Tile(kpi.KPIS["ontime_close_rate"].name(lang), _fmt(totals.get("ontime_close_rate"), "%", 1),
-             t("wall_last_30d"), _rate_state("ontime_close_rate", totals.get("ontime_close_rate"))),
-        Tile(kpi.KPIS["composite_score"].name(lang), _fmt(totals.get("composite_score"), "分" if lang == "zh" else "pts", 1),
-             t("wall_last_30d"), _rate_state("composite_score", totals.get("composite_score"))),
-        Tile(t("sorties_today"), _fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
-        Tile(t("disposed_today"), _fmt(disposed, t("tonnes"), 1)),
+        Tile(kpi.KPIS["ontime_close_rate"].name(lang), fmt(totals.get("ontime_close_rate"), "%", 1),
+             t("wall_last_30d"), rate_state("ontime_close_rate", totals.get("ontime_close_rate"))),
+        Tile(kpi.KPIS["composite_score"].name(lang), fmt(totals.get("composite_score"), "分" if lang == "zh" else "pts", 1),
+             t("wall_last_30d"), rate_state("composite_score", totals.get("composite_score"))),
+        Tile(t("sorties_today"), fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
+        Tile(t("disposed_today"), fmt(disposed, t("tonnes"), 1)),
     ])
     _grid_map(view, run, t, town, today, lang, measure="received", days=7)
     return view
 
 
-def build_cases(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    scope = {"town_code": town, "squadron_code": None, "area": None, "source_code": None, "category_code": None}
-    stage = run("cases.stage_now", as_of=NOW, **scope)
-    overdue = _first(run("overview.case_overdue", as_of=NOW, town_code=town, squadron_code=None))
-    by_town = run("cases.kpis_by_group", as_of=NOW, **_last_days(today, 30), town_code=town,
-                  squadron_code=None, **charts.BY_TOWN)
-    totals = _case_rates(by_town)
-    open_cases = None if stage is None else int(stage["open_cases"].sum())
-    view = View("cases", t("wall_cases"), [
-        Tile(t("wall_open_cases"), _fmt(open_cases, t("cases_unit"))),
-        Tile(t("wall_overdue"), _fmt(overdue.get("overdue_open"), t("cases_unit")),
-             t("due_24h", n=_fmt(overdue.get("due_within_24h"))),
-             "bad" if (overdue.get("overdue_open") or 0) > 0 else "good"),
-        Tile(kpi.KPIS["ontime_dispose_rate"].name(lang), _fmt(totals.get("ontime_dispose_rate"), "%", 1),
-             t("wall_last_30d"), _rate_state("ontime_dispose_rate", totals.get("ontime_dispose_rate"))),
-        Tile(kpi.KPIS["close_rate"].name(lang), _fmt(totals.get("close_rate"), "%", 1), t("wall_last_30d"),
-             _rate_state("close_rate", totals.get("close_rate"))),
-    ])
-    bins = run("cases.density_bins", as_of=NOW, **_last_days(today, 7), town_code=town, squadron_code=None,
-               source_code=None, category_code=None, bin_deg=0.002)
-    if bins is not None:
-        layer, scale = maps.hexagon_layer(bins.rename(columns={"cases": "n"}), weight="n",
-                                          resolution=8 if town else 7, unit=t("cases_unit"))
-        view.deck = maps.deck([layer], lang=lang, view=_town_view(run, town))
-        view.legend = (t("wall_density_7d"), scale.legend_items(lang))
-    return view
 
 
-def build_drones(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    drone = _first(run("overview.drone_summary", as_of=NOW, town_code=town))
-    cov = _first(run("overview.drone_coverage", as_of=NOW, days=7, town_code=town))
-    coverage = kpi.percent(cov.get("grids_covered", 0), cov.get("grids_total", 0))
-    view = View("drones", t("wall_drones"), [
-        Tile(t("sorties_today"), _fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
-        Tile(t("sorties_week"), _fmt(drone.get("sorties_week"), "架次" if lang == "zh" else "sorties")),
-        Tile(t("wall_nests"), f"{_fmt(drone.get('nests_flying'))} / {_fmt(drone.get('nests_idle'))} / "
-                              f"{_fmt(drone.get('nests_down'))}", t("wall_nests_note"),
-             "bad" if (drone.get("nests_down") or 0) > 0 else "normal"),
-        Tile(kpi.KPIS["drone_coverage"].name(lang), _fmt(coverage, "%", 1),
-             f"{_fmt(cov.get('grids_covered'))} / {_fmt(cov.get('grids_total'))}",
-             _rate_state("drone_coverage", coverage)),
-    ])
-    from cockpit import charts_drones as cd
-    from cockpit import drone_rules as dr
-
-    grid_shapes = run("common.grid_shapes", town_code=town)
-    grid_status = run("drones.grid_status", as_of=NOW, town_code=town, blind_days=dr.DEFAULT_BLIND_DAYS)
-    nests = run("drones.nests", as_of=NOW, town_code=town, **dr.nest_params())
-    paths = run("drones.day_paths", day=today, as_of=NOW, town_code=town, **dr.path_params())
-    view.deck = cd.drone_deck(grid_shapes, grid_status, nests, paths, lang)
-    view.legend = (t("dr_legend_days"), cd.days_legend(lang))
-    return view
 
 
-def build_waste(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    waste = run("overview.waste_today", as_of=NOW, town_code=town)
-    collected = disposed = capacity = None
-    if waste is not None and not waste.empty:
-        collected = float(waste["collected_tonnes"].sum())
-        disposed = float(waste["disposed_tonnes"].sum())
-        capacity = float(waste["capacity_tonnes_per_day"].fillna(0).sum())
-    compliance = run("waste.compliance_by_town", as_of=NOW, date_from=today, date_to=today, town_code=town,
-                     **waste_rules.rule_params())
-    rate = None
-    if compliance is not None and not compliance.empty:
-        rate = kpi.percent(float(compliance["rounds_on_time"].sum()), float(compliance["rounds_decided"].sum()))
-    view = View("waste", t("wall_waste"), [
-        Tile(t("collected_today"), _fmt(collected, t("tonnes"), 1)),
-        Tile(t("disposed_today"), _fmt(disposed, t("tonnes"), 1),
-             f"{t('capacity')} {_fmt(capacity, t('tonnes'))}"),
-        Tile(t("wall_collection_rule"), _fmt(rate, "%", 1), t("wall_rule_note"),
-             "normal" if rate is None else ("good" if rate >= 95 else "bad")),
-    ])
-    sites = run("waste.station_throughput", as_of=NOW, date_from=today, date_to=today, town_code=town)
-    if sites is not None and not sites.empty:
-        sites = sites[sites["total_tonnes"] > 0]
-        layer = maps.columns_layer(sites, layer_id="sites", value="total_tonnes", radius_m=250,
-                                   max_height_m=4000, columns=["name_zh", "total_tonnes"])
-        view.deck = maps.deck([layer], lang=lang, view=_town_view(run, town), base=True)
-    return view
+
+class _Builders(dict):
+    """view key -> its builder: the overview here, each area's own in cockpit/<area>/wall.py (imported on
+    first use, so an area's module may import this one)."""
+
+    def __missing__(self, key: str) -> Callable[..., View]:
+        if key not in VIEWS:
+            raise KeyError(key)
+        import importlib
+
+        builder = importlib.import_module(f"cockpit.{key}.wall").build
+        self[key] = builder
+        return builder
 
 
-def build_parking(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    from cockpit import charts_parking as cp
-
-    week = _last_days(today, 7)
-    p = _first(run("overview.parking_summary", as_of=NOW, **week, town_code=town))
-    left_rate = kpi.percent(p.get("left_period", 0), p.get("reminded_period", 0))
-    bins = run("parking.density_bins", as_of=NOW, **week, bin_deg=cp.BIN_DEG, town_code=town, road_id=None,
-               method=None)
-    roads = run("parking.roads", as_of=NOW, **week, town_code=town, method=None)
-    layers, scale = cp.hotspot_layers(bins, roads, lang, label_size=16)
-    focus = roads if town is not None or roads is None else roads[roads["has_ecapture"]]
-    legend_items = [(t("pk_capture_road"), cp.CAPTURE_COLOR), (t("pk_strict_road"), cp.STRICT_COLOR)]
-    if scale is not None:
-        legend_items = scale.legend_items(lang) + legend_items
-    return View("parking", t("wall_parking"), [
-        Tile(t("wall_violations_today"), _fmt(p.get("violations_today"), "起" if lang == "zh" else "records")),
-        Tile(t("wall_violations_7d"), _fmt(p.get("violations_period"), "起" if lang == "zh" else "records")),
-        Tile(kpi.KPIS["parking_persuade_rate"].name(lang), _fmt(left_rate, "%", 1), t("wall_last_7d"),
-             _rate_state("parking_persuade_rate", left_rate)),
-    ], deck=maps.deck(layers, lang=lang, view=maps.view_for(cp.map_bounds(focus), width_px=1100, height_px=700)),
-        legend=(t("wall_parking_legend"), legend_items))
-
-
-def build_market(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    m = _first(run("overview.market_summary", as_of=NOW, **_last_days(today, 30)))
-    from cockpit import market, places
-
-    period = _last_days(today, 30)
-    zones = run("market.zones", as_of=NOW, **period, dept_code=None, item_group=None)
-    context = run("market.context_nearby", as_of=NOW, **period, centre_lat=places.CLOTHING_CITY.lat,
-                  centre_lon=places.CLOTHING_CITY.lon, radius_m=market.CONTEXT_RADIUS_M,
-                  bin_deg=market.CONTEXT_BIN_DEG, case_major_code=market.STREET_ORDER_MAJOR)
-    deck = maps.market_deck(zones, context, lang=lang, radius_m=market.CONTEXT_RADIUS_M,
-                            labels={layer: t(f"mk_layer_{layer}") for layer in maps.MARKET_COLORS}
-                            | {"unit": t("mk_unit_requests"), "open": t("mk_col_open")})
-    legend = (t("map_layer"), [(t(f"mk_layer_{layer}"), color) for layer, color in maps.MARKET_COLORS.items()])
-    return View("market", t("wall_market"), deck=deck, legend=legend, tiles=[
-        Tile(t("wall_market_open"), _fmt(m.get("open_requests"), t("cases_unit"))),
-        Tile(t("wall_market_received"), _fmt(m.get("received_period"), t("cases_unit")), t("wall_last_30d")),
-        Tile(t("wall_market_resolved"), _fmt(m.get("resolved_period"), t("cases_unit")), t("wall_last_30d")),
-    ])
-
-
-BUILDERS: dict[str, Callable[..., View]] = {
-    "overview": build_overview, "cases": build_cases, "drones": build_drones, "waste": build_waste,
-    "parking": build_parking, "market": build_market,
-}
+BUILDERS: dict[str, Callable[..., View]] = _Builders(overview=build_overview)
 
 
 # ------------------------------------------------------------------ helpers
-def _first(df: pd.DataFrame | None) -> dict:
+def first(df: pd.DataFrame | None) -> dict:
     if df is None or df.empty:
         return {}
     return df.iloc[0].to_dict()
 
 
-def _case_rates(by_town: pd.DataFrame | None) -> dict:
+def case_rates(by_town: pd.DataFrame | None) -> dict:
     return charts.case_rates_total(by_town) if by_town is not None else {}
 
 
-def _town_view(run: Runner, town: str | None):
+def town_view(run: Runner, town: str | None):
     if town is None:
         return maps.view_for(width_px=1100, height_px=700)
     shapes = run("common.grid_shapes", town_code=town)
@@ -300,7 +193,7 @@ def _town_view(run: Runner, town: str | None):
 
 def _grid_map(view: View, run: Runner, t, town: str | None, today: dt.date, lang: str, *, measure: str,
               days: int) -> None:
-    by_grid = run("cases.by_grid", as_of=NOW, **_last_days(today, days), town_code=town, squadron_code=None,
+    by_grid = run("cases.by_grid", as_of=NOW, **last_days(today, days), town_code=town, squadron_code=None,
                   source_code=None, category_code=None)
     if by_grid is None:
         return
@@ -319,6 +212,6 @@ def _grid_map(view: View, run: Runner, t, town: str | None, today: dt.date, lang
     if shapes is None:
         return
     layer = maps.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas", extra=["name"])
-    view.deck = maps.deck([layer], lang=lang, view=_town_view(run, town),
+    view.deck = maps.deck([layer], lang=lang, view=town_view(run, town),
                           tooltip=maps.TOOLTIP)
     view.legend = (t("wall_received_7d"), scale.legend_items(lang))

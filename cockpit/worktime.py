@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
-from zoneinfo import ZoneInfo
 
-SH = ZoneInfo("Asia/Shanghai")
+from cockpit.settings import SH
+
 STANDARD_HOURS = ((dt.time(8, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
 
 

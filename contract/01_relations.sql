@@ -1,4 +1,4 @@
--- Pinghu command-centre cockpit: the data contract, version 1.2.0.
+-- Pinghu command-centre cockpit: the data contract, version 1.3.0.
 --
 -- The single source of truth for what the cockpit reads. On the operational database a DBA
 -- provides these relations in schema `cockpit` (as views over the operational tables); in the

@@ -1,4 +1,4 @@
--- Pinghu command-centre cockpit: checked views, contract version 1.2.0.
+-- Pinghu command-centre cockpit: checked views, contract version 1.3.0.
 --
 -- Installed as-is on top of the relations of 01_relations.sql, on the operational database
 -- and in the demo alike. Each `<relation>_checked` view adds `issue_code`: null for a row the
@@ -28,6 +28,28 @@ CREATE OR REPLACE FUNCTION cockpit.earliest_valid_time() RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $floor$
 SELECT TIMESTAMPTZ '2000-01-01 00:00:00+08'
 $floor$;
+
+-- One distance for every "within N metres" question (parking supply, the clothing market's surroundings):
+-- metres between two WGS-84 positions on the local tangent plane, with the ellipsoid's metres per degree
+-- at their mean latitude (WGS-84 series). Within the county (about 40 km across) it differs from the
+-- geodesic by far less than a metre. `cockpit.metres_per_degree_lat/lon` give the same scale for the
+-- bounding boxes that let an index find the candidates first.
+CREATE OR REPLACE FUNCTION cockpit.metres_per_degree_lat(lat double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $mlat$
+SELECT 111132.954 - 559.822 * cos(radians(2 * lat)) + 1.175 * cos(radians(4 * lat))
+$mlat$;
+
+CREATE OR REPLACE FUNCTION cockpit.metres_per_degree_lon(lat double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $mlon$
+SELECT 111412.84 * cos(radians(lat)) - 93.5 * cos(radians(3 * lat)) + 0.118 * cos(radians(5 * lat))
+$mlon$;
+
+CREATE OR REPLACE FUNCTION cockpit.distance_m(lat1 double precision, lon1 double precision,
+                                              lat2 double precision, lon2 double precision)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $dist$
+SELECT sqrt(((lat2 - lat1) * cockpit.metres_per_degree_lat((lat1 + lat2) / 2)) ^ 2
+            + ((lon2 - lon1) * cockpit.metres_per_degree_lon((lat1 + lat2) / 2)) ^ 2)
+$dist$;
 
 -- Why a GeoJSON geometry (jsonb) cannot be drawn, or null when it can. `kind` 'polygon': a Polygon
 -- or MultiPolygon, every ring of at least 4 positions; 'line': a LineString or MultiLineString, every
@@ -166,6 +188,8 @@ LEFT JOIN cockpit.unit_grid g     ON g.grid_code = c.grid_code;
 CREATE OR REPLACE VIEW cockpit.grid_case_valid AS
 SELECT * FROM cockpit.grid_case_checked WHERE issue_code IS NULL;
 
+-- == shared case figures: the definitions every case query reads (cockpit/cases) ==
+
 CREATE OR REPLACE VIEW cockpit.waste_weighing_checked AS
 SELECT w.*,
        st.town_code,
@@ -265,7 +289,7 @@ CREATE OR REPLACE VIEW cockpit.drone_flight_valid AS
 SELECT * FROM cockpit.drone_flight_checked WHERE issue_code IS NULL;
 
 -- Drone tracks and grid coverage: the cockpit's one definition of "overflown" (documented, with its
--- parameters, in cockpit/drone_rules.py and docs/data-contract.md). Positions are taken to a local
+-- parameters, in cockpit/drones/rules.py and docs/data-contract.md). Positions are taken to a local
 -- metric plane: 110864 m per degree of latitude and 95802 m per degree of longitude (the WGS-84
 -- ellipsoid at 30.7 N; within 0.3 % across Pinghu). No PostGIS needed.
 --
@@ -422,6 +446,8 @@ LEFT JOIN cockpit.market_department d   ON d.dept_code = q.dept_code;
 CREATE OR REPLACE VIEW cockpit.market_request_valid AS
 SELECT * FROM cockpit.market_request_checked WHERE issue_code IS NULL;
 
+-- == shared market figures: the definitions every market query reads (cockpit/market) ==
+
 CREATE OR REPLACE VIEW cockpit.data_quality AS
 SELECT 'grid_case' AS relation_name, issue_code, count(*) AS row_count
   FROM cockpit.grid_case_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
@@ -487,7 +513,7 @@ SELECT p.*,
 FROM periods p;
 
 
--- The collection rule "不过午、不过夜" (cockpit/waste_rules.py is its Python reference): every timed-and-fixed-
+-- The collection rule "不过午、不过夜" (cockpit/waste/rules.py is its Python reference): every timed-and-fixed-
 -- point drop-off station and local day from p_date_from to p_date_to (days after p_as_of left out), its
 -- morning and evening rounds judged at p_as_of: on_time | pending (cut-off not passed, not yet on time) |
 -- late | missed. The queries waste.collection_compliance, waste.compliance_by_town and

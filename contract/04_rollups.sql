@@ -1,4 +1,4 @@
--- Pinghu command-centre cockpit: rollups (汇总), contract version 1.2.0.
+-- Pinghu command-centre cockpit: rollups (汇总), contract version 1.3.0.
 --
 -- Installed as-is after 02_checked_views.sql, on the operational database and in the demo alike.
 -- Figures that span the whole history (a strict road's monthly trend since it became strict) or that

@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cockpit import geo, places  # noqa: E402
-
 LAT0, LON0 = 30.70, 121.10          # origin of the local metric plane
 M_LAT, M_LON = geo.metres_per_degree(LAT0)
 CELL_M = {"330482001": 500.0}       # 当湖街道: the dense old town

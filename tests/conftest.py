@@ -15,9 +15,12 @@ were copied, recycled and dropped.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import queue
+import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -37,12 +40,15 @@ FAST_CLUSTER_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory) -> str:
+def pg_admin_url() -> str:
     """A URL to a maintenance database on a real server, with the right to create databases."""
     url = os.environ.get("COCKPIT_TEST_DATABASE_URL", "").strip()
     if url:
         return db.normalise_url(url)
-    data_dir = tmp_path_factory.mktemp("pgdata")
+    # not under pytest's basetemp: a second pytest run on the machine rotates those directories away,
+    # and with them a running cluster. Removed at exit, after the server's own stop (atexit is LIFO).
+    data_dir = Path(tempfile.mkdtemp(prefix="cockpit-test-pg-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     url = db.embedded_url(data_dir)
     _tune_throwaway_cluster(url, data_dir)
     return url
@@ -440,7 +446,6 @@ def demo_url(pg_admin_url):
 def app_env(demo_url, monkeypatch):
     """Point the app at the demo database, with a fresh runtime and cache."""
     from cockpit import runtime
-
     monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_url)
     runtime.reset_runtime()
     yield demo_url

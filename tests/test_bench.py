@@ -7,13 +7,10 @@ import json
 
 import pytest
 
-from cockpit import bench
-
-
+from bench import harness as bench
 @pytest.fixture
 def b(demo_url, monkeypatch):
     from cockpit import runtime
-
     monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_url)
     monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
     yield bench.Bench(demo_url)
@@ -51,8 +48,7 @@ def test_naive_cases_counts_the_same_cases_as_the_real_query(b, demo_url, monkey
     date_from, date_to = bench.default_period()
     naive = b.naive("cases", 1, date_from, date_to)
     assert naive["cold_s"] > 0 and naive["max_map_bytes"] > 0 and naive["chart_bytes"] > 0
-    from cockpit import naive as naive_mod
-
+    from bench import naive as naive_mod
     real = b.gateway.execute("cases.kpis_by_group", dimension="town", as_of=bench_now(), date_from=date_from,
                              date_to=date_to, town_code=None, squadron_code=None, area=None, source_code=None,
                              category_code=None)
@@ -65,8 +61,7 @@ def test_naive_parking_counts_the_same_violations_as_the_real_query(b, monkeypat
     date_from, date_to = bench.default_period()
     naive = b.naive("parking", 1, date_from, date_to)
     assert naive["max_map_bytes"] > 0
-    from cockpit import naive as naive_mod
-
+    from bench import naive as naive_mod
     real = b.gateway.execute("parking.by_hour", as_of=bench_now(), date_from=date_from, date_to=date_to,
                              town_code=None, road_id=None, method=None)
     assert naive_mod.parking_page() == int(real["violations"].sum()) > 0
@@ -91,11 +86,9 @@ def test_verdicts_apply_the_targets():
 
 def test_cli_writes_json(demo_url, tmp_path, monkeypatch):
     from cockpit import runtime
-
     monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
     out = tmp_path / "bench.json"
     from cockpit import cli
-
     try:  # the subcommand as typed: one page, one run, no naive pattern, sharing for 1 and 2 sessions
         assert cli.main(["bench", "--url", demo_url, "--runs", "1", "--pages", "parking", "--sessions", "2",
                          "--no-naive", "--out", str(out)]) == 0

@@ -7,7 +7,9 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from cockpit import cases_map, runtime
+from cockpit import runtime
+
+from cockpit.cases import maps as cases_map
 from tests.test_pages import APP
 
 TOWN = "330482001"
@@ -18,7 +20,7 @@ def run_cases(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/cases.py")
+    at.switch_page("app_pages/cases.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -182,7 +182,7 @@ def test_stage_durations_outside_the_calendar_follow_the_standard_week(gw, contr
 
 
 def test_shop_violation_days_feed_the_three_colour_rule(gw, contract_db):
-    from cockpit.rules import RED, YELLOW, shop_code
+    from cockpit.cases.rules import RED, YELLOW, shop_code
 
     insert_rows(contract_db, "shop", [
         {"shop_id": 1, "name_zh": "甲", "road_name": "新华路", "lat": 30.70, "lon": 121.01, "grid_code": GRID_A,

@@ -253,9 +253,9 @@ def test_accepts_a_compatible_type_with_a_note(serving):
 @pytest.mark.parametrize("version, level, message_part, code", [
     ("2.0.0", check.FAIL, "major versions differ", 1),
     ("0.9.0", check.FAIL, "major versions differ", 1),
-    ("1.3.0", check.WARN, "the database's minor version is newer", 0),
-    ("1.1.7", check.WARN, "the database's minor version is older", 0),
-    ("1.2.7", check.OK, "database provides contract 1.2.7", 0),
+    ("1.4.0", check.WARN, "the database's minor version is newer", 0),
+    ("1.2.7", check.WARN, "the database's minor version is older", 0),
+    ("1.3.7", check.OK, "database provides contract 1.3.7", 0),
     ("latest", check.FAIL, "is not a semantic version", 1),
 ])
 def test_contract_version(serving, version, level, message_part, code):

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cockpit import db, weekly
+from cockpit import db
+
+from cockpit.meeting import weekly
 from tests.factories import SH, case, insert_rows, seed_reference
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from cockpit import check, contract, db
-
 DOC = db.ROOT / "docs" / "data-contract.md"
 
 STAGES = ("reported_at", "accepted_at", "registered_at", "dispatched_at", "disposed_at",
@@ -85,7 +84,8 @@ def test_views_and_issue_codes():
     assert codes["unit_grid"] == ["missing_geometry", "invalid_geometry", "swapped_lat_lon", "out_of_area",
                                   "invalid_bounds"]
     assert codes["parking_road"] == ["missing_geometry", "invalid_geometry", "swapped_lat_lon", "out_of_area"]
-    assert contract.functions()[:2] == ["earliest_valid_time", "geometry_issue"]
+    assert contract.functions()[:5] == ["earliest_valid_time", "metres_per_degree_lat", "metres_per_degree_lon",
+                                        "distance_m", "geometry_issue"]
     assert codes["waste_weighing"][-1] == "duplicate"
 
 

@@ -259,7 +259,6 @@ def test_ctrl_c_during_the_cli_load_rolls_back(empty_db):
 # -- the embedded bootstrap reloads a stale demo through the same path ------------------------------------------------
 def bootstrap(url: str, monkeypatch):
     from cockpit import runtime
-
     monkeypatch.setattr(db, "embedded_url", lambda *a, **k: db.normalise_url(url))
     monkeypatch.setattr(runtime, "DEMO_DAYS", DAYS)
     monkeypatch.setattr(runtime, "DEMO_SCALE", SCALE)

@@ -9,9 +9,7 @@ import re
 import pytest
 
 from cockpit import contract, queries
-from cockpit import drone_rules as dr
-
-
+from cockpit.drones import rules as dr
 def _view(name: str) -> str:
     return contract._views()[name]
 

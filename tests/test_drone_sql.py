@@ -1,6 +1,6 @@
 """Drone coverage, blind spots, paths, nests and detections against a real PostgreSQL, on hand-made tracks.
 
-The geometry tests build tracks in the local metric plane of cockpit.drone_rules around a 3 x 3 block of
+The geometry tests build tracks in the local metric plane of cockpit.drones.rules around a 3 x 3 block of
 500 m unit grids and assert the EXACT set of grids the one coverage definition
 (cockpit.drone_grid_overflight) says each track covers.
 
@@ -18,7 +18,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from cockpit import drone_rules as dr
+from cockpit.drones import rules as dr
 from cockpit.gateway import Gateway
 from tests.factories import GRID_A, GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
 

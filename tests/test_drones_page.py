@@ -6,7 +6,7 @@ import datetime as dt
 
 from tests.test_pages import run_app
 
-PAGE = "pages/drones.py"
+PAGE = "app_pages/drones.py"
 
 
 def labels(at) -> list[str]:

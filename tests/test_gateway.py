@@ -154,7 +154,6 @@ def test_as_of_now_is_shared_and_keeps_a_last_good_result(gw):
     write_dir = gw.query("t.towns").path.parent.parent
     write_query(write_dir, "t.asof", "SELECT CAST(:as_of AS timestamptz) AS as_of", params="as_of", ttl=60)
     from cockpit import queries as q
-
     gw.queries = q.load_all.__wrapped__(write_dir)
     first = gw.run("t.asof", as_of=NOW)
     gw.clock_.now += 30

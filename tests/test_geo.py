@@ -11,8 +11,6 @@ import shapely
 from shapely.geometry import shape
 
 from cockpit import geo, places
-
-
 def test_wgs84_to_gcj02_matches_the_reference_implementation():
     # values published with the widely used coordtransform library for 116.404, 39.915
     assert geo.wgs84_to_gcj02(116.404, 39.915) == pytest.approx((116.41024449916938, 39.91640428150164), abs=1e-12)

@@ -19,7 +19,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from cockpit import charts_drones, charts_parking, db, filters, i18n, maps, runtime, wall, weekly
+from cockpit import db, filters, i18n, maps, runtime, wall
+
+from cockpit.drones import charts as charts_drones
+
+from cockpit.parking import charts as charts_parking
+
+from cockpit.meeting import weekly
 from cockpit.gateway import Gateway
 from tests.factories import GRID_A, GRID_B, SH, TOWN_A, case, insert_rows, local, seed_reference
 
@@ -490,14 +496,14 @@ def test_the_hostile_demo_counts_its_bad_rows(hostile_url):
 
 
 @pytest.mark.parametrize("page, query", [
-    ("pages/drones.py", {}),
-    ("pages/drones.py", {"town": HOSTILE_TOWN}),
-    ("pages/cases.py", {}),
-    ("pages/cases.py", {"town": HOSTILE_TOWN}),
-    ("pages/parking.py", {}),
-    ("pages/parking.py", {"town": HOSTILE_TOWN}),
-    ("pages/overview.py", {}),
-    ("pages/waste.py", {}),
+    ("app_pages/drones.py", {}),
+    ("app_pages/drones.py", {"town": HOSTILE_TOWN}),
+    ("app_pages/cases.py", {}),
+    ("app_pages/cases.py", {"town": HOSTILE_TOWN}),
+    ("app_pages/parking.py", {}),
+    ("app_pages/parking.py", {"town": HOSTILE_TOWN}),
+    ("app_pages/overview.py", {}),
+    ("app_pages/waste.py", {}),
 ], ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()))
 def test_pages_run_on_hostile_rows(hostile_env, page, query):
     from tests.test_pages import run_app
@@ -505,11 +511,11 @@ def test_pages_run_on_hostile_rows(hostile_env, page, query):
     at = run_app(page, **query)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    if page == "pages/overview.py":  # the coverage query reads valid grids only: a NaN box cannot break it
+    if page == "app_pages/overview.py":  # the coverage query reads valid grids only: a NaN box cannot break it
         assert next(m.value for m in at.metric if m.label == "网格覆盖率（近7天）").endswith("%")
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/cases.py", "pages/parking.py", "pages/market.py"])
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/cases.py", "app_pages/parking.py", "app_pages/market.py"])
 def test_dates_at_the_calendars_edge_are_refused_with_a_notice(hostile_env, page):
     from tests.test_pages import run_app
 

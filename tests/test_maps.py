@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from cockpit import geo, maps
-
-
 @pytest.fixture
 def grid_shapes():
     feats = geo.load_grids()["features"]

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit import market
+from cockpit.market import rules as market
 from cockpit.gateway import Gateway
 from cockpit.worktime import WorkCalendar
 from tests.factories import case, insert_rows, local, seed_reference
@@ -317,7 +317,6 @@ def test_present_personal_never_shows_raw_values_unless_full():
 def market_app(gw, contract_db, monkeypatch):
     """The app pointed at the hand-made rows (as of now: R4, R5, R6, R10 are still open)."""
     from cockpit import runtime
-
     monkeypatch.setenv("COCKPIT_DATABASE_URL", contract_db.url.render_as_string(hide_password=False))
     monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
     monkeypatch.delenv("COCKPIT_ROLE", raising=False)
@@ -329,7 +328,7 @@ def market_app(gw, contract_db, monkeypatch):
 def market_page(**query):
     from tests.test_pages import run_app
 
-    at = run_app("pages/market.py", **query)
+    at = run_app("app_pages/market.py", **query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -382,7 +381,6 @@ def test_market_page_in_english(market_app):
 
 def test_market_map_sends_aggregated_layers_only(gw):
     from cockpit import maps
-
     zones = gw.execute("market.zones", **BASE)
     context = pd.DataFrame({"layer": ["parking", "street_order"], "lat": [30.7295, 30.7305],
                             "lon": [120.9775, 120.9785], "events": [2, 1]})

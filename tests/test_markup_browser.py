@@ -18,9 +18,9 @@ from tests.test_browser import ARTIFACTS, LOCAL_HOSTS, Runs, running_app
 from tests.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
 from tests.test_markup_pages import COMMON_KEYS, PAGE_KEYS, TOWN
 
-PAGES = {"pages/overview.py": "/", "pages/cases.py": "/cases", "pages/drones.py": "/drones",
-         "pages/waste.py": "/waste", "pages/parking.py": "/parking", "pages/market.py": "/market",
-         "pages/weekly.py": "/weekly", "pages/about.py": "/about"}
+PAGES = {"app_pages/overview.py": "/", "app_pages/cases.py": "/cases", "app_pages/drones.py": "/drones",
+         "app_pages/waste.py": "/waste", "app_pages/parking.py": "/parking", "app_pages/market.py": "/market",
+         "app_pages/weekly.py": "/weekly", "app_pages/about.py": "/about"}
 
 # Elements and attributes the payloads would create if anything read them as markup.
 FOREIGN = """() => {
@@ -69,7 +69,7 @@ def visits() -> list[tuple[str, str]]:
     out = []
     for page, path in PAGES.items():
         query = {k: hostile.URL_VALUE for k in COMMON_KEYS + PAGE_KEYS.get(page, ())}
-        if page == "pages/cases.py":
+        if page == "app_pages/cases.py":
             query["town"] = TOWN
         out.append((page, f"{path}?{urllib.parse.urlencode(query)}"))
     for i, view in enumerate(wall.VIEWS):
@@ -99,7 +99,7 @@ def test_hostile_data_and_urls_run_nothing_fetch_nothing_and_create_nothing(host
         page.goto(hostile_app + target, wait_until="domcontentloaded")
         element = ".wall-tile" if name.startswith("wall:") else '[data-testid="stMetric"], [data-testid="stDataFrame"]'
         runs.settle(before, element)  # the new page's first full run, its charts and maps drawn
-        if name == "pages/cases.py":  # a tooltip of the town map: a stored name shown as text
+        if name == "app_pages/cases.py":  # a tooltip of the town map: a stored name shown as text
             chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
             box = chart.bounding_box()
             x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
@@ -120,7 +120,7 @@ def test_hostile_data_and_urls_run_nothing_fetch_nothing_and_create_nothing(host
         if found or name in problems:
             problems.setdefault(name, []).extend(found)
             page.screenshot(path=str(ARTIFACTS / f"markup-{name.replace('/', '_')}.png"), full_page=True)
-        if name == "pages/cases.py":
+        if name == "app_pages/cases.py":
             shown = body.replace("\u2060", "")  # the word joiners that keep bare links from being linked
     page.close()
     # per screen: dialogs, requests to other hosts, elements and attributes the payloads made, exceptions

@@ -14,12 +14,12 @@ from tests.test_pages import APP, PAGES
 
 COMMON_KEYS = ("from", "to", "town", "squadron", "lang")
 PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, ui.url_radio)
-    "pages/cases.py": ("category", "source", "area", "measure", "layer"),
-    "pages/drones.py": ("day", "blind"),
-    "pages/waste.py": ("category", "day"),
-    "pages/parking.py": ("method", "road"),
-    "pages/market.py": ("dept", "group", "view"),
-    "pages/weekly.py": ("week",),
+    "app_pages/cases.py": ("category", "source", "area", "measure", "layer"),
+    "app_pages/drones.py": ("day", "blind"),
+    "app_pages/waste.py": ("category", "day"),
+    "app_pages/parking.py": ("method", "road"),
+    "app_pages/market.py": ("dept", "group", "view"),
+    "app_pages/weekly.py": ("week",),
 }
 WALL_KEYS = ("views", "secs", "refresh", "town", "lang")
 TOWN = "330482001"
@@ -88,11 +88,11 @@ def test_hostile_wall_options_are_shown_as_text(app_env):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_text_in_the_database_is_shown_as_text(hostile_env, page):
-    query = {"town": TOWN} if page == "pages/cases.py" else {}
+    query = {"town": TOWN} if page == "app_pages/cases.py" else {}
     at = run(page, **query)
     texts = interpreted_texts(at)
     assert hostile.raw_markup(texts) == []
-    if page == "pages/cases.py":  # the breadcrumb names the town, escaped
+    if page == "app_pages/cases.py":  # the breadcrumb names the town, escaped
         crumb = next(t for t in at.markdown if "›" in t.value).value
         assert "&#60;img src=x onerror" in crumb and "&#33;&#91;p&#93;&#40;http" in crumb, crumb
 

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cockpit import runtime
-
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
-# every page of the menu; the wall screen (pages/wall.py, only under ?mode=wall) has tests of its own
+# every page of the menu; the wall screen (app_pages/wall.py, only under ?mode=wall) has tests of its own
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py") if p.name != "wall.py")
 
 
@@ -21,7 +20,7 @@ def run_app(page: str | None = None, **query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    if page and page != "pages/overview.py":
+    if page and page != "app_pages/overview.py":
         at.switch_page(page)
         at.run()
     return at
@@ -92,7 +91,6 @@ def test_stale_data_warning_is_laxer_at_night():
     import datetime as dt
 
     from cockpit import ui
-
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 3, 0, tzinfo=ui.SH)) == 180
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 6, 59, tzinfo=ui.SH)) == 180
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 7, 0, tzinfo=ui.SH)) == 30
@@ -100,8 +98,8 @@ def test_stale_data_warning_is_laxer_at_night():
     assert ui.stale_after_minutes(dt.datetime(2026, 11, 23, 22, 0, tzinfo=ui.SH)) == 180
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/parking.py", "pages/cases.py", "pages/drones.py",
-                                  "pages/waste.py"])
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/parking.py", "app_pages/cases.py", "app_pages/drones.py",
+                                  "app_pages/waste.py"])
 def test_every_prefetched_query_is_then_asked_for(app_env, page, monkeypatch):
     """A prefetch the page does not then run (a typo in a name or a parameter) is a wasted statement."""
     from cockpit.gateway import Gateway

@@ -17,7 +17,7 @@ def run_parking(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/parking.py")
+    at.switch_page("app_pages/parking.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -220,9 +220,8 @@ def rules_gw(contract_db):
 
 
 def reference_counts(records: list[dict], date_from: dt.date, date_to: dt.date) -> dict[str, int]:
-    """The same counts from cockpit.parking_rules, record by record."""
-    from cockpit import parking_rules as pr
-
+    """The same counts from cockpit.parking.rules, record by record."""
+    from cockpit.parking import rules as pr
     def local_day(t):
         return t.astimezone(ZoneInfo("Asia/Shanghai")).date()
 
@@ -251,8 +250,7 @@ def reference_counts(records: list[dict], date_from: dt.date, date_to: dt.date) 
 
 
 def test_rule_check_at_the_boundaries(rules_gw):
-    from cockpit import parking_rules as pr
-
+    from cockpit.parking import rules as pr
     period = {"date_from": dt.date(2026, 11, 10), "date_to": dt.date(2026, 11, 20)}
     row = rules_gw.execute("parking.rule_check", as_of=AS_OF, **period, town_code=None, road_id=None,
                            **pr.rule_params()).iloc[0].to_dict()
@@ -263,8 +261,7 @@ def test_rule_check_at_the_boundaries(rules_gw):
 
 
 def test_rules_reference_at_the_boundaries():
-    from cockpit import parking_rules as pr
-
+    from cockpit.parking import rules as pr
     reminder = local(2026, 11, 20, 9, 0)
     assert not pr.ticket_allowed(reminder, reminder + 10 * MIN - SEC)     # 9:59
     assert pr.ticket_allowed(reminder, reminder + 10 * MIN)               # 10:00
@@ -286,7 +283,6 @@ def test_rollups_give_the_same_figures_as_the_rows(gw, contract_db):
     from pandas.testing import assert_frame_equal
 
     from cockpit import db
-
     now = dt.datetime.now(dt.timezone.utc)
 
     def figures():

@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 
-from cockpit import drone_rules, waste_rules
+from cockpit.drones import rules as drone_rules
+
+from cockpit.waste import rules as waste_rules
 from cockpit.gateway import Gateway
 from tests.factories import local
 

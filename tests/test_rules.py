@@ -8,7 +8,6 @@ import pytest
 
 from cockpit import filters as flt
 from cockpit import kpi
-
 TODAY = dt.date(2026, 11, 22)
 TOWNS = {"330482001", "330482002"}
 SQUADRONS = {"SQ-DH", "SQ-ZS"}

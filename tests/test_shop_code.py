@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cockpit.rules import GREEN, RED, YELLOW, shop_code
+from cockpit.cases.rules import GREEN, RED, YELLOW, shop_code
 
 D0 = dt.date(2026, 1, 1)
 

@@ -469,7 +469,6 @@ def test_an_outage_is_logged_once_not_per_query_and_retry(contract_db, proxy, tm
 def app_through_proxy(demo_url, proxy, monkeypatch):
     """The app reading the demo database through the TCP proxy, with a fresh runtime."""
     from cockpit import runtime
-
     url = via(sa.make_url(demo_url), proxy.port).render_as_string(hide_password=False)
     monkeypatch.setenv("COCKPIT_DATABASE_URL", url)
     runtime.reset_runtime()
@@ -514,7 +513,6 @@ def test_a_page_beside_a_locked_table_says_which_figures_failed_not_that_the_dat
     try:
         run_app()  # warm: lookups and the header are cached
         from cockpit import runtime
-
         gateway = runtime.get_runtime().gateway
         gateway.clear()
         conn.exec_driver_sql("LOCK TABLE cockpit.parking_violation IN ACCESS EXCLUSIVE MODE")
@@ -539,7 +537,6 @@ def test_check_warns_about_a_role_that_may_write(contract_db):
     import uuid
 
     from cockpit import check
-
     role = f"cockpit_rw_{uuid.uuid4().hex[:8]}"
     dbname = contract_db.url.database
     statements = [f"CREATE ROLE {role} LOGIN", f'GRANT CONNECT ON DATABASE "{dbname}" TO {role}',

@@ -15,7 +15,7 @@ def run_waste(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/waste.py")
+    at.switch_page("app_pages/waste.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

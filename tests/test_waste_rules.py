@@ -1,4 +1,4 @@
-"""The waste rules of cockpit/waste_rules.py: "不过午、不过夜", recycling rate, vehicle state, normal band."""
+"""The waste rules of cockpit/waste/rules.py: "不过午、不过夜", recycling rate, vehicle state, normal band."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cockpit import waste_rules as wr
+from cockpit.waste import rules as wr
 from tests.factories import local
 
 DAY = dt.date(2026, 11, 19)

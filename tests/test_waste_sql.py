@@ -1,6 +1,6 @@
 """Waste queries against a real PostgreSQL, on hand-made weighings with exact expected results.
 
-The collection rule is checked against cockpit.waste_rules.day_compliance (the reference) on the same rows.
+The collection rule is checked against cockpit.waste.rules.day_compliance (the reference) on the same rows.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from cockpit import queries
-from cockpit import waste_rules as wr
+from cockpit.waste import rules as wr
 from cockpit.gateway import Gateway
 from tests.factories import TOWN_A, TOWN_B, insert_rows, local, seed_reference
 

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from cockpit import i18n, report, weekly
+from cockpit import i18n
+
+from cockpit.meeting import pack as report
+
+from cockpit.meeting import weekly
 from cockpit.gateway import Gateway
-from cockpit.weekly import Change, IsoWeek, WeekError
+from cockpit.meeting.weekly import Change, IsoWeek, WeekError
 from tests.factories import GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -408,7 +412,6 @@ def test_pptx_converts_to_pdf_with_one_page_per_slide(rep, tmp_path):
 
 def test_cli_refuses_a_future_week_and_writes_the_pack(gw, tmp_path, capsys):
     from cockpit import cli
-
     url = gw.url
     assert cli.main(["report", "--week", "2999-W01", "--out", str(tmp_path), "--url", url]) == 2
     assert "尚未结束" in capsys.readouterr().err

@@ -595,7 +595,6 @@ class _Feed:
 
 def _refresh_rollups(url: str) -> None:
     from cockpit import db
-
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-feed")
     try:
         if db.rollups_present(engine):

@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cockpit import parking_rules, places
+from cockpit import places
 from cockpit.db import CONTRACT_VERSION, ROOT
 from cockpit.demo.calendar import (
     DAY_S,
@@ -74,6 +74,7 @@ from cockpit.demo.calendar import (
     local_midnight_epoch,
     work_calendar_frame,
 )
+from cockpit.parking import rules as parking_rules
 
 ASSETS_DIR = ROOT / "assets"
 TZ = "Asia/Shanghai"

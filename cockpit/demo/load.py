@@ -36,8 +36,8 @@ import sqlalchemy as sa
 from psycopg import sql
 
 from cockpit import db
-from cockpit.errors import CommandError
 from cockpit.demo.generate import RELATION_ORDER, RELATION_WEIGHT, DemoGenerator
+from cockpit.errors import CommandError
 
 log = logging.getLogger(__name__)
 

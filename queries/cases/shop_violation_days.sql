@@ -2,7 +2,7 @@
 -- grain: one row per street shop: its location and the local days of its violations in the 365 days up to :as_of (one entry per violation)
 -- params: as_of, town_code
 -- ttl: 300
--- The three-colour code is computed from these days by cockpit.rules.shop_code.
+-- The three-colour code is computed from these days by cockpit.cases.rules.shop_code.
 SELECT s.shop_id,
        s.road_name,
        s.lat,

@@ -1,5 +1,5 @@
 -- name: common.contract_meta
--- grain: one row: the newest contract version applied
+-- grain: at most one row: the newest contract version applied (none before a version is recorded)
 -- params: none
 -- ttl: 600
 -- timeout: 3000

@@ -3,7 +3,7 @@
 -- params: as_of, town_code, blind_days
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
--- cockpit/drone_rules.py). Flights are searched from 24 h before the look-back (a sortie lasts < 1 h).
+-- cockpit/drones/rules.py). Flights are searched from 24 h before the look-back (a sortie lasts < 1 h).
 WITH bounds AS (
     SELECT CAST(:as_of AS timestamptz) AS as_of
 ),

@@ -3,7 +3,7 @@
 -- params: as_of, town_code, blind_days
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
--- cockpit/drone_rules.py). Rank: never overflown in the look-back first, then the oldest last pass,
+-- cockpit/drones/rules.py). Rank: never overflown in the look-back first, then the oldest last pass,
 -- then more cases in the last 30 days, then the grid code.
 WITH bounds AS (
     SELECT CAST(:as_of AS timestamptz)                                                     AS as_of,

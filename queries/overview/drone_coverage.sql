@@ -3,7 +3,7 @@
 -- params: as_of, days, town_code
 -- ttl: 600
 -- "Overflown" is the one coverage definition, the view cockpit.drone_grid_overflight (see
--- cockpit/drone_rules.py); drones.coverage_by_town reads the same view for 1, 7 and 30 days.
+-- cockpit/drones/rules.py); drones.coverage_by_town reads the same view for 1, 7 and 30 days.
 WITH covered AS (  -- flights are searched from 24 h before the window (a sortie lasts under an hour)
     SELECT count(DISTINCT o.grid_code) AS grids_covered
     FROM cockpit.drone_grid_overflight o

@@ -1,5 +1,5 @@
 -- name: parking.rule_check
--- grain: one row: for the valid parking violations with a reminder observed between :date_from and :date_to (local days), how the soft-enforcement rules (cockpit/parking_rules.py) were applied: tickets within :wait_minutes of the reminder (the 10-minute rule broken), and against the first-violation rule (no other violation of the same plate in the :window_days days before: a warning, not a fine) warnings and fines as due and not as due
+-- grain: one row: for the valid parking violations with a reminder observed between :date_from and :date_to (local days), how the soft-enforcement rules (cockpit/parking/rules.py) were applied: tickets within :wait_minutes of the reminder (the 10-minute rule broken), and against the first-violation rule (no other violation of the same plate in the :window_days days before: a warning, not a fine) warnings and fines as due and not as due
 -- params: as_of, date_from, date_to, town_code, road_id, wait_minutes, window_days
 -- ttl: 300
 -- Only counts leave the database: plates are compared here and never returned. Plates are compared as

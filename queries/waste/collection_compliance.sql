@@ -1,5 +1,5 @@
 -- name: waste.collection_compliance
--- grain: one row per timed-and-fixed-point drop-off station (定时定点) and local day (Asia/Shanghai) from :date_from to :date_to, days after :as_of left out: its morning and evening rounds under "不过午、不过夜" as defined in cockpit/waste_rules.py, judged at :as_of. morning_state/evening_state: on_time | pending (cut-off not passed yet, no breach) | late | missed; *_ok: true on_time, null pending, false late or missed. Cut-offs and window starts are 'HH:MM' local times (waste_rules.rule_params()).
+-- grain: one row per timed-and-fixed-point drop-off station (定时定点) and local day (Asia/Shanghai) from :date_from to :date_to, days after :as_of left out: its morning and evening rounds under "不过午、不过夜" as defined in cockpit/waste/rules.py, judged at :as_of. morning_state/evening_state: on_time | pending (cut-off not passed yet, no breach) | late | missed; *_ok: true on_time, null pending, false late or missed. Cut-offs and window starts are 'HH:MM' local times (waste_rules.rule_params()).
 -- params: as_of, date_from, date_to, town_code, morning_start, noon_cutoff, evening_start, night_cutoff
 -- ttl: 120
 -- the rule itself is cockpit.collection_rounds (contract/02_checked_views.sql)

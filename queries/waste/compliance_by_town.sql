@@ -1,5 +1,5 @@
 -- name: waste.compliance_by_town
--- grain: one row per town and local day (Asia/Shanghai) from :date_from to :date_to (days after :as_of left out) with at least one timed-and-fixed-point station: counts of morning and evening rounds under "不过午、不过夜" (cockpit/waste_rules.py) judged at :as_of. A round is decided unless pending (cut-off not passed and not yet collected on time); compliance_rate (按时清运率) = rounds_on_time / rounds_decided, null when nothing is decided; the counts add up across towns and days.
+-- grain: one row per town and local day (Asia/Shanghai) from :date_from to :date_to (days after :as_of left out) with at least one timed-and-fixed-point station: counts of morning and evening rounds under "不过午、不过夜" (cockpit/waste/rules.py) judged at :as_of. A round is decided unless pending (cut-off not passed and not yet collected on time); compliance_rate (按时清运率) = rounds_on_time / rounds_decided, null when nothing is decided; the counts add up across towns and days.
 -- params: as_of, date_from, date_to, town_code, morning_start, noon_cutoff, evening_start, night_cutoff
 -- ttl: 120
 -- the rule itself is cockpit.collection_rounds (contract/02_checked_views.sql)

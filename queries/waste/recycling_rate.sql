@@ -1,5 +1,5 @@
 -- name: waste.recycling_rate
--- grain: one row: the inputs of 回收利用率 (recycling rate, GB/T 19095) over valid collect weighings on local days (Asia/Shanghai) :date_from to :date_to up to :as_of, in :town_code when given. Tonnes collected at drop-off stations stand in for tonnes generated (the contract has no generation figure); recycled = recyclable + perishable (perishable goes to biological treatment, not burnt or buried). Rate = recycled_tonnes / collected_tonnes, computed by cockpit.waste_rules.recycling_rate (target >= 35 %).
+-- grain: one row: the inputs of 回收利用率 (recycling rate, GB/T 19095) over valid collect weighings on local days (Asia/Shanghai) :date_from to :date_to up to :as_of, in :town_code when given. Tonnes collected at drop-off stations stand in for tonnes generated (the contract has no generation figure); recycled = recyclable + perishable (perishable goes to biological treatment, not burnt or buried). Rate = recycled_tonnes / collected_tonnes, computed by cockpit.waste.rules.recycling_rate (target >= 35 %).
 -- params: as_of, date_from, date_to, town_code
 -- ttl: 120
 WITH params AS (

@@ -1,0 +1,116 @@
+"""指挥中心大屏 Wall screen: full screen, rotating views, live numbers, honest about the data's age.
+
+Opened as /?mode=wall (options in cockpit/wall.py). Layout only: the views are built in cockpit.wall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import streamlit as st
+
+from cockpit import maps, ui, wall
+
+log = logging.getLogger("cockpit.wall")
+
+st.markdown("""
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer {display: none !important;}
+.block-container {padding: 1.2vh 1.6vw 0 1.6vw !important; max-width: 100% !important;}
+.wall-head {display: flex; align-items: baseline; justify-content: space-between; gap: 2vw;}
+.wall-title {font-size: clamp(28px, 2.3vw, 96px); font-weight: 700; color: #e5edf7; letter-spacing: .08em;}
+.wall-view {font-size: clamp(24px, 1.9vw, 80px); color: #7cc4ff; font-weight: 600;}
+.wall-status {font-size: clamp(16px, 1.05vw, 44px); color: #9fb0c5;}
+.wall-status .bad {color: #ff6b6b; font-weight: 700;}
+.wall-status .warn {color: #ffc857; font-weight: 700;}
+.wall-tiles {display: grid; grid-template-columns: repeat(auto-fit, minmax(14vw, 1fr)); gap: 1vw; margin: 1.2vh 0;}
+.wall-tile {background: #111a2b; border: 1px solid #24324a; border-radius: 12px; padding: 1.2vh 1.1vw;}
+.wall-tile .label {font-size: clamp(16px, 1.15vw, 48px); color: #9fb0c5;}
+.wall-tile .value {font-size: clamp(36px, 3.3vw, 140px); font-weight: 700; color: #f2f6fb; line-height: 1.15;}
+.wall-tile .note {font-size: clamp(14px, 0.95vw, 40px); color: #7d8da3;}
+.wall-tile.good .value {color: #5fd38d;} .wall-tile.bad .value {color: #ff7a6b;}
+.wall-dots {font-size: clamp(14px, 1vw, 40px); color: #5b6b82; text-align: right;}
+.wall-dots b {color: #7cc4ff;}
+.cockpit-legend {font-size: clamp(14px, 1vw, 40px) !important;}
+</style>
+""", unsafe_allow_html=True)
+
+ctx = ui.wall_context()
+options = wall.parse_options(st.query_params.to_dict())
+problems = list(options.problems) + list(getattr(ctx, "problems", []))
+town = ctx.filters.town_code
+
+head_left, head_right = st.columns([3, 1])
+with head_left:
+    st.markdown(f"<div class='wall-title'>{ctx.t('wall_title')}</div>", unsafe_allow_html=True)
+with head_right:  # a clock that ticks in the browser, without reruns
+    st.iframe("""
+<div id="c" style="font: 600 clamp(24px, 4.2vw, 150px) 'Noto Sans CJK SC', sans-serif; color: #e5edf7;
+     text-align: right; font-variant-numeric: tabular-nums;"></div>
+<script>
+function tick() {
+  const now = new Date(Date.now() + (8 * 60 + new Date().getTimezoneOffset()) * 60000);  // Asia/Shanghai
+  const p = n => String(n).padStart(2, "0");
+  document.getElementById("c").textContent =
+    `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
+}
+tick(); setInterval(tick, 1000);
+</script>""", height=56)
+
+
+@st.fragment(run_every=wall.rerun_every(options))
+def screen() -> None:
+    try:
+        draw()
+    except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
+        log.exception("wall screen failed")
+        st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",
+                    unsafe_allow_html=True)
+
+
+def draw() -> None:
+    ctx.results.clear()
+    ctx.unavailable.clear()
+    ctx.now = dt.datetime.now(ui.SH)
+    index, key, left = wall.view_at(options, time.time())
+    view = wall.BUILDERS[key](ctx.run, ctx.t, town, ctx.today, ctx.lang)
+    fresh = ctx.run("common.freshness", as_of=wall.NOW)
+
+    status = []
+    fetched = min((r.fetched_at for r in ctx.results), default=None)
+    if fetched is not None:
+        status.append(ctx.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}"))
+    health = ctx.health()
+    if health.down_since is not None:  # red only when the database is unreachable; a local failure is yellow
+        since = dt.datetime.fromtimestamp(health.down_since, ui.SH)
+        status.append(f"<span class='bad'>⚠ {ctx.t('wall_down', time=f'{since:%H:%M:%S}')}</span>")
+    elif health.waiting:
+        status.append(f"<span class='bad'>⚠ {ctx.t('wall_waiting')}</span>")
+    elif health.partial:
+        status.append(f"<span class='warn'>⚠ {ctx.t('wall_partial')}</span>")
+    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
+        age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
+        if age_min > ui.stale_after_minutes(ctx.now):
+            status.append(f"<span class='warn'>{ctx.t('wall_stale', n=int(age_min))}</span>")
+    for k, v in problems:  # the refused value is the URL's: text only
+        status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=ui.escape(k), value=ui.escape(v))}</span>")
+    dots = " ".join(f"<b>●</b>" if i == index else "○" for i in range(len(options.views)))
+    st.markdown(
+        f"<div class='wall-head'><div class='wall-view'>{ui.escape(view.title)}</div>"
+        f"<div class='wall-status'>{' · '.join(status)}</div>"
+        f"<div class='wall-dots'>{dots} &nbsp; {ctx.t('wall_next', n=left)}</div></div>", unsafe_allow_html=True)
+    tiles = "".join(
+        f"<div class='wall-tile {ui.escape(tile.state)}'><div class='label'>{ui.escape(tile.label)}</div>"
+        f"<div class='value'>{ui.escape(tile.value)}</div><div class='note'>{ui.escape(tile.note) or '&nbsp;'}</div></div>"
+        for tile in view.tiles)
+    st.markdown(f"<div class='wall-tiles'>{tiles}</div>", unsafe_allow_html=True)
+    if view.deck is not None:
+        maps.show(view.deck, key=f"wall_map_{key}", height=640)
+    if view.legend is not None:
+        maps.show_legend(*view.legend)
+
+
+screen()

@@ -1,0 +1,132 @@
+"""周例会 Weekly meeting: one ISO week against the week before and a year earlier, what is late, who ranks where."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import ui
+from cockpit.meeting import pack as pack_builder
+from cockpit.meeting import weekly
+
+ctx = ui.page_context()
+ui.header(ctx, "weekly_title")
+
+# -- the week: URL parameter `week` (validated), default the last complete week
+default_week = weekly.last_complete_week(ctx.now)
+raw = st.query_params.get("week")
+try:
+    week = weekly.parse_week(raw, ctx.now)
+except weekly.WeekError as exc:
+    st.warning(exc.message(ctx.lang, quote=ui.escape), icon=":material/warning:")
+    week = default_week
+choices = weekly.recent_weeks(ctx.now, 60)
+if week not in choices:
+    choices = sorted({*choices, week}, reverse=True)
+labels = [w.label for w in choices]
+picked = st.selectbox(ctx.t("wk_choose_week"), labels, index=labels.index(week.label), key=f"week_{week.label}",
+                      format_func=lambda lbl: ctx.t("wk_week_option", label=lbl,
+                                                    dates=choices[labels.index(lbl)].dates_text(ctx.lang)))
+week = choices[labels.index(picked)]
+if st.query_params.get("week") != week.label:
+    st.query_params["week"] = week.label
+st.caption(ctx.t("wk_judged_at", as_of=f"{week.as_of:%Y-%m-%d %H:%M}"))
+
+report = weekly.load_report(ctx.run, week)
+ui.status_banner(ctx)
+
+# -- briefing
+with st.container(border=True, key="weekly_briefing"):
+    st.markdown(f"**{ctx.t('wk_briefing')}**")
+    st.markdown(weekly.briefing(report, ctx.lang, quote=ui.escape))
+    st.caption(ctx.t("wk_briefing_note"))
+
+# -- headline figures per area, with arrows against last week and a year earlier
+st.subheader(ctx.t("wk_headlines"))
+for area in weekly.AREAS:
+    metrics = [m for m in weekly.METRICS if m.area == area]
+    st.markdown(f"#### {ctx.t(f'wk_area_{area}')}")
+    if not report.this.has_data[area]:
+        st.info(ctx.t("wk_no_data_area", area=ctx.t(f"wk_area_{area}")))
+    cols = st.columns(len(metrics))
+    for col, m in zip(cols, metrics):
+        with col:
+            value = m.rounded(report.value(area, m.key))
+            previous = report.change(area, m.key).base
+            ui.kpi_card(ctx, m.kpi_key, value, previous=previous, text=m.fmt(value, ctx.lang),
+                        delta_label=ctx.t("wk_vs_prev_week"),
+                        caption=ctx.t("wk_wow_caption", wow=report.change(area, m.key).text(ctx.lang),
+                                      yoy=report.change(area, m.key, "year_ago").text(ctx.lang)))
+
+with st.expander(ctx.t("wk_headlines"), expanded=False):
+    st.dataframe(pack_builder.headline_table(report, ctx.lang), hide_index=True, width="stretch")
+
+# -- largest movers
+st.subheader(ctx.t("wk_movers"))
+tabs = st.tabs([ctx.t(f"wk_kind_{k}") for k in weekly.MOVER_KINDS])
+for tab, kind in zip(tabs, weekly.MOVER_KINDS):
+    with tab:
+        table = weekly.movers_table(report, kind, ctx.lang)
+        if table.empty:
+            st.info(ctx.t("empty"))
+            continue
+        unit = weekly.mover_unit(kind, ctx.lang)
+        st.dataframe(table.drop(columns=["code"]).rename(columns={
+            "name": ctx.t("wk_col_name"),
+            "this_week": f"{ctx.t('wk_col_this')}（{unit}）" if ctx.lang == "zh" else f"{ctx.t('wk_col_this')} ({unit})",
+            "previous_week": f"{ctx.t('wk_col_prev')}（{unit}）" if ctx.lang == "zh"
+            else f"{ctx.t('wk_col_prev')} ({unit})",
+            "change": f"{ctx.t('wk_col_change')}（{unit}）" if ctx.lang == "zh" else f"{ctx.t('wk_col_change')} ({unit})",
+            "change_text": ctx.t("wk_col_change_pct"),
+        }), hide_index=True, width="stretch")
+
+# -- overdue and escalated cases, with their holders
+st.subheader(ctx.t("wk_overdue"))
+st.caption(ctx.t("wk_escalation_rule", h=weekly.ESCALATE_HOURS, r=weekly.ESCALATE_REWORKS))
+holders = pack_builder.holders_table(report, ctx.lang)
+if holders.empty:
+    st.info(ctx.t("wk_overdue_none"))
+else:
+    left, right = st.columns([2, 5])
+    with left:
+        st.markdown(f"**{ctx.t('wk_holders')}**")
+        st.dataframe(holders, hide_index=True, width="stretch")
+    with right:
+        st.dataframe(pack_builder.overdue_table(report, ctx.lang), hide_index=True, width="stretch")
+
+# -- KPI ranking of towns and squadrons
+st.subheader(ctx.t("wk_ranking"))
+town_tab, squadron_tab = st.tabs([ctx.t("by_town"), ctx.t("by_squadron")])
+for tab, level in ((town_tab, "town"), (squadron_tab, "squadron")):
+    with tab:
+        table = pack_builder.ranking_table(report, level, ctx.lang)
+        if table.empty:
+            st.info(ctx.t("empty"))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
+            ui.kpi_definition(ctx, "composite_score")
+
+
+# -- the meeting pack, built on demand and cached per week
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _pack(url: str, week_label: str, lang: str, _report: weekly.WeeklyReport) -> pack_builder.Pack:
+    return pack_builder.build_pack(_report, lang)
+
+
+st.subheader(ctx.t("wk_pack"))
+st.caption(ctx.t("wk_pack_hint"))
+pack_key = f"weekly_pack_{week.label}_{ctx.lang}"
+if report.unavailable:
+    st.button(ctx.t("wk_generate"), disabled=True, key="wk_generate_disabled")
+elif st.button(ctx.t("wk_generate"), key="wk_generate", icon=":material/slideshow:") or st.session_state.get(pack_key):
+    with st.spinner(ctx.t("wk_generating")):
+        pack = _pack(ctx.gateway.url, week.label, ctx.lang, report)
+    st.session_state[pack_key] = True
+    c1, c2 = st.columns(2)
+    with c1:
+        st.download_button(ctx.t("wk_download_pptx"), pack.pptx, file_name=f"{pack.stem}.pptx",
+                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           icon=":material/download:", key="wk_dl_pptx", on_click="ignore")
+    with c2:
+        st.download_button(ctx.t("wk_download_xlsx"), pack.xlsx, file_name=f"{pack.stem}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", key="wk_dl_xlsx", on_click="ignore")

@@ -1,0 +1,663 @@
+"""周例会 The weekly meeting: ISO weeks, the week's figures per area, comparisons and the briefing.
+
+Pure logic (no Streamlit, no database driver): the figures come from named queries through a
+`run(name, **params) -> DataFrame | None` callable (the gateway's `execute`, or a page's `ctx.run`),
+so the page, the XLSX, the PPTX and the briefing all read the same numbers from one `WeeklyReport`.
+
+Weeks
+-----
+An ISO week (Monday–Sunday) in Asia/Shanghai, written "2026-W47". A week is judged *as of its end*
+(the next Monday 00:00 local): every figure is what was known when the week closed, never "now",
+so the same week on the same data always gives the same numbers. Only complete weeks can be
+chosen: a week that has not ended yet (the current one or a future one) is refused, as is a
+malformed label or a week number the year does not have (W53 exists only in 53-week years).
+The default is the last complete week.
+
+Comparisons
+-----------
+Each headline figure is shown against the week before (环比) and the same ISO week a year earlier
+(同比; none when that year has no such week, e.g. W53 after a 52-week year). Counts and tonnes
+compare as a relative change in %, rates as a difference in percentage points and the composite
+score in points. No base (missing, or a zero count) gives "—".
+
+Escalation (升级督办, ours)
+--------------------------
+The contract has no escalation flag. The cockpit escalates an overdue open case to the command
+centre's weekly list when it is more than ESCALATE_HOURS (72 h, three days) past its closing
+deadline, or has been sent back ESCALATE_REWORKS (2) times or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from cockpit import filters as flt
+from cockpit import i18n, kpi
+from cockpit.settings import SH
+from cockpit.waste import rules as waste_rules
+
+ESCALATE_HOURS = 72
+ESCALATE_REWORKS = 2
+TOP_MOVERS = 5
+OVERDUE_ROWS = 30
+AREAS = ("cases", "waste", "parking", "drones", "market")
+MOVER_KINDS = ("town", "squadron", "category", "road", "station")
+_WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+
+Runner = Callable[..., "pd.DataFrame | None"]
+
+
+# -- ISO weeks ------------------------------------------------------------------------------------------
+class WeekError(ValueError):
+    """A week that cannot be chosen; `message(lang)` says why in Chinese or English."""
+
+    def __init__(self, code: str, value: str, **details: Any) -> None:
+        self.code = code  # malformed | no_such_week | not_ended; the pack's CLI: no_data | before_data | ...
+        self.value = value
+        self.details = details
+        super().__init__(f"{self.message('zh')} / {self.message('en')}")
+
+    def message(self, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
+        """Why; `quote` writes the refused value into it (markup.escape for a page)."""
+        return i18n.t(f"wk_error_{self.code}", lang, value=quote(self.value), **self.details)
+
+
+# The years an IsoWeek may have: its Monday, its end (the next Monday) and the same week a year earlier
+# must all be dates, so week arithmetic never overflows the calendar (date.min 0001-01-01 … 9999-12-31).
+FIRST_YEAR, LAST_YEAR = dt.MINYEAR + 1, dt.MAXYEAR - 1
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO week number of 28 December is the year's last week (0 for a year outside
+    FIRST_YEAR … LAST_YEAR, which has no IsoWeek)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return 0
+    return dt.date(year, 12, 28).isocalendar().week
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.year, int) or not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise WeekError("malformed", f"{self.year}-W{self.week:02d}")
+        if not 1 <= self.week <= weeks_in_year(self.year):
+            raise WeekError("no_such_week", f"{self.year}-W{self.week:02d}", weeks=weeks_in_year(self.year))
+
+    @classmethod
+    def of(cls, day: dt.date) -> "IsoWeek":
+        y, w, _ = day.isocalendar()
+        return cls(y, w)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def start(self) -> dt.date:
+        """Monday."""
+        return dt.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Sunday."""
+        return self.start + dt.timedelta(days=6)
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The end of the week: the next Monday 00:00, Asia/Shanghai. Every figure is judged here."""
+        return dt.datetime.combine(self.start + dt.timedelta(days=7), dt.time(0), tzinfo=SH)
+
+    def previous(self) -> "IsoWeek":
+        """The week before (raises WeekError, never OverflowError, before the first week of FIRST_YEAR)."""
+        return IsoWeek.of(self.start - dt.timedelta(days=7))
+
+    def year_ago(self) -> "IsoWeek | None":
+        """The same ISO week number a year earlier; None when that year has no such week (W53, or a year
+        before FIRST_YEAR)."""
+        if self.week > weeks_in_year(self.year - 1):
+            return None
+        return IsoWeek(self.year - 1, self.week)
+
+    def dates_text(self, lang: str = "zh") -> str:
+        s, e = self.start, self.end
+        if lang == "zh":
+            return f"{s.month}月{s.day}日至{e.month}月{e.day}日"
+        return f"{s:%d %b} – {e:%d %b %Y}"
+
+    def title(self, lang: str = "zh") -> str:
+        if lang == "zh":
+            return f"{self.year}年第{self.week}周（{self.dates_text('zh')}）"
+        return f"Week {self.week} of {self.year} ({self.dates_text('en')})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def last_complete_week(now: dt.datetime) -> IsoWeek:
+    """The latest week whose end (next Monday 00:00, Asia/Shanghai) is at or before `now`."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    today = now.astimezone(SH).date()
+    return IsoWeek.of(today).previous()
+
+
+def parse_week(text: str | None, now: dt.datetime) -> IsoWeek:
+    """'2026-W47' (also '2026W47', '2026-w7') as an IsoWeek that has ended by `now`; None/'' → the last complete week.
+
+    Raises WeekError for a malformed label, a week number the year lacks, or a week not over yet.
+    """
+    if text is None or not str(text).strip():
+        return last_complete_week(now)
+    m = _WEEK_RE.match(str(text))
+    if not m:
+        raise WeekError("malformed", str(text))
+    year, number = int(m.group(1)), int(m.group(2))
+    if year < flt.EARLIEST_DATE.year:  # before any valid row (contract: cockpit.earliest_valid_time())
+        raise WeekError("malformed", str(text))
+    week = IsoWeek(year, number)  # raises no_such_week
+    if week.as_of > now:
+        raise WeekError("not_ended", week.label, end=f"{week.end:%Y-%m-%d}")
+    return week
+
+
+def recent_weeks(now: dt.datetime, count: int = 60) -> list[IsoWeek]:
+    """The last `count` complete weeks, newest first (the page's choices)."""
+    week = last_complete_week(now)
+    out = []
+    for _ in range(count):
+        out.append(week)
+        week = week.previous()
+    return out
+
+
+# -- comparisons --------------------------------------------------------------------------------------------
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against its base: relative (%) for counts and tonnes, absolute for rates and scores."""
+
+    current: float | None
+    base: float | None
+    mode: str = "relative"  # relative | points (percentage points) | score (points of a 0–100 score)
+
+    @property
+    def delta(self) -> float | None:
+        if _missing(self.current) or _missing(self.base):
+            return None
+        if self.mode == "relative":
+            return kpi.change_percent(float(self.current), float(self.base))
+        return float(self.current) - float(self.base)
+
+    @property
+    def arrow(self) -> str:
+        d = self.delta
+        if d is None:
+            return ""
+        d = round(d, 1)
+        return "↑" if d > 0 else "↓" if d < 0 else "→"
+
+    def text(self, lang: str = "zh") -> str:
+        """'↑12.5%', '↓1.2 个百分点', '→0.0%', or '—' when there is no base."""
+        d = self.delta
+        if d is None:
+            return "—"
+        magnitude = f"{abs(round(d, 1)):.1f}"
+        if self.mode == "relative":
+            return f"{self.arrow}{magnitude}%"
+        unit = i18n.t("wk_pp" if self.mode == "points" else "wk_points", lang)
+        return f"{self.arrow}{magnitude} {unit}"
+
+
+# -- headline figures ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Metric:
+    area: str
+    key: str           # key in WeekFigures.values[area]
+    kpi_key: str       # definition in cockpit.kpi
+    kind: str          # count | tonnes | rate | score
+    unit_zh: str
+    unit_en: str
+
+    @property
+    def mode(self) -> str:
+        return {"rate": "points", "score": "score"}.get(self.kind, "relative")
+
+    @property
+    def digits(self) -> int:
+        return 0 if self.kind == "count" else 1
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+    def name(self, lang: str) -> str:
+        return kpi.KPIS[self.kpi_key].name(lang)
+
+    def rounded(self, value) -> float | int | None:
+        """The value as shown everywhere (tables, XLSX, slides, briefing)."""
+        if _missing(value):
+            return None
+        return int(round(float(value))) if self.kind == "count" else round(float(value), 1)
+
+    def fmt(self, value, lang: str = "zh", unit: bool = True) -> str:
+        v = self.rounded(value)
+        if v is None:
+            return "—"
+        text = f"{v:,}" if self.kind == "count" else f"{v:,.1f}"
+        if self.kind == "rate":
+            return f"{text}%"
+        return f"{text} {self.unit(lang)}" if unit else text
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("cases", "received", "cases_received", "count", "件", "cases"),
+    Metric("cases", "closed_in_week", "week_cases_closed", "count", "件", "cases"),
+    Metric("cases", "ontime_close_rate", "ontime_close_rate", "rate", "%", "%"),
+    Metric("cases", "composite_score", "composite_score", "score", "分", "pts"),
+    Metric("cases", "overdue_open", "week_overdue_open", "count", "件", "cases"),
+    Metric("cases", "escalated", "week_escalated", "count", "件", "cases"),
+    Metric("waste", "tonnes", "week_waste_tonnes", "tonnes", "吨", "t"),
+    Metric("waste", "compliance_rate", "week_collection_compliance", "rate", "%", "%"),
+    Metric("waste", "recycling_rate", "week_recycling_rate", "rate", "%", "%"),
+    Metric("parking", "violations", "parking_violations", "count", "起", "records"),
+    Metric("parking", "reminded", "week_parking_reminders", "count", "条", "SMS"),
+    Metric("parking", "persuade_rate", "parking_persuade_rate", "rate", "%", "%"),
+    Metric("drones", "sorties", "drone_sorties", "count", "架次", "sorties"),
+    Metric("drones", "detections", "week_drone_detections", "count", "个", "detections"),
+    Metric("drones", "detections_to_cases", "week_detection_cases", "count", "件", "cases"),
+    Metric("market", "received", "week_market_received", "count", "件", "requests"),
+    Metric("market", "resolved", "week_market_resolved", "count", "件", "requests"),
+    Metric("market", "open_now", "market_open", "count", "件", "requests"),
+)
+METRIC = {(m.area, m.key): m for m in METRICS}
+
+
+def _num(value) -> float | None:
+    return None if _missing(value) else float(value)
+
+
+def _first(df: pd.DataFrame | None) -> dict:
+    if df is None or df.empty:
+        return {}
+    return df.iloc[0].to_dict()
+
+
+@dataclass
+class WeekFigures:
+    """One week's figures per area (all from query results), and whether the area had any data."""
+
+    week: IsoWeek
+    values: dict[str, dict[str, float | None]]
+    has_data: dict[str, bool]
+    case_groups: pd.DataFrame = field(default_factory=pd.DataFrame)   # weekly.case_kpis with rates
+    waste_categories: pd.DataFrame = field(default_factory=pd.DataFrame)  # tonnes per category
+    waste_towns: pd.DataFrame = field(default_factory=pd.DataFrame)   # tonnes and compliance per town
+    unavailable: list[str] = field(default_factory=list)              # queries that returned nothing
+
+
+def case_groups_with_rates(case_kpis: pd.DataFrame | None) -> pd.DataFrame:
+    """weekly.case_kpis rows with the standard rates and 综合指标值 (cockpit.kpi) added."""
+    if case_kpis is None or case_kpis.empty:
+        return pd.DataFrame()
+    rows = []
+    for r in case_kpis.to_dict("records"):
+        rates = kpi.case_rates({c: float(r[c]) for c in ("due_close", "closed", "closed_on_time", "due_dispose",
+                                                         "disposed", "disposed_on_time", "reworked", "auto_closed")})
+        rows.append({**r, **rates})
+    return pd.DataFrame(rows)
+
+
+def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, parking, drones, market,
+                 unavailable: list[str] | None = None) -> WeekFigures:
+    """A week's figures from the frames of its queries (None where a query gave nothing)."""
+    groups = case_groups_with_rates(case_kpis)
+    city = groups[groups["level"] == "all"].iloc[0].to_dict() if not groups.empty else {}
+    cases = {k: _num(city.get(k)) for k in ("received", "closed_in_week", "ontime_close_rate", "composite_score",
+                                            "overdue_open", "escalated", "close_rate", "ontime_dispose_rate",
+                                            "rework_rate", "due_close")}
+    has_cases = bool(city) and (cases["received"] or 0) + (cases["closed_in_week"] or 0) + (cases["overdue_open"] or 0) > 0
+
+    categories = pd.DataFrame()
+    towns = pd.DataFrame()
+    tonnes_total = None
+    by_cat: dict[str, float] = {}
+    if waste_tonnes is not None and not waste_tonnes.empty:
+        categories = (waste_tonnes.groupby(["category_code", "category_name_zh", "category_name_en"], as_index=False)
+                      [["tonnes", "weighings"]].sum())
+        by_cat = dict(zip(categories["category_code"], categories["tonnes"].astype(float)))
+        tonnes_total = float(categories["tonnes"].sum())
+        towns = (waste_tonnes.groupby(["town_code", "town_name_zh", "town_name_en"], as_index=False)[["tonnes"]].sum())
+    rounds_decided = rounds_on_time = station_days_breach = None
+    if waste_compliance is not None and not waste_compliance.empty:
+        rounds_decided = float(waste_compliance["rounds_decided"].sum())
+        rounds_on_time = float(waste_compliance["rounds_on_time"].sum())
+        station_days_breach = float(waste_compliance["stations_in_breach"].sum())
+        comp = (waste_compliance.groupby("town_code", as_index=False)
+                [["rounds_decided", "rounds_on_time", "stations_in_breach"]].sum())
+        comp["compliance_rate"] = [
+            None if not d else 100.0 * o / d for o, d in zip(comp["rounds_on_time"], comp["rounds_decided"])]
+        towns = comp if towns.empty else towns.merge(comp, on="town_code", how="left")
+    compliance = waste_rules.compliance_rate(rounds_on_time or 0, rounds_decided or 0)
+    recycling = waste_rules.recycling_rate(by_cat.get("recyclable", 0.0), by_cat.get("perishable", 0.0),
+                                           tonnes_total or 0.0)
+    waste = {"tonnes": tonnes_total, **{f"tonnes_{c}": by_cat.get(c) for c in waste_rules.CATEGORIES},
+             "compliance_rate": None if compliance is None else 100.0 * compliance,
+             "recycling_rate": None if recycling is None else 100.0 * recycling,
+             "rounds_decided": rounds_decided, "rounds_on_time": rounds_on_time,
+             "station_days_in_breach": station_days_breach}
+    has_waste = (tonnes_total or 0) > 0 or (rounds_on_time or 0) > 0
+
+    p = _first(parking)
+    park = {"violations": _num(p.get("violations_period")), "ecapture": _num(p.get("ecapture_period")),
+            "reminded": _num(p.get("reminded_period")), "left_within_10min": _num(p.get("left_period")),
+            "ticketed": _num(p.get("ticketed_period"))}
+    park["persuade_rate"] = kpi.percent(park["left_within_10min"] or 0, park["reminded"] or 0)
+    has_parking = (park["violations"] or 0) > 0
+
+    d = _first(drones)
+    drone = {k: _num(d.get(k)) for k in ("sorties", "distance_km", "flight_hours", "nests_flown", "detections",
+                                         "detections_to_cases")}
+    has_drones = (drone["sorties"] or 0) + (drone["detections"] or 0) > 0
+
+    m = _first(market)
+    mkt = {"received": _num(m.get("received", m.get("received_period"))),
+           "resolved": _num(m.get("resolved", m.get("resolved_period"))),
+           "open_now": _num(m.get("open_now", m.get("open_requests"))),
+           "within_promise_rate": kpi.percent(m["within_promise"], m["due"]) if "due" in m else None}
+    has_market = (mkt["received"] or 0) + (mkt["resolved"] or 0) > 0
+
+    return WeekFigures(
+        week=week,
+        values={"cases": cases, "waste": waste, "parking": park, "drones": drone, "market": mkt},
+        has_data={"cases": has_cases, "waste": has_waste, "parking": has_parking, "drones": has_drones,
+                  "market": has_market},
+        case_groups=groups, waste_categories=categories, waste_towns=towns,
+        unavailable=list(unavailable or []),
+    )
+
+
+def _period(week: IsoWeek) -> dict:
+    return {"as_of": week.as_of, "date_from": week.start, "date_to": week.end}
+
+
+def _escalation() -> dict:
+    return {"escalate_hours": ESCALATE_HOURS, "escalate_reworks": ESCALATE_REWORKS}
+
+
+def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
+    """Run a week's headline queries (each judged at the week's end) and build its figures."""
+    missing: list[str] = []
+
+    def q(name: str, **params) -> pd.DataFrame | None:
+        try:
+            df = run(name, **params)
+        except KeyError:  # a query file that is not part of this build
+            df = None
+        if df is None:
+            missing.append(name)
+        return df
+
+    market = q("market.by_group", **_period(week), dimension="all", dept_code=None, item_group=None)
+    if market is None:
+        missing.pop()
+        market = q("overview.market_summary", **_period(week))
+    return figures_from(
+        week,
+        case_kpis=q("weekly.case_kpis", as_of=week.as_of, week_start=week.start, **_escalation()),
+        waste_tonnes=q("waste.tonnes_by_town", **_period(week)),
+        waste_compliance=q("waste.compliance_by_town", **_period(week), town_code=None,
+                           **waste_rules.rule_params()),
+        parking=q("overview.parking_summary", **_period(week), town_code=None),
+        drones=q("weekly.drone_summary", as_of=week.as_of, week_start=week.start),
+        market=market,
+        unavailable=missing,
+    )
+
+
+@dataclass
+class WeeklyReport:
+    """Everything the meeting shows for one week: three weeks of figures and the week's detail tables."""
+
+    week: IsoWeek
+    this: WeekFigures
+    previous: WeekFigures
+    year_ago: WeekFigures | None
+    movers: pd.DataFrame
+    parking_roads: pd.DataFrame
+    by_town: pd.DataFrame
+    overdue_cases: pd.DataFrame
+    overdue_holders: pd.DataFrame
+    names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # kind → code → (zh, en)
+
+    @property
+    def unavailable(self) -> list[str]:
+        return sorted(set(self.this.unavailable))
+
+    def value(self, area: str, key: str, which: str = "this"):
+        figures = {"this": self.this, "previous": self.previous, "year_ago": self.year_ago}[which]
+        if figures is None:
+            return None
+        return figures.values[area].get(key)
+
+    def change(self, area: str, key: str, against: str = "previous") -> Change:
+        metric = METRIC[(area, key)]
+        current = metric.rounded(self.value(area, key))
+        base = metric.rounded(self.value(area, key, against))
+        if against == "year_ago" and self.year_ago is not None and not self.year_ago.has_data[area]:
+            base = None  # no data a year earlier is no base, not a zero
+        if against == "previous" and not self.previous.has_data[area]:
+            base = None
+        return Change(current, base, metric.mode)
+
+    def headlines(self, lang: str = "zh", area: str | None = None) -> pd.DataFrame:
+        """The headline table: one row per figure, this week / last week / a year earlier, as shown."""
+        rows = []
+        for m in METRICS:
+            if area is not None and m.area != area:
+                continue
+            rows.append({
+                "area": m.area,
+                "key": m.key,
+                "kpi_key": m.kpi_key,
+                "area_name": i18n.t(f"wk_area_{m.area}", lang),
+                "metric": m.name(lang),
+                "unit": m.unit(lang),
+                "this_week": m.rounded(self.value(m.area, m.key)),
+                "previous_week": m.rounded(self.value(m.area, m.key, "previous")),
+                "wow": self.change(m.area, m.key).text(lang),
+                "year_ago": m.rounded(self.value(m.area, m.key, "year_ago")),
+                "yoy": self.change(m.area, m.key, "year_ago").text(lang),
+                "has_data": self.this.has_data[m.area],
+            })
+        return pd.DataFrame(rows, dtype=object)  # object: counts stay ints, missing stays None
+
+    def ranking(self, level: str, lang: str = "zh") -> pd.DataFrame:
+        """Towns or squadrons of the week ranked by 综合指标值 (cases received in the week)."""
+        g = self.this.case_groups
+        if g.empty:
+            return pd.DataFrame()
+        g = g[(g["level"] == level) & (g["received"] > 0)].copy()
+        if g.empty:
+            return pd.DataFrame()
+        names = self.names.get(level, {})
+        g["name"] = [names.get(c, (c, c))[0 if lang == "zh" else 1] if c else "—" for c in g["group_code"]]
+        g = g.sort_values(["composite_score", "group_code"], ascending=[False, True], na_position="last")
+        g.insert(0, "rank", range(1, len(g) + 1))
+        out = g[["rank", "group_code", "name", "received", "closed", "ontime_close_rate", "close_rate",
+                 "ontime_dispose_rate", "rework_rate", "composite_score", "overdue_open", "escalated"]]
+        for col in ("ontime_close_rate", "close_rate", "ontime_dispose_rate", "rework_rate", "composite_score"):
+            out[col] = [None if _missing(v) else round(float(v), 1) for v in out[col]]
+        for col in ("received", "closed", "overdue_open", "escalated"):
+            out[col] = out[col].astype(int)
+        return out.reset_index(drop=True)
+
+    def top_roads(self, n: int = 3) -> pd.DataFrame:
+        if self.parking_roads is None or self.parking_roads.empty:
+            return pd.DataFrame()
+        return self.parking_roads.head(n)
+
+
+def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
+    """The whole week: its figures, the week before, a year earlier, movers, roads, towns, overdue lists."""
+    this = load_figures(run, week)
+    previous = load_figures(run, week.previous())
+    ago = week.year_ago()
+    year_ago = load_figures(run, ago) if ago is not None else None
+
+    def frame(name: str, **params) -> pd.DataFrame:
+        try:
+            df = run(name, **params)
+        except KeyError:
+            df = None
+        if df is None:
+            this.unavailable.append(name)
+            return pd.DataFrame()
+        return df
+
+    names: dict[str, dict[str, tuple[str, str]]] = {}
+    towns = frame("common.towns")
+    if not towns.empty:
+        names["town"] = {r["town_code"]: (r["name_zh"], r["name_en"]) for r in towns.to_dict("records")}
+    squadrons = frame("common.squadrons")
+    if not squadrons.empty:
+        names["squadron"] = {r["squadron_code"]: (r["name_zh"], r["name_en"]) for r in squadrons.to_dict("records")}
+    return WeeklyReport(
+        week=week, this=this, previous=previous, year_ago=year_ago,
+        movers=frame("weekly.movers", as_of=week.as_of, week_start=week.start, top_n=TOP_MOVERS),
+        parking_roads=frame("weekly.parking_by_road", as_of=week.as_of, week_start=week.start),
+        by_town=frame("weekly.by_town", as_of=week.as_of, week_start=week.start),
+        overdue_cases=frame("weekly.overdue_cases", as_of=week.as_of, limit_rows=OVERDUE_ROWS, **_escalation()),
+        overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
+        names=names,
+    )
+
+
+# -- the briefing -------------------------------------------------------------------------------------------------
+def _join(parts: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def _target_clause(value: float | None, kpi_key: str, lang: str) -> str:
+    item = kpi.KPIS[kpi_key]
+    if value is None or item.target is None:
+        return ""
+    gap = round(round(float(value), 1) - item.target, 1)
+    if not item.higher_is_better:
+        gap = -gap
+    if gap == 0:
+        return i18n.t("wk_b_target_met", lang)
+    key = "wk_b_target_above" if gap > 0 else "wk_b_target_below"
+    return i18n.t(key, lang, gap=f"{abs(gap):.1f}")
+
+
+def _changes(report: WeeklyReport, area: str, key: str, lang: str) -> str:
+    """'环比 ↑3.2%' and, when there is a base, '，同比 ↓1.0%'."""
+    text = i18n.t("wk_b_wow", lang, change=report.change(area, key).text(lang))
+    yoy = report.change(area, key, "year_ago")
+    if yoy.delta is not None:
+        text += i18n.t("wk_b_yoy", lang, change=yoy.text(lang))
+    return text
+
+
+def briefing(report: WeeklyReport, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
+    """The meeting's opening paragraph, written by templates from the report's own figures; `quote`
+    writes the names from the data into it (markup.escape for a page, plain for the pack)."""
+    v = report.this.values
+    fmt = lambda area, key: METRIC[(area, key)].fmt(v[area].get(key), lang, unit=False)  # noqa: E731
+    sentences = [i18n.t("wk_b_intro", lang, week=report.week.title(lang))]
+    # cases
+    if report.this.has_data["cases"]:
+        sentences.append(i18n.t(
+            "wk_b_cases", lang, received=fmt("cases", "received"),
+            changes=_changes(report, "cases", "received", lang), closed=fmt("cases", "closed_in_week"),
+            ontime=fmt("cases", "ontime_close_rate"),
+            target=_target_clause(METRIC[("cases", "ontime_close_rate")].rounded(v["cases"]["ontime_close_rate"]),
+                                  "ontime_close_rate", lang),
+            overdue=fmt("cases", "overdue_open"), escalated=fmt("cases", "escalated")))
+        holders = report.overdue_holders
+        if holders is not None and not holders.empty and v["cases"].get("overdue_open"):
+            top = holders.iloc[0]
+            sentences.append(i18n.t("wk_b_holder", lang, holder=quote(top[f"holder_name_{lang}"] or "—"),
+                                    n=f"{int(top['overdue_open']):,}"))
+        ranking = report.ranking("town", lang)
+        ranked = ranking.dropna(subset=["composite_score"]) if not ranking.empty else ranking
+        if len(ranked) >= 2:
+            best, worst = ranked.iloc[0], ranked.iloc[-1]
+            sentences.append(i18n.t("wk_b_towns", lang, best=quote(best["name"]), best_score=f"{best['composite_score']:.1f}",
+                                    worst=quote(worst["name"]), worst_score=f"{worst['composite_score']:.1f}"))
+    else:
+        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_cases", lang)))
+    # waste
+    if report.this.has_data["waste"]:
+        sentences.append(i18n.t(
+            "wk_b_waste", lang, tonnes=fmt("waste", "tonnes"), changes=_changes(report, "waste", "tonnes", lang),
+            compliance=fmt("waste", "compliance_rate"), recycling=fmt("waste", "recycling_rate")))
+    else:
+        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_waste", lang)))
+    # parking
+    if report.this.has_data["parking"]:
+        text = i18n.t("wk_b_parking", lang, violations=fmt("parking", "violations"),
+                      changes=_changes(report, "parking", "violations", lang),
+                      reminded=fmt("parking", "reminded"), persuade=fmt("parking", "persuade_rate"))
+        roads = report.top_roads(3)
+        if not roads.empty:
+            spots = [i18n.t("wk_b_spot", lang, road=quote(r["name_zh"]), n=f"{int(r['violations']):,}")
+                     for r in roads.to_dict("records")]
+            n = "一二三四五"[len(spots) - 1] if lang == "zh" else str(len(spots))
+            text += i18n.t("wk_b_hotspots", lang, n=n, spots=_join(spots, lang))
+        sentences.append(text + ("。" if lang == "zh" else "."))
+    else:
+        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_parking", lang)))
+    # drones
+    if report.this.has_data["drones"]:
+        sentences.append(i18n.t("wk_b_drones", lang, sorties=fmt("drones", "sorties"),
+                                changes=_changes(report, "drones", "sorties", lang),
+                                detections=fmt("drones", "detections"), cases=fmt("drones", "detections_to_cases")))
+    else:
+        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_drones", lang)))
+    # market
+    if report.this.has_data["market"]:
+        sentences.append(i18n.t("wk_b_market", lang, received=fmt("market", "received"),
+                                resolved=fmt("market", "resolved"), open=fmt("market", "open_now")))
+    else:
+        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_market", lang)))
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+# -- movers ------------------------------------------------------------------------------------------------------------
+def movers_table(report: WeeklyReport, kind: str, lang: str = "zh") -> pd.DataFrame:
+    """The week's largest movers of one kind: name, this week, last week, change and its arrow."""
+    m = report.movers
+    if m is None or m.empty:
+        return pd.DataFrame()
+    m = m[m["kind"] == kind]
+    if m.empty:
+        return pd.DataFrame()
+    digits = 1 if kind == "station" else 0
+    rows = []
+    for r in m.to_dict("records"):
+        this, prev = round(float(r["this_week"]), digits), round(float(r["prev_week"]), digits)
+        rows.append({"name": r["name_zh" if lang == "zh" else "name_en"], "code": r["code"],
+                     "this_week": this if digits else int(this), "previous_week": prev if digits else int(prev),
+                     "change": round(this - prev, digits) if digits else int(this - prev),
+                     "change_text": Change(this, prev).text(lang)})
+    return pd.DataFrame(rows)
+
+
+def mover_unit(kind: str, lang: str = "zh") -> str:
+    if kind == "road":
+        return "起" if lang == "zh" else "records"
+    if kind == "station":
+        return "吨" if lang == "zh" else "t"
+    return "件" if lang == "zh" else "cases"

@@ -1,4 +1,0 @@
-"""The parking page in the naive pattern (raw rows into pandas), for the benchmark only."""
-from cockpit import naive
-
-naive.parking_page()

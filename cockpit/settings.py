@@ -1,0 +1,95 @@
+"""Every setting of the cockpit, read in one place: the environment (``COCKPIT_*``), then
+``.streamlit/secrets.toml``, typed and validated by pydantic-settings.
+
+`get()` reads them afresh on each call (a few microseconds), so an operator's change or a test's
+``monkeypatch.setenv`` takes effect without a restart. A value that does not parse (e.g.
+``COCKPIT_DEMO_DAYS=abc``) raises `SettingsError` with the variable's name.
+
+The one time zone of the product is here as well: `SH` (Asia/Shanghai, no daylight saving).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+TIMEZONE = "Asia/Shanghai"
+SH = ZoneInfo(TIMEZONE)
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(ValueError):
+    """A setting that does not parse; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """The cockpit's settings. Field `x` is the environment variable ``COCKPIT_X``."""
+
+    model_config = SettingsConfigDict(env_prefix="COCKPIT_", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(None, description="the operational database; unset: the embedded demo")
+    role: str | None = Field(None, description="the viewer's role (viewer, officer, admin, wall)")
+    debug: bool = Field(False, description="print the traceback of a command-line failure")
+    demo_feed: bool = Field(True, description="append live demo events while the embedded demo runs")
+    demo_days: int = Field(365, ge=1, le=3660, description="days of history of the embedded demo")
+    demo_scale: float = Field(1.0, gt=0, le=20, description="volume factor of the embedded demo")
+    embedded_dir: Path = Field(ROOT / ".cockpit-data" / "pg", description="data directory of the embedded server")
+    max_ttl_seconds: float = Field(float("inf"), gt=0, description="cap on every query's cache time")
+    basemap_style: str | None = Field(None, description="a base-map style URL; unset: the offline outline")
+    basemap_datum: str = Field("wgs84", description="the datum the base map is drawn in (wgs84, gcj02)")
+
+    @field_validator("database_url", "role", "basemap_style", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("debug", "demo_feed", mode="before")
+    @classmethod
+    def _flag(cls, value):
+        if isinstance(value, str):
+            return value.strip().lower() in _TRUE
+        return value
+
+    @field_validator("max_ttl_seconds", mode="before")
+    @classmethod
+    def _blank_is_infinite(cls, value):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return float("inf")
+        return value
+
+    @field_validator("basemap_datum", mode="before")
+    @classmethod
+    def _datum(cls, value):
+        return (str(value).strip() or "wgs84").lower() if value is not None else "wgs84"
+
+
+def get() -> Settings:
+    """The settings as they are now (environment first)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "COCKPIT_" + str(first["loc"][0]).upper() if first.get("loc") else "COCKPIT_*"
+        raise SettingsError(f"{name}: {first['msg']}") from None
+
+
+def secrets(path: Path | None = None) -> dict:
+    """``.streamlit/secrets.toml`` as a dict ({} when there is none). A file that does not parse is an
+    error, not "no secrets": it must not silently turn an operational setup into the demo."""
+    path = path or SECRETS_FILE
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path.name}: {exc}") from None
