@@ -14,11 +14,12 @@ from cockpit.gateway import DataUnavailable, Gateway
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none"
 
 
-def write_query(directory: Path, name: str, body: str, params: str = "none", ttl: int = 60) -> None:
+def write_query(directory: Path, name: str, body: str, params: str = "none", ttl: int = 60,
+                grain: str = "test") -> None:
     area, leaf = name.split(".")
     (directory / area).mkdir(parents=True, exist_ok=True)
     (directory / area / f"{leaf}.sql").write_text(
-        f"-- name: {name}\n-- grain: test\n-- params: {params}\n-- ttl: {ttl}\n{body}\n", encoding="utf-8")
+        f"-- name: {name}\n-- grain: {grain}\n-- params: {params}\n-- ttl: {ttl}\n{body}\n", encoding="utf-8")
 
 
 class Clock:
@@ -207,3 +208,26 @@ def test_a_caller_that_waited_through_a_failure_gets_it_without_asking_again(gw)
     with pytest.raises(DataUnavailable):
         gw.run("t.slow")  # a later call tries again
     assert gw.executions == 2
+
+
+def test_a_one_row_promise_is_checked(contract_db, tmp_path):
+    """`-- grain: one row` is exactly one row, `at most one row` none or one: any other result is this
+    query's own failure (an error, not figures), and the header's wording is what decides."""
+    rows = "SELECT g AS n FROM generate_series(1, CAST(:k AS int)) AS g"
+    write_query(tmp_path, "s.one", rows, params="k", grain="one row: a count")
+    write_query(tmp_path, "s.most", rows, params="k", grain="at most one row")
+    write_query(tmp_path, "s.many", rows, params="k", grain="one row per thing")
+    loaded = queries.load_all.__wrapped__(tmp_path)
+    assert [loaded[n].row_limits for n in ("s.one", "s.most", "s.many")] == [(1, 1), (0, 1), None]
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False), query_dir=tmp_path, clock=Clock())
+    try:
+        assert gateway.run("s.one", k=1).df["n"].tolist() == [1]
+        assert gateway.run("s.most", k=0).df.empty and gateway.run("s.most", k=1).df["n"].tolist() == [1]
+        assert gateway.run("s.many", k=3).df["n"].tolist() == [1, 2, 3]
+        for name, k in (("s.one", 0), ("s.one", 2), ("s.most", 2)):
+            with pytest.raises(DataUnavailable) as failed:
+                gateway.run(name, k=k)
+            assert failed.value.kind == "error" and "promises" in str(failed.value), (name, k)
+        assert not gateway.health.is_down  # a broken promise is local: the database is fine
+    finally:
+        gateway.dispose()
