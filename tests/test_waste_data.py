@@ -66,7 +66,7 @@ def test_today_plan_asks_for_the_overview_query():
 def test_compliance_adds_the_counts_before_dividing():
     got = data.build_compliance({"compliance": compliance_rows()})
     assert (got.rounds_on_time, got.rounds_decided) == (37.0, 40.0)
-    assert got.rate == pytest.approx(92.5)
+    assert got.rate == pytest.approx(92.5) and got.station_days_in_breach == 3.0
     assert got.meets_target is False and got.trend_rows is got.by_town_day
 
 
@@ -77,7 +77,8 @@ def test_compliance_with_nothing_decided_or_no_rows():
     assert got.meets_target is None and len(got.by_town_day) == 3
     for rows in (None, compliance_rows().iloc[0:0]):
         got = data.build_compliance({"compliance": rows})
-        assert (got.rounds_on_time, got.rounds_decided, got.rate, got.by_town_day, got.trend_rows) == (None,) * 5
+        assert (got.rounds_on_time, got.rounds_decided, got.rate, got.station_days_in_breach, got.by_town_day,
+                got.trend_rows) == (None,) * 6
 
 
 def test_compliance_target_is_the_registers():
@@ -91,6 +92,8 @@ def test_compliance_plan_carries_the_rule():
     plan = data.compliance(None, DAY, DAY)
     assert plan.calls == {"compliance": ("waste.compliance_by_town", {
         "as_of": NOW, "date_from": DAY, "date_to": DAY, "town_code": None, **wr.rule_params()})}
+    week_end = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    assert data.compliance(None, DAY, DAY, as_of=week_end).calls["compliance"][1]["as_of"] == week_end
 
 
 def test_breaches_count_rows_and_none_when_failed():

@@ -73,6 +73,7 @@ class Compliance:
     rounds_on_time: float | None
     rounds_decided: float | None
     rate: float | None
+    station_days_in_breach: float | None  # stations in breach, added up over the days
     by_town_day: pd.DataFrame | None
 
     @property
@@ -90,13 +91,14 @@ def build_compliance(rows: Rows) -> Compliance:
     on_time = _sum(df, "rounds_on_time")
     decided = _sum(df, "rounds_decided")
     rate = None if df is None else kpi.percent(on_time, decided)
-    return Compliance(on_time, decided, rate, df)
+    return Compliance(on_time, decided, rate, _sum(df, "stations_in_breach"), df)
 
 
-def compliance(town: str | None, date_from: dt.date, date_to: dt.date) -> Plan[Compliance]:
-    """The collection rule over local days `date_from`..`date_to` (today alone for the on-time rate today)."""
+def compliance(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Compliance]:
+    """The collection rule over local days `date_from`..`date_to` (today alone for the on-time rate today),
+    judged at `as_of` (the refresh by default; a week's end for the weekly meeting)."""
     return Plan({"compliance": ("waste.compliance_by_town",
-                                dict(as_of=NOW, date_from=date_from, date_to=date_to, town_code=town,
+                                dict(as_of=as_of, date_from=date_from, date_to=date_to, town_code=town,
                                      **wr.rule_params()))},
                 build_compliance)
 
@@ -139,8 +141,8 @@ def build_recycling(rows: Rows) -> Recycling:
     return Recycling(collected, None if share is None else 100.0 * share, None if rate is None else 100.0 * rate)
 
 
-def recycling(town: str | None, date_from: dt.date, date_to: dt.date) -> Plan[Recycling]:
-    return Plan({"rate": ("waste.recycling_rate", dict(as_of=NOW, date_from=date_from, date_to=date_to,
+def recycling(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Recycling]:
+    return Plan({"rate": ("waste.recycling_rate", dict(as_of=as_of, date_from=date_from, date_to=date_to,
                                                         town_code=town))},
                 build_recycling)
 
@@ -162,8 +164,8 @@ def build_tonnes(rows: Rows, town: str | None = None) -> Tonnes:
     return Tonnes(total, daily if total else None, by_town)
 
 
-def tonnes(town: str | None, date_from: dt.date, date_to: dt.date) -> Plan[Tonnes]:
-    period = dict(as_of=NOW, date_from=date_from, date_to=date_to)
+def tonnes(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Tonnes]:
+    period = dict(as_of=as_of, date_from=date_from, date_to=date_to)
     return Plan({"daily": ("waste.tonnes_daily", dict(period, town_code=town)),
                  "by_town": ("waste.tonnes_by_town", period)},
                 partial(build_tonnes, town=town))
