@@ -10,12 +10,14 @@ from cockpit import kpi, ui
 from cockpit.cases import charts
 from cockpit.gateway import NOW
 from cockpit.waste import charts as waste_charts
+from cockpit.waste import data as waste_data
 
 ctx = ui.page_context()
 ui.header(ctx, "overview_title")
 f = ctx.filters
 scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
 prev_from, prev_to = f.previous_period()
+waste_plan = waste_data.today(f.town_code)
 
 
 @st.fragment(run_every=ui.REFRESH_SECONDS)
@@ -31,7 +33,7 @@ def body() -> None:
                                                   **charts.BY_TOWN)),
         daily=("overview.case_daily", dict(as_of=NOW, **f.sql_params())),
         drone=("overview.drone_summary", dict(as_of=NOW, town_code=f.town_code)),
-        waste=("overview.waste_today", dict(as_of=NOW, town_code=f.town_code)),
+        **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
         parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
                                                   town_code=f.town_code)),
         market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
@@ -119,18 +121,15 @@ def drone_block(q: ui.Started) -> None:
 
 def waste_block(q: ui.Started) -> None:
     st.subheader(ctx.t("waste_block"))
-    waste = q["waste"]
-    if waste is None or waste.empty:
+    waste = waste_plan.build({key: q[f"waste.{key}"] for key in waste_plan.calls})
+    if waste.by_category is None:
         st.info(ctx.t("empty"))
         return
-    collected = float(waste["collected_tonnes"].sum())
-    disposed = float(waste["disposed_tonnes"].sum())
-    capacity = float(waste["capacity_tonnes_per_day"].fillna(0).sum())
-    ui.kpi_card(ctx, "waste_load", kpi.percent(disposed, capacity), label=ctx.t("disposed_today"),
-                text=ui.fmt_num(disposed, ctx.t("tonnes")),
-                caption=f"{ctx.t('capacity')} {ui.fmt_num(capacity, ctx.t('tonnes'), 0)} · "
-                        f"{ctx.t('collected_today')} {ui.fmt_num(collected, ctx.t('tonnes'))}")
-    st.plotly_chart(waste_charts.waste_by_category(waste, ctx.lang), width="stretch", key="overview_waste")
+    ui.kpi_card(ctx, "waste_load", waste.load, label=ctx.t("disposed_today"),
+                text=ui.fmt_num(waste.disposed, ctx.t("tonnes")),
+                caption=f"{ctx.t('capacity')} {ui.fmt_num(waste.capacity, ctx.t('tonnes'), 0)} · "
+                        f"{ctx.t('collected_today')} {ui.fmt_num(waste.collected, ctx.t('tonnes'))}")
+    ui.chart_or_empty(waste.by_category, waste_charts.waste_by_category, key="overview_waste")
 
 
 def parking_block(q: ui.Started) -> None:

@@ -58,5 +58,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "ws_state_active": ("运行", "active"),
     "ws_state_idle": ("空闲", "idle"),
     "ws_state_offline": ("离线", "offline"),
+    "ws_unit_rounds": ("次", "rounds"),
     "ws_plant_line": ("处置能力（生活垃圾 1000 吨/日 + 餐厨 180 吨/日）", "Plant capacity (1,000 t/day household + 180 t/day kitchen)"),
 }

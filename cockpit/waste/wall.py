@@ -1,39 +1,30 @@
-"""The waste view of the wall screen (cockpit/wall.py holds the options, rotation and view types)."""
+"""The waste view of the wall screen (cockpit/wall.py holds the options, rotation and view types); its
+figures are cockpit/waste/data.py's, as on the waste page."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Callable
 
-from cockpit import kpi, maps
-from cockpit.gateway import NOW
-from cockpit.wall import Runner, Tile, View, fmt, town_view
-from cockpit.waste import rules as waste_rules
+from cockpit import area, i18n
+from cockpit.wall import Runner, Tile, View, fmt, rate_state, town_view
+from cockpit.waste import data
+from cockpit.waste import maps as wmaps
 
 
 def build(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    waste = run("overview.waste_today", as_of=NOW, town_code=town)
-    collected = disposed = capacity = None
-    if waste is not None and not waste.empty:
-        collected = float(waste["collected_tonnes"].sum())
-        disposed = float(waste["disposed_tonnes"].sum())
-        capacity = float(waste["capacity_tonnes_per_day"].fillna(0).sum())
-    compliance = run("waste.compliance_by_town", as_of=NOW, date_from=today, date_to=today, town_code=town,
-                     **waste_rules.rule_params())
-    rate = None
-    if compliance is not None and not compliance.empty:
-        rate = kpi.percent(float(compliance["rounds_on_time"].sum()), float(compliance["rounds_decided"].sum()))
-    view = View("waste", t("wall_waste"), [
-        Tile(t("collected_today"), fmt(collected, t("tonnes"), 1)),
-        Tile(t("disposed_today"), fmt(disposed, t("tonnes"), 1),
-             f"{t('capacity')} {fmt(capacity, t('tonnes'))}"),
-        Tile(t("wall_collection_rule"), fmt(rate, "%", 1), t("wall_rule_note"),
-             "normal" if rate is None else ("good" if rate >= 95 else "bad")),
-    ])
-    sites = run("waste.station_throughput", as_of=NOW, date_from=today, date_to=today, town_code=town)
-    if sites is not None and not sites.empty:
-        sites = sites[sites["total_tonnes"] > 0]
-        layer = maps.columns_layer(sites, layer_id="sites", value="total_tonnes", radius_m=250,
-                                   max_height_m=4000, columns=["name_zh", "total_tonnes"])
-        view.deck = maps.deck([layer], lang=lang, view=town_view(run, town), base=True)
-    return view
+    with i18n.language(lang):  # the wall's language comes from its URL
+        fetch = area.sequential(run)
+        now = area.load(fetch, data.today(town))
+        rule = area.load(fetch, data.compliance(town, today, today))
+        view = View("waste", t("wall_waste"), [
+            Tile(t("collected_today"), fmt(now.collected, t("tonnes"), 1)),
+            Tile(t("disposed_today"), fmt(now.disposed, t("tonnes"), 1),
+                 f"{t('capacity')} {fmt(now.capacity, t('tonnes'))}"),
+            Tile(t("wall_collection_rule"), fmt(rule.rate, "%", 1), t("wall_rule_note"),
+                 rate_state(data.COMPLIANCE_KPI, rule.rate)),
+        ])
+        sites = area.load(fetch, data.throughput(town, today, today))
+        if sites.sites is not None:
+            view.deck = wmaps.wall_deck(sites, town_view(run, town))
+        return view
