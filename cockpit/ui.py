@@ -226,6 +226,8 @@ def wall_context() -> Context:
     parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set())
     ctx = Context(runtime=runtime, gateway=runtime.gateway, filters=parsed.filters, now=now)
     ctx.problems = parsed.problems  # type: ignore[attr-defined]
+    st.session_state["lang"] = parsed.filters.lang  # the fragment's reruns read the language from here
+    i18n.use(parsed.filters.lang)
     return ctx
 
 

@@ -32,6 +32,23 @@ def period_received(at: AppTest) -> int:
     return int(ranking["受理（件）"].sum())
 
 
+def test_every_page_of_the_menu_is_tested():
+    """The parametrised page tests below and in test_markup_pages.py run over PAGES: an empty list (a
+    moved folder) would make them pass without running anything."""
+    menu = {script for _, script, *_ in _menu()}
+    assert PAGES and set(PAGES) == menu, (PAGES, menu)
+
+
+def _menu():
+    import ast
+
+    tree = ast.parse((ROOT / "streamlit_app.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError("streamlit_app.py has no PAGES list")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_without_exception(app_env, page):
     at = run_app(page)
