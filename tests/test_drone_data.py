@@ -122,6 +122,15 @@ def test_detection_totals():
     assert none_flown.known and not none_flown.any and none_flown.cases_per_100_sorties is None
 
 
+def test_detections_plan_of_a_past_period():
+    as_of = dt.datetime(2026, 11, 23, 23, 59)
+    plan = data.detections(None, dt.date(2026, 11, 17), dt.date(2026, 11, 23), as_of=as_of)
+    assert plan.calls == {"detections": ("drones.detections", {"as_of": as_of, "date_from": dt.date(2026, 11, 17),
+                                                               "date_to": dt.date(2026, 11, 23), "town_code": None})}
+    assert area.load(area.sequential(lambda name, **p: detections()), plan) == data.Detections(40, 9, 3, 2)
+    assert data.summary(TOWN, as_of=as_of).calls["summary"][1] == {"as_of": as_of, "town_code": TOWN}
+
+
 def test_quality_counts():
     quality = pd.DataFrame({"level": ["flight", "flight", "segment", "segment", "point"],
                             "issue_code": [None, "future_time", None, "gap", None],

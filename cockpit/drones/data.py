@@ -8,6 +8,7 @@ wall's drone tile comes from one plan here; none of them names a query or comput
 - `headline(town)`: both, with the 7-day coverage: the overview block and the wall's drones tiles.
 - `map_rows(town, day, blind_days)`: the rows of the drone map (grids, their status, nests, the day's
   tracks): the wall's drones map.
+- `detections(town, date_from, date_to)`: sorties, AI detections and those that became cases.
 - `page(town, date_from, date_to, day, blind_days)`: everything the drone page shows.
 
 Builds are pure: a query that failed gives None rows, and the result's figures are then None (shown as
@@ -53,12 +54,13 @@ def _summary(rows: pd.DataFrame | None) -> Summary:
     return Summary(**{k: _int(row.get(k)) for k in Summary.__dataclass_fields__})
 
 
-def _summary_call(town: str | None) -> tuple[str, dict]:
-    return ("overview.drone_summary", dict(as_of=NOW, town_code=town))
+def _summary_call(town: str | None, as_of=NOW) -> tuple[str, dict]:
+    return ("overview.drone_summary", dict(as_of=as_of, town_code=town))
 
 
-def summary(town: str | None) -> Plan[Summary]:
-    return Plan({"summary": _summary_call(town)}, lambda rows: _summary(rows["summary"]))
+def summary(town: str | None, *, as_of=NOW) -> Plan[Summary]:
+    """Sorties today and this ISO week up to `as_of` (now by default), nests by their reported state."""
+    return Plan({"summary": _summary_call(town, as_of)}, lambda rows: _summary(rows["summary"]))
 
 
 # ------------------------------------------------------------------ coverage over N days
@@ -211,6 +213,16 @@ def detection_totals(detections: pd.DataFrame | None) -> Detections:
                       _int(row.get("case_closed")))
 
 
+def _detections_call(town: str | None, date_from: dt.date, date_to: dt.date, as_of=NOW) -> tuple[str, dict]:
+    return ("drones.detections", dict(as_of=as_of, date_from=date_from, date_to=date_to, town_code=town))
+
+
+def detections(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Detections]:
+    """Sorties, AI detections and those that became cases, for flights that took off in the period."""
+    return Plan({"detections": _detections_call(town, date_from, date_to, as_of)},
+                lambda rows: detection_totals(rows["detections"]))
+
+
 def quality_counts(quality: pd.DataFrame | None) -> dict[str, int]:
     """Counted and left-out flights, points and segments, and the segments by break code."""
     counts = {f"{k}_{lvl}": 0 for lvl in ("flight", "point", "segment") for k in ("ok", "bad")}
@@ -285,7 +297,7 @@ def page(town: str | None, date_from: dt.date, date_to: dt.date, day: dt.date,
         "nests": m["nests"],
         "grid_shapes": m["grid_shapes"],
         "paths": m["paths"],
-        "detections": ("drones.detections", dict(as_of=NOW, **period, **scope)),
+        "detections": _detections_call(town, date_from, date_to),
         "towns": ("common.towns", {}),
     }
 
