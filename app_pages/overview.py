@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from cockpit import kpi, ui
+from cockpit import area, kpi, ui
 from cockpit.cases import charts
+from cockpit.drones import data as drone_data
 from cockpit.gateway import NOW
 from cockpit.waste import charts as waste_charts
 from cockpit.waste import data as waste_data
@@ -24,15 +25,15 @@ waste_plan = waste_data.today(f.town_code)
 def body() -> None:
     ctx.results.clear()
     ctx.now = dt.datetime.now(ui.SH)
+    drones = drone_data.headline(f.town_code)
+    ctx.prefetch(*drones.calls.values())  # started with the others, built in its block
     q = ctx.start(  # side by side, the slowest first
         counts=("overview.case_counts", dict(as_of=NOW, **scope)),
         overdue=("overview.case_overdue", dict(as_of=NOW, **scope)),
-        coverage=("overview.drone_coverage", dict(as_of=NOW, days=7, town_code=f.town_code)),
         by_town=("cases.kpis_by_group", dict(as_of=NOW, **f.sql_params(), **charts.BY_TOWN)),
         by_town_prev=("cases.kpis_by_group", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
                                                   **charts.BY_TOWN)),
         daily=("overview.case_daily", dict(as_of=NOW, **f.sql_params())),
-        drone=("overview.drone_summary", dict(as_of=NOW, town_code=f.town_code)),
         **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
         parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
                                                   town_code=f.town_code)),
@@ -96,7 +97,7 @@ def body() -> None:
     # -- the other areas
     a1, a2, a3, a4 = st.columns(4)
     with a1:
-        drone_block(q)
+        drone_block(area.load(ctx.start, drones))
     with a2:
         waste_block(q)
     with a3:
@@ -105,18 +106,16 @@ def body() -> None:
         market_block(q)
 
 
-def drone_block(q: ui.Started) -> None:
+def drone_block(d: drone_data.Headline) -> None:
     st.subheader(ctx.t("drone_block"))
-    drone = q.one("drone") or {}
-    cov = q.one("coverage") or {}
-    ui.kpi_card(ctx, "drone_sorties", drone.get("sorties_today"), label=ctx.t("sorties_today"),
-                text=ui.fmt_int(drone.get("sorties_today"), "架次" if ctx.lang == "zh" else "sorties"),
-                caption=f"{ctx.t('sorties_week')} {ui.fmt_int(drone.get('sorties_week'))} · "
-                        + ctx.t("nests_state", f=ui.fmt_int(drone.get("nests_flying")),
-                                i=ui.fmt_int(drone.get("nests_idle")), d=ui.fmt_int(drone.get("nests_down"))))
-    ui.kpi_card(ctx, "drone_coverage", kpi.percent(cov.get("grids_covered", 0), cov.get("grids_total", 0)),
-                caption=f"{ui.fmt_int(cov.get('grids_covered'))} / {ui.fmt_int(cov.get('grids_total'))}"
-                        + (" 个网格" if ctx.lang == "zh" else " grids"))
+    s, cov = d.summary, d.coverage
+    ui.kpi_card(ctx, "drone_sorties", s.sorties_today, label=ctx.t("sorties_today"),
+                text=ui.fmt_int(s.sorties_today, ctx.t("dr_unit_sorties")),
+                caption=f"{ctx.t('sorties_week')} {ui.fmt_int(s.sorties_week)} · "
+                        + ctx.t("nests_state", f=ui.fmt_int(s.nests_flying), i=ui.fmt_int(s.nests_idle),
+                                d=ui.fmt_int(s.nests_down)))
+    ui.kpi_card(ctx, "drone_coverage", cov.pct,
+                caption=f"{ui.fmt_int(cov.covered)} / {ui.fmt_int(cov.total)} {ctx.t('dr_unit_grids')}")
 
 
 def waste_block(q: ui.Started) -> None:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cockpit import contract, queries
+from cockpit import contract, i18n, queries
 from cockpit.drones import rules as dr
 def _view(name: str) -> str:
     return contract._views()[name]
@@ -66,8 +66,10 @@ def test_plane_round_trip_and_offsets():
 
 
 def test_definition_text_states_the_parameters():
-    for lang in ("zh", "en"):
-        text = dr.definition(lang)
+    for lang, opening in (("zh", "网格覆盖："), ("en", "Grid coverage:")):
+        with i18n.language(lang):
+            text = dr.definition()
+        assert text.startswith(opening)
         assert str(dr.MAX_GAP_S) in text and f"{dr.MAX_SPEED_MPS:g}" in text
         assert f"{dr.M_PER_DEG_LAT:,.0f}" in text and f"{dr.M_PER_DEG_LON:,.0f}" in text
 

@@ -1,6 +1,6 @@
 """Bad geometry and dates are data quality, not crashes.
 
-- the map builders and bounds (cockpit/maps.py, geo.py, charts_parking.py, charts_drones.py) never raise on
+- the map builders and bounds (cockpit/maps.py, geo.py, charts_parking.py, drones/maps.py) never raise on
   hostile geometry or coordinates: bad input is skipped;
 - URL dates outside 2000-01-01 … today are refused, and no period or week arithmetic overflows;
 - the checked views leave out (and data_quality counts, with their issue codes) bad geometries, NaN and
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from cockpit import db, filters, i18n, maps, runtime, wall
 
-from cockpit.drones import charts as charts_drones
+from cockpit.drones import maps as maps_drones
 
 from cockpit.parking import charts as charts_parking
 
@@ -180,7 +180,7 @@ def test_drone_paths_skip_bad_path_json():
                           "started_at": [start] * 4, "ended_at": [start] * 4,
                           "path_json": ["[[121.0, 30.7], [121.01, 30.71]]", "not json", "[[NaN, 30.7], [121, 30.7]]",
                                         "[[121.0, 30.7]]"]})
-    assert [r["path"] for r in charts_drones.path_rows(paths, ["N1"], "zh")] == [[[121.0, 30.7], [121.01, 30.71]]]
+    assert [r["path"] for r in maps_drones.path_rows(paths, ["N1"])] == [[[121.0, 30.7], [121.01, 30.71]]]
 
 
 def test_drone_deck_with_hostile_shapes_and_centroids():
@@ -192,7 +192,7 @@ def test_drone_deck_with_hostile_shapes_and_centroids():
     status = pd.DataFrame({"grid_code": ["G1", "G2", "G3"], "days_since_pass": [1.0, math.nan, 3.0],
                            "lookback_days": [30, 30, 30],
                            "is_blind": [False, True, False], "blind_rank": [None, 1, None]})
-    deck = charts_drones.drone_deck(shapes, status, None, None, "zh")
+    deck = maps_drones.drone_deck(shapes, status, None, None)
     grids = next(layer for layer in deck.layers if layer.id == "grids")
     assert [r["grid_code"] for r in grids.data] == ["G3"]
 

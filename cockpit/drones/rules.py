@@ -67,6 +67,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from cockpit import i18n
+
 # -- the metric plane ----------------------------------------------------------------------------------
 REFERENCE_LAT = 30.7
 M_PER_DEG_LAT = 110_864.0     # metres per degree of latitude at 30.7 N (WGS-84)
@@ -88,6 +90,7 @@ WEEK_DAYS = 7
 CASES_DAYS = 30
 # map classes of "days since the last overflight" (upper bounds): <= 1, <= 7, <= 14, <= 30, more or never
 DAYS_SINCE_BREAKS = (1, 7, 14, 30)
+TOP_BLIND = 20                # blind spots outlined on the map and listed in the ranked table
 
 # -- nests ------------------------------------------------------------------------------------------------
 OPERATING_HOURS_PER_DAY = 10.0
@@ -117,8 +120,9 @@ DEFINITION = {
 }
 
 
-def definition(lang: str) -> str:
-    return DEFINITION["zh" if lang == "zh" else "en"]
+def definition() -> str:
+    """The coverage definition in the current language."""
+    return DEFINITION["zh" if i18n.current() == "zh" else "en"]
 
 
 # -- parameters bound by the queries ----------------------------------------------------------------------
