@@ -61,9 +61,7 @@ else:
 ui.status_banner(ctx)
 
 # -- standard KPIs for the current filter
-keys = ["close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate", "composite_score",
-        "auto_close_rate"]
-for col, key in zip(st.columns(len(keys)), keys):
+for col, key in zip(st.columns(len(rules.KPI_CARDS)), rules.KPI_CARDS):
     with col:
         ui.kpi_card(ctx, key, cases.rates.get(key), previous=cases.rates.before(key))
 side = cases.rates.side

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from cockpit import kpi, ui
-from cockpit.cases import charts, data
+from cockpit.cases import charts, data, rules
 from cockpit.gateway import NOW
 from cockpit.waste import charts as waste_charts
 
@@ -56,8 +56,7 @@ def body() -> None:
 
     # -- evaluation KPIs, against the previous period of the same length
     st.subheader(ctx.t("kpi_block"))
-    keys = ["close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate",
-            "composite_score", "auto_close_rate"]
+    keys = rules.KPI_CARDS
     for row_keys in (keys[:4], keys[4:]):
         cols = st.columns(4)
         for col, key in zip(cols, row_keys):

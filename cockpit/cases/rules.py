@@ -31,6 +31,9 @@ BIN_DEGREES = 0.002
 WALL_RATE_DAYS = 30
 WALL_MAP_DAYS = 7
 SHOP_ROADS_SHOWN = 10
+# the standard case KPIs as the pages show them, in this order (cockpit/kpi.py defines each)
+KPI_CARDS = ("close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate",
+             "composite_score", "auto_close_rate")
 
 
 def trend_is_weekly(days: int) -> bool:
