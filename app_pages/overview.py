@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from cockpit import area, kpi, ui
-from cockpit.cases import charts
+from cockpit.cases import charts, data, rules
 from cockpit.drones import data as drone_data
 from cockpit.gateway import NOW
 from cockpit.waste import charts as waste_charts
@@ -27,71 +27,53 @@ def body() -> None:
     ctx.now = dt.datetime.now(ui.SH)
     drones = drone_data.headline(f.town_code)
     ctx.prefetch(*drones.calls.values())  # started with the others, built in its block
+    cases_plan = data.overview(f.date_from, f.date_to, (prev_from, prev_to), **scope)
     q = ctx.start(  # side by side, the slowest first
-        counts=("overview.case_counts", dict(as_of=NOW, **scope)),
-        overdue=("overview.case_overdue", dict(as_of=NOW, **scope)),
-        by_town=("cases.kpis_by_group", dict(as_of=NOW, **f.sql_params(), **charts.BY_TOWN)),
-        by_town_prev=("cases.kpis_by_group", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
-                                                  **charts.BY_TOWN)),
-        daily=("overview.case_daily", dict(as_of=NOW, **f.sql_params())),
+        **cases_plan.calls,
         **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
         parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
                                                   town_code=f.town_code)),
         market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
     )
-    counts = q.one("counts") or {}
-    overdue = q.one("overdue") or {}
-    by_town = q["by_town"]
-    by_town_prev = q["by_town_prev"]
-    daily = q["daily"]
+    cases = cases_plan.build(q)
     ui.status_banner(ctx)
 
     # -- cases received and overdue
     st.subheader(ctx.t("cases_block"))
+    counts, overdue = cases.counts, cases.overdue
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        ui.kpi_card(ctx, "cases_received", counts.get("received_today"), label=ctx.t("received_today"),
-                    previous=counts.get("received_yesterday_by_now"), delta_label=ctx.t("vs_yesterday"),
-                    text=ui.fmt_int(counts.get("received_today"), ctx.t("cases_unit")))
+        ui.kpi_card(ctx, "cases_received", counts.received_today, label=ctx.t("received_today"),
+                    previous=counts.received_yesterday_by_now, delta_label=ctx.t("vs_yesterday"),
+                    text=ui.fmt_int(counts.received_today, ctx.t("cases_unit")))
     with c2:
-        ui.kpi_card(ctx, "cases_received", counts.get("received_week"), label=ctx.t("received_week"),
-                    text=ui.fmt_int(counts.get("received_week"), ctx.t("cases_unit")))
+        ui.kpi_card(ctx, "cases_received", counts.received_week, label=ctx.t("received_week"),
+                    text=ui.fmt_int(counts.received_week, ctx.t("cases_unit")))
     with c3:
-        ui.kpi_card(ctx, "cases_received", counts.get("received_year"), label=ctx.t("received_year"),
-                    text=ui.fmt_int(counts.get("received_year"), ctx.t("cases_unit")))
+        ui.kpi_card(ctx, "cases_received", counts.received_year, label=ctx.t("received_year"),
+                    text=ui.fmt_int(counts.received_year, ctx.t("cases_unit")))
     with c4:
-        ui.kpi_card(ctx, "overdue_open", overdue.get("overdue_open"),
-                    text=ui.fmt_int(overdue.get("overdue_open"), ctx.t("cases_unit")),
-                    caption=ctx.t("due_24h", n=ui.fmt_int(overdue.get("due_within_24h"))))
+        ui.kpi_card(ctx, "overdue_open", overdue.overdue_open,
+                    text=ui.fmt_int(overdue.overdue_open, ctx.t("cases_unit")),
+                    caption=ctx.t("due_24h", n=ui.fmt_int(overdue.due_within_24h)))
 
     # -- evaluation KPIs, against the previous period of the same length
     st.subheader(ctx.t("kpi_block"))
-    rates = charts.case_rates_total(by_town)
-    prev_rates = charts.case_rates_total(by_town_prev)
-    keys = ["close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate",
-            "composite_score", "auto_close_rate"]
+    keys = rules.KPI_CARDS
     for row_keys in (keys[:4], keys[4:]):
         cols = st.columns(4)
         for col, key in zip(cols, row_keys):
             with col:
-                ui.kpi_card(ctx, key, rates.get(key), previous=prev_rates.get(key))
+                ui.kpi_card(ctx, key, cases.rates.get(key), previous=cases.rates.before(key))
 
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{ctx.t('trend_title')}**")
-        if daily is None or daily.empty:
-            st.info(ctx.t("empty"))
-        else:
-            st.plotly_chart(charts.daily_received_closed(daily, ctx.lang), width="stretch",
-                            key="overview_daily")
+        ui.chart_or_empty(cases.daily, charts.daily_received_closed, key="overview_daily")
     with right:
         st.markdown(f"**{ctx.t('town_ranking')}**")
-        towns = ctx.run("common.towns")
-        ranking = charts.town_ranking(by_town, towns, ctx.lang)
-        if ranking.empty:
-            st.info(ctx.t("empty"))
-        else:
-            st.dataframe(ranking, hide_index=True, width="stretch", key="overview_ranking")
+        ui.table_or_empty(charts.town_ranking(cases.rates.by_town, cases.towns), lambda table: table,
+                          key="overview_ranking")
         ui.kpi_definition(ctx, "composite_score")
 
     # -- the other areas

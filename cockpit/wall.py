@@ -19,9 +19,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from cockpit import kpi, maps
-from cockpit.cases import charts
-from cockpit.cases import maps as cases_map
+from cockpit import area, i18n, kpi, maps
 from cockpit.gateway import NOW
 
 VIEWS = ("overview", "cases", "drones", "waste", "parking", "market")
@@ -125,32 +123,31 @@ Runner = Callable[..., pd.DataFrame | None]
 
 
 def build_overview(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    scope = {"town_code": town, "squadron_code": None}
-    counts = first(run("overview.case_counts", as_of=NOW, **scope))
-    overdue = first(run("overview.case_overdue", as_of=NOW, **scope))
-    by_town = run("cases.kpis_by_group", as_of=NOW, **last_days(today, 30), **scope, **charts.BY_TOWN)
-    totals = case_rates(by_town)
-    drone = first(run("overview.drone_summary", as_of=NOW, town_code=town))
-    waste = run("overview.waste_today", as_of=NOW, town_code=town)
-    disposed = None if waste is None or waste.empty else float(waste["disposed_tonnes"].sum())
-    view = View("overview", t("wall_overview"), [
-        Tile(t("received_today"), fmt(counts.get("received_today"), t("cases_unit"))),
-        Tile(t("wall_overdue"), fmt(overdue.get("overdue_open"), t("cases_unit")),
-             state="bad" if (overdue.get("overdue_open") or 0) > 0 else "good"),
-        Tile(kpi.KPIS["ontime_close_rate"].name(lang), fmt(totals.get("ontime_close_rate"), "%", 1),
-             t("wall_last_30d"), rate_state("ontime_close_rate", totals.get("ontime_close_rate"))),
-        Tile(kpi.KPIS["composite_score"].name(lang), fmt(totals.get("composite_score"), "分" if lang == "zh" else "pts", 1),
-             t("wall_last_30d"), rate_state("composite_score", totals.get("composite_score"))),
-        Tile(t("sorties_today"), fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
-        Tile(t("disposed_today"), fmt(disposed, t("tonnes"), 1)),
-    ])
-    _grid_map(view, run, t, town, today, lang, measure="received", days=7)
+    from cockpit.cases import data as cases_data
+    from cockpit.cases import maps as cases_map
+
+    with i18n.language(lang):
+        cases = area.load(area.sequential(run), cases_data.wall_overview(town, today))
+        drone = first(run("overview.drone_summary", as_of=NOW, town_code=town))
+        waste = run("overview.waste_today", as_of=NOW, town_code=town)
+        disposed = None if waste is None or waste.empty else float(waste["disposed_tonnes"].sum())
+        rates = cases.rates
+        view = View("overview", t("wall_overview"), [
+            Tile(t("received_today"), fmt(cases.counts.received_today, t("cases_unit"))),
+            Tile(t("wall_overdue"), fmt(cases.overdue.overdue_open, t("cases_unit")),
+                 state="bad" if cases.overdue.any_overdue else "good"),
+            Tile(kpi.KPIS["ontime_close_rate"].name(lang), fmt(rates.get("ontime_close_rate"), "%", 1),
+                 t("wall_last_30d"), rate_state("ontime_close_rate", rates.get("ontime_close_rate"))),
+            Tile(kpi.KPIS["composite_score"].name(lang), fmt(rates.get("composite_score"), "分" if lang == "zh" else "pts", 1),
+                 t("wall_last_30d"), rate_state("composite_score", rates.get("composite_score"))),
+            Tile(t("sorties_today"), fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
+            Tile(t("disposed_today"), fmt(disposed, t("tonnes"), 1)),
+        ])
+        drawn = cases_map.wall_received(cases.map, town, town_view(run, town))
+        if drawn is not None:
+            view.deck, legend = drawn
+            view.legend = (t("wall_received_7d"), legend)
     return view
-
-
-
-
-
 
 
 class _Builders(dict):
@@ -177,10 +174,6 @@ def first(df: pd.DataFrame | None) -> dict:
     return df.iloc[0].to_dict()
 
 
-def case_rates(by_town: pd.DataFrame | None) -> dict:
-    return charts.case_rates_total(by_town) if by_town is not None else {}
-
-
 def town_view(run: Runner, town: str | None):
     if town is None:
         return maps.view_for(width_px=1100, height_px=700)
@@ -189,29 +182,3 @@ def town_view(run: Runner, town: str | None):
         return maps.view_for(width_px=1100, height_px=700)
     return maps.view_for(maps.points_bounds(shapes, lat="centroid_lat", lon="centroid_lon"),
                          width_px=1100, height_px=700)
-
-
-def _grid_map(view: View, run: Runner, t, town: str | None, today: dt.date, lang: str, *, measure: str,
-              days: int) -> None:
-    by_grid = run("cases.by_grid", as_of=NOW, **last_days(today, days), town_code=town, squadron_code=None,
-                  source_code=None, category_code=None)
-    if by_grid is None:
-        return
-    level = cases_map.Drill("town" if town else "city", town, None, None)
-    key, values = cases_map.values_for(level, by_grid)
-    column, unit_zh, unit_en, palette, digits = cases_map.MEASURES[measure]
-    unit = unit_zh if lang == "zh" else unit_en
-    scale = maps.scale_for(values[column], palette, unit, digits)
-    if town is None:
-        shapes = run("common.town_shapes")
-        name = "name_zh" if lang == "zh" else "name_en"
-        shapes = None if shapes is None else shapes.assign(name=shapes[name])
-    else:
-        shapes = run("common.grid_shapes", town_code=town)
-        shapes = None if shapes is None else shapes.assign(name=shapes["community_name_zh"])
-    if shapes is None:
-        return
-    layer = maps.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas", extra=["name"])
-    view.deck = maps.deck([layer], lang=lang, view=town_view(run, town),
-                          tooltip=maps.TOOLTIP)
-    view.legend = (t("wall_received_7d"), scale.legend_items(lang))

@@ -189,6 +189,66 @@ CREATE OR REPLACE VIEW cockpit.grid_case_valid AS
 SELECT * FROM cockpit.grid_case_checked WHERE issue_code IS NULL;
 
 -- == shared case figures: the definitions every case query reads (cockpit/cases) ==
+-- The standard case figures of cockpit/kpi.py, judged at `as_of`: one row per valid case
+-- (cockpit.grid_case_valid without its free-text description) with its KPI flags. Every flag is true or
+-- false, never null; a stage counts when it happened by `as_of`; rejected (作废) and deferred (缓办)
+-- cases are left out of every "due" flag (`is_excluded`).
+--   is_registered / is_dispatched / is_disposed / is_closed  the stage's time is known and not after as_of
+--   due_close         registered, not excluded, and closed or past its closing deadline  (结案率, 按期结案率)
+--   closed            of those, closed                                                   (结案率)
+--   closed_on_time    closed no later than the closing deadline                          (按期结案率)
+--   auto_closed       closed by automatic routing                                        (自动流转结案率)
+--   due_dispose       dispatched, not excluded, and disposed or past its disposal deadline
+--   disposed          of those, disposed                                                 (处置率)
+--   disposed_on_time  disposed no later than the disposal deadline                       (按期处置率)
+--   reworked          disposed and sent back at least once                               (返工率)
+--   is_open           reported, not closed, neither rejected nor deferred at as_of
+--   overdue           open and past its closing deadline                                 (超期未结案)
+-- A plain SQL function (STABLE, not STRICT) that PostgreSQL inlines: a query's conditions on the case
+-- columns reach the tables' indexes as if it read grid_case_valid itself.
+CREATE OR REPLACE FUNCTION cockpit.grid_case_at(as_of timestamptz)
+RETURNS TABLE (case_id bigint, source_code text, category_code text, lat double precision, lon double precision,
+               grid_code text, community_code text, town_code text, handler_dept_code text, squadron_code text,
+               reported_at timestamptz, accepted_at timestamptz, registered_at timestamptz,
+               dispatched_at timestamptz, disposed_at timestamptz, feedback_at timestamptz,
+               verified_at timestamptz, closed_at timestamptz, dispose_deadline_at timestamptz,
+               close_deadline_at timestamptz, rework_count integer, is_extended boolean, is_deferred boolean,
+               is_rejected boolean, is_auto_closed boolean,
+               is_registered boolean, is_dispatched boolean, is_disposed boolean, is_closed boolean,
+               is_excluded boolean, due_close boolean, closed boolean, closed_on_time boolean,
+               auto_closed boolean, due_dispose boolean, disposed boolean, disposed_on_time boolean,
+               reworked boolean, is_open boolean, overdue boolean)
+LANGUAGE sql STABLE PARALLEL SAFE AS $case_at$
+SELECT c.case_id, c.source_code, c.category_code, c.lat, c.lon, c.grid_code, c.community_code, c.town_code,
+       c.handler_dept_code, c.squadron_code, c.reported_at, c.accepted_at, c.registered_at, c.dispatched_at,
+       c.disposed_at, c.feedback_at, c.verified_at, c.closed_at, c.dispose_deadline_at, c.close_deadline_at,
+       c.rework_count, c.is_extended, c.is_deferred, c.is_rejected, c.is_auto_closed,
+       s.is_registered, s.is_dispatched, s.is_disposed, s.is_closed, s.is_excluded,
+       s.is_registered AND NOT s.is_excluded
+           AND (s.is_closed OR (c.close_deadline_at IS NOT NULL AND c.close_deadline_at <= as_of)),
+       s.is_registered AND NOT s.is_excluded AND s.is_closed,
+       s.is_registered AND NOT s.is_excluded AND s.is_closed AND coalesce(c.closed_at <= c.close_deadline_at, false),
+       s.is_registered AND NOT s.is_excluded AND s.is_closed AND c.is_auto_closed,
+       s.is_dispatched AND NOT s.is_excluded
+           AND (s.is_disposed OR (c.dispose_deadline_at IS NOT NULL AND c.dispose_deadline_at <= as_of)),
+       s.is_dispatched AND NOT s.is_excluded AND s.is_disposed,
+       s.is_dispatched AND NOT s.is_excluded AND s.is_disposed
+           AND coalesce(c.disposed_at <= c.dispose_deadline_at, false),
+       s.is_dispatched AND NOT s.is_excluded AND s.is_disposed AND c.rework_count > 0,
+       c.reported_at <= as_of AND (c.closed_at IS NULL OR c.closed_at > as_of)
+           AND NOT c.is_rejected AND NOT c.is_deferred,
+       c.reported_at <= as_of AND (c.closed_at IS NULL OR c.closed_at > as_of)
+           AND NOT c.is_rejected AND NOT c.is_deferred
+           AND c.close_deadline_at IS NOT NULL AND c.close_deadline_at < as_of
+FROM cockpit.grid_case_valid c
+CROSS JOIN LATERAL (
+    SELECT c.registered_at IS NOT NULL AND c.registered_at <= as_of  AS is_registered,
+           c.dispatched_at IS NOT NULL AND c.dispatched_at <= as_of  AS is_dispatched,
+           c.disposed_at IS NOT NULL AND c.disposed_at <= as_of      AS is_disposed,
+           c.closed_at IS NOT NULL AND c.closed_at <= as_of          AS is_closed,
+           c.is_rejected OR c.is_deferred                            AS is_excluded
+) s
+$case_at$;
 
 CREATE OR REPLACE VIEW cockpit.waste_weighing_checked AS
 SELECT w.*,

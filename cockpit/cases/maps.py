@@ -1,7 +1,7 @@
-"""The grid-case map's rules: drill levels, measures and the values behind each shape.
+"""The grid-case map: drill levels, measures, the values behind each shape, and its layers.
 
-Pure functions over the already-aggregated `cases.by_grid` rows (one per grid, at most a few thousand):
-the page only decides what to draw. Codes are hierarchical (town 9 digits, community 12, grid 14),
+Pure functions over the already-aggregated `cases.by_grid` rows (one per grid, at most a few thousand)
+and the decks built from them (cockpit.maps is the base); the page and the wall only draw them. Codes are hierarchical (town 9 digits, community 12, grid 14),
 so an `area` is a code prefix and the drill level follows from its length.
 """
 
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cockpit import kpi
+from cockpit import i18n, kpi
+from cockpit import maps as base
+from cockpit.markup import escape
 
 TOWN_DIGITS, COMMUNITY_DIGITS, GRID_DIGITS = 9, 12, 14
 
@@ -25,6 +27,7 @@ MEASURES: dict[str, tuple[str, str, str, str, int]] = {
 }
 ONTIME_BREAKS = [70.0, 80.0, 90.0, 95.0]   # 按期结案率 classes; the target sits at 90 %
 COUNT_COLUMNS = ["received", "due_close", "closed_on_time", "overdue_open", "area_km2"]
+HEX_RESOLUTION_CITY, HEX_RESOLUTION_TOWN = 7, 8   # H3 resolution of the density hexagons
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,93 @@ def clicked(drill_state: Drill, picked: dict) -> dict[str, str | None] | None:
     if target == drill_state.area:
         return None
     return {"town": drill_state.town_code, "area": target}
+
+
+# ------------------------------------------------------------------ layers
+@dataclass(frozen=True)
+class MapView:
+    deck: object
+    legend_title: str
+    legend: list
+    payload_kb: float
+
+
+def unit_of(measure: str) -> str:
+    _, unit_zh, unit_en, _, _ = MEASURES[measure]
+    return unit_zh if i18n.current() == "zh" else unit_en
+
+
+def crumbs(where: Drill, town_names: dict[str, str], grid_shapes: pd.DataFrame | None) -> list[str]:
+    """The breadcrumb of the drill (city › town › community › grid), escaped for markdown."""
+    out = [i18n.t("drill_city")]
+    if where.town_code:
+        out.append(escape(town_names.get(where.town_code, where.town_code)))
+    if where.community_code and grid_shapes is not None:
+        names = dict(zip(grid_shapes["community_code"], grid_shapes["community_name_zh"]))
+        out.append(escape(names.get(where.community_code, where.community_code)))
+    if where.grid_code:
+        out.append(f"{i18n.t('grid')} {escape(where.grid_code)}")
+    return out
+
+
+def _named_shapes(shapes: pd.DataFrame, level: str, with_grid: bool) -> pd.DataFrame:
+    if level == "city":
+        return shapes.assign(name=shapes["name_zh" if i18n.current() == "zh" else "name_en"])
+    if with_grid:
+        return shapes.assign(name=shapes["community_name_zh"] + " · " + shapes["grid_code"])
+    return shapes.assign(name=shapes["community_name_zh"])
+
+
+def page_map(where: Drill, rows, grid_shapes: pd.DataFrame | None, measure: str, layer_kind: str) -> MapView | None:
+    """The cases page's map for the drill: shapes coloured by the measure, the selected area outlined, the
+    density hexagons on top when `layer_kind` is "hex"; None when its rows are missing."""
+    if rows.by_grid is None or grid_shapes is None:
+        return None
+    column, _, _, palette, digits = MEASURES[measure]
+    key, values = values_for(where, rows.by_grid)
+    scale = base.scale_for(values[column], palette, unit_of(measure), digits,
+                           fixed=ONTIME_BREAKS if measure == "ontime" else None)
+    lang = i18n.current()
+    layers = []
+    if rows.shapes is not None:
+        shapes = _named_shapes(rows.shapes, where.level, with_grid=True)
+        layers.append(base.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas",
+                                            extra=["name", "town_code", "grid_code", "community_code"]))
+        if where.area:
+            layers.append(base.outline_layer(grid_shapes[grid_shapes["grid_code"].str.startswith(where.area)]))
+    if layer_kind == "hex" and rows.bins is not None:
+        hexes, scale = base.hexagon_layer(rows.bins.rename(columns={"cases": "n"}), weight="n",
+                                          resolution=HEX_RESOLUTION_TOWN if where.town_code else HEX_RESOLUTION_CITY,
+                                          layer_id="hexagons", unit=i18n.t("cases_unit"))
+        layers.append(hexes)
+    bounds = None
+    if where.town_code is not None and not grid_shapes.empty:
+        bounds = base.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
+    deck = base.deck(layers, lang=lang, view=base.view_for(bounds), tooltip=base.TOOLTIP)
+    title = i18n.t("layer_hex") if layer_kind == "hex" else i18n.t(f"measure_{measure}")
+    return MapView(deck, title, scale.legend_items(lang), base.payload_bytes(deck) / 1024)
+
+
+def wall_density(bins: pd.DataFrame | None, town: str | None, view) -> tuple[object, list] | None:
+    """The wall's density hexagons (deck, legend items), or None without bins."""
+    if bins is None:
+        return None
+    layer, scale = base.hexagon_layer(bins.rename(columns={"cases": "n"}), weight="n",
+                                      resolution=HEX_RESOLUTION_TOWN if town else HEX_RESOLUTION_CITY,
+                                      unit=i18n.t("cases_unit"))
+    lang = i18n.current()
+    return base.deck([layer], lang=lang, view=view), scale.legend_items(lang)
+
+
+def wall_received(rows, town: str | None, view, measure: str = "received") -> tuple[object, list] | None:
+    """The wall overview's map: towns (or one town's grids, by community) coloured by the measure."""
+    if rows.by_grid is None or rows.shapes is None:
+        return None
+    level = Drill("town" if town else "city", town, None, None)
+    key, values = values_for(level, rows.by_grid)
+    column, _, _, palette, digits = MEASURES[measure]
+    scale = base.scale_for(values[column], palette, unit_of(measure), digits)
+    shapes = _named_shapes(rows.shapes, level.level, with_grid=False)
+    layer = base.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas", extra=["name"])
+    lang = i18n.current()
+    return base.deck([layer], lang=lang, view=view, tooltip=base.TOOLTIP), scale.legend_items(lang)

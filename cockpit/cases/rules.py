@@ -1,4 +1,10 @@
-"""Domain rules of the bureau, as pure functions (no Streamlit, no database).
+"""Domain rules of the grid-case area, as pure functions and constants (no Streamlit, no database).
+
+The page's thresholds: the overdue list shows cases past their closing deadline or due within
+OVERDUE_HORIZON_HOURS (at most OVERDUE_LIST_ROWS); the trend is per ISO week once the period is longer
+than TREND_WEEKLY_AFTER_DAYS; case density is binned by BIN_DEGREES before the map folds the bins into
+hexagons; the wall shows the KPI rates of the last WALL_RATE_DAYS days and the map of the last
+WALL_MAP_DAYS.
 
 Three-colour code for street shops (沿街商铺"三色码"), as published: every shop starts green;
 3 to 4 violations -> yellow; 5 or more -> red; 30 consecutive days without a violation -> down one
@@ -17,6 +23,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
+
+OVERDUE_HORIZON_HOURS = 2
+OVERDUE_LIST_ROWS = 200
+TREND_WEEKLY_AFTER_DAYS = 62
+BIN_DEGREES = 0.002
+WALL_RATE_DAYS = 30
+WALL_MAP_DAYS = 7
+SHOP_ROADS_SHOWN = 10
+# the standard case KPIs as the pages show them, in this order (cockpit/kpi.py defines each)
+KPI_CARDS = ("close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate", "rework_rate",
+             "composite_score", "auto_close_rate")
+
+
+def trend_is_weekly(days: int) -> bool:
+    """Whether a period of `days` days is shown per ISO week (else per day)."""
+    return days > TREND_WEEKLY_AFTER_DAYS
+
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 COLOURS = (GREEN, YELLOW, RED)
@@ -83,3 +106,28 @@ def classify_shops(shops: "Iterable[dict]", as_of: dt.date) -> list[dict]:
         code = shop_code(shop.get("violation_days") or [], as_of)
         out.append({**shop, "colour": code.colour, "count": code.count, "changed_on": code.changed_on})
     return out
+
+
+@dataclass(frozen=True)
+class ShopSummary:
+    """The shops per colour at the end of a day, how many of the red ones turned red since that ISO week's
+    Monday, and the roads with the most red (then yellow, then green) shops: (road, {colour: shops})."""
+    counts: dict[str, int]
+    turned_red_this_week: int
+    by_road: list[tuple[str, dict[str, int]]]
+
+
+def shop_summary(shops: "Iterable[dict]", as_of: dt.date, roads: int = SHOP_ROADS_SHOWN) -> ShopSummary:
+    classified = classify_shops(shops, as_of)
+    week_start = as_of - dt.timedelta(days=as_of.weekday())
+    counts = {c: sum(1 for s in classified if s["colour"] == c) for c in COLOURS}
+    turned = sum(1 for s in classified
+                 if s["colour"] == RED and s["changed_on"] is not None and s["changed_on"] >= week_start)
+    per_road: dict[str, dict[str, int]] = {}
+    for shop in classified:
+        road = shop.get("road_name")
+        if road is None or road != road:  # a shop without a road is on no road's line
+            continue
+        per_road.setdefault(road, dict.fromkeys(COLOURS, 0))[shop["colour"]] += 1
+    ranked = sorted(sorted(per_road.items()), key=lambda item: tuple(-item[1][c] for c in reversed(COLOURS)))
+    return ShopSummary(counts, turned, ranked[:roads])

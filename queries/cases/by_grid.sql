@@ -2,18 +2,13 @@
 -- grain: one row per unit grid (all grids, also those without cases): valid cases reported between :date_from and :date_to, KPI counts, and open overdue cases at :as_of
 -- params: as_of, date_from, date_to, town_code, squadron_code, source_code, category_code
 -- ttl: 120
+-- the KPI flags are cockpit.grid_case_at's (the contract's one definition)
 WITH period AS (
     SELECT c.grid_code,
-           count(*)                                                                        AS received,
-           count(*) FILTER (WHERE c.registered_at <= CAST(:as_of AS timestamptz)
-                              AND NOT (c.is_rejected OR c.is_deferred)
-                              AND (c.closed_at <= CAST(:as_of AS timestamptz)
-                                   OR c.close_deadline_at <= CAST(:as_of AS timestamptz)))   AS due_close,
-           count(*) FILTER (WHERE c.registered_at <= CAST(:as_of AS timestamptz)
-                              AND NOT (c.is_rejected OR c.is_deferred)
-                              AND c.closed_at <= CAST(:as_of AS timestamptz)
-                              AND c.closed_at <= c.close_deadline_at)                        AS closed_on_time
-    FROM cockpit.grid_case_valid c
+           count(*)                                     AS received,
+           count(*) FILTER (WHERE c.due_close)          AS due_close,
+           count(*) FILTER (WHERE c.closed_on_time)     AS closed_on_time
+    FROM cockpit.grid_case_at(CAST(:as_of AS timestamptz)) c
     WHERE c.reported_at >= CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'
       AND c.reported_at <  CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'
       AND c.reported_at <= CAST(:as_of AS timestamptz)
@@ -26,12 +21,8 @@ WITH period AS (
 overdue AS (
     SELECT c.grid_code,
            count(*) AS overdue_open
-    FROM cockpit.grid_case_valid c
-    WHERE c.reported_at <= CAST(:as_of AS timestamptz)
-      AND (c.closed_at IS NULL OR c.closed_at > CAST(:as_of AS timestamptz))
-      AND NOT c.is_rejected
-      AND NOT c.is_deferred
-      AND c.close_deadline_at < CAST(:as_of AS timestamptz)
+    FROM cockpit.grid_case_at(CAST(:as_of AS timestamptz)) c
+    WHERE c.overdue
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
       AND (CAST(:source_code AS text) IS NULL OR c.source_code = :source_code)
       AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)

@@ -14,22 +14,9 @@ cases AS (
                WHEN 'department' THEN c.handler_dept_code
                ELSE c.town_code
            END                                                                         AS group_code,
-           c.registered_at IS NOT NULL AND c.registered_at <= p.as_of                  AS is_registered,
-           c.dispatched_at IS NOT NULL AND c.dispatched_at <= p.as_of                  AS is_dispatched,
-           c.disposed_at IS NOT NULL AND c.disposed_at <= p.as_of                      AS is_disposed,
-           c.closed_at IS NOT NULL AND c.closed_at <= p.as_of                          AS is_closed,
-           c.disposed_at <= c.dispose_deadline_at                                       AS disposed_in_time,
-           c.closed_at <= c.close_deadline_at                                           AS closed_in_time,
-           c.dispose_deadline_at <= p.as_of                                             AS dispose_due_passed,
-           c.close_deadline_at <= p.as_of                                               AS close_due_passed,
-           c.rework_count > 0                                                           AS is_reworked,
-           c.is_auto_closed,
-           c.is_extended,
-           c.is_deferred,
-           c.is_rejected,
-           c.is_rejected OR c.is_deferred                                               AS is_excluded
+           c.*
     FROM params p
-    JOIN cockpit.grid_case_valid c
+    JOIN cockpit.grid_case_at(p.as_of) c
       ON c.reported_at >= p.period_start
      AND c.reported_at <  p.period_end
      AND c.reported_at <= p.as_of
@@ -40,26 +27,21 @@ cases AS (
       AND (CAST(:category_code AS text) IS NULL OR c.category_code = :category_code)
 ),
 
+-- the KPI flags are cockpit.grid_case_at's (the contract's one definition)
 final AS (
     SELECT group_code,
-           count(*)                                                                     AS received,
-           count(*) FILTER (WHERE is_registered AND NOT is_excluded
-                              AND (is_closed OR close_due_passed))                      AS due_close,
-           count(*) FILTER (WHERE is_registered AND NOT is_excluded AND is_closed)      AS closed,
-           count(*) FILTER (WHERE is_registered AND NOT is_excluded AND is_closed
-                              AND closed_in_time)                                       AS closed_on_time,
-           count(*) FILTER (WHERE is_registered AND NOT is_excluded AND is_closed
-                              AND is_auto_closed)                                       AS auto_closed,
-           count(*) FILTER (WHERE is_dispatched AND NOT is_excluded
-                              AND (is_disposed OR dispose_due_passed))                  AS due_dispose,
-           count(*) FILTER (WHERE is_dispatched AND NOT is_excluded AND is_disposed)    AS disposed,
-           count(*) FILTER (WHERE is_dispatched AND NOT is_excluded AND is_disposed
-                              AND disposed_in_time)                                     AS disposed_on_time,
-           count(*) FILTER (WHERE is_dispatched AND NOT is_excluded AND is_disposed
-                              AND is_reworked)                                          AS reworked,
-           count(*) FILTER (WHERE is_extended)                                          AS extended,
-           count(*) FILTER (WHERE is_deferred)                                          AS deferred,
-           count(*) FILTER (WHERE is_rejected)                                          AS rejected
+           count(*)                                      AS received,
+           count(*) FILTER (WHERE due_close)             AS due_close,
+           count(*) FILTER (WHERE closed)                AS closed,
+           count(*) FILTER (WHERE closed_on_time)        AS closed_on_time,
+           count(*) FILTER (WHERE auto_closed)           AS auto_closed,
+           count(*) FILTER (WHERE due_dispose)           AS due_dispose,
+           count(*) FILTER (WHERE disposed)              AS disposed,
+           count(*) FILTER (WHERE disposed_on_time)      AS disposed_on_time,
+           count(*) FILTER (WHERE reworked)              AS reworked,
+           count(*) FILTER (WHERE is_extended)           AS extended,
+           count(*) FILTER (WHERE is_deferred)           AS deferred,
+           count(*) FILTER (WHERE is_rejected)           AS rejected
     FROM cases
     GROUP BY group_code
 )

@@ -16,13 +16,10 @@ SELECT c.case_id,
        c.close_deadline_at,
        extract(epoch FROM CAST(:as_of AS timestamptz) - c.close_deadline_at) / 3600.0 AS hours_late,
        extract(epoch FROM CAST(:as_of AS timestamptz) - c.reported_at) / 3600.0       AS age_hours
-FROM cockpit.grid_case_valid c
+FROM cockpit.grid_case_at(CAST(:as_of AS timestamptz)) c
 JOIN cockpit.case_category k   ON k.category_code = c.category_code
 LEFT JOIN cockpit.department d ON d.dept_code = c.handler_dept_code
-WHERE c.reported_at <= CAST(:as_of AS timestamptz)
-  AND (c.closed_at IS NULL OR c.closed_at > CAST(:as_of AS timestamptz))
-  AND NOT c.is_rejected
-  AND NOT c.is_deferred
+WHERE c.is_open
   AND c.close_deadline_at < CAST(:as_of AS timestamptz) + make_interval(hours => CAST(:horizon_hours AS integer))
   AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
   AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)

@@ -4,18 +4,16 @@
 -- ttl: 60
 WITH open_cases AS (
     SELECT c.close_deadline_at,
+           c.overdue,
            CAST(:as_of AS timestamptz) AS as_of
-    FROM cockpit.grid_case_valid c
-    WHERE c.reported_at <= CAST(:as_of AS timestamptz)
-      AND (c.closed_at IS NULL OR c.closed_at > CAST(:as_of AS timestamptz))
-      AND NOT c.is_rejected
-      AND NOT c.is_deferred
+    FROM cockpit.grid_case_at(CAST(:as_of AS timestamptz)) c
+    WHERE c.is_open
       AND (CAST(:town_code AS text) IS NULL OR c.town_code = :town_code)
       AND (CAST(:squadron_code AS text) IS NULL OR c.squadron_code = :squadron_code)
 )
 
 SELECT count(*)                                                              AS open_cases,
-       count(*) FILTER (WHERE close_deadline_at < as_of)                     AS overdue_open,
+       count(*) FILTER (WHERE overdue)                                       AS overdue_open,
        count(*) FILTER (WHERE close_deadline_at >= as_of
                           AND close_deadline_at < as_of + interval '24 hours') AS due_within_24h
 FROM open_cases

@@ -16,34 +16,23 @@ cases AS (
            -- received in the week
            c.reported_at >= p.week_start_at AND c.reported_at < p.week_end_at
                AND c.reported_at <= p.as_of                                             AS is_received,
-           c.registered_at IS NOT NULL AND c.registered_at <= p.as_of                   AS is_registered,
-           c.dispatched_at IS NOT NULL AND c.dispatched_at <= p.as_of                   AS is_dispatched,
-           c.disposed_at IS NOT NULL AND c.disposed_at <= p.as_of                       AS is_disposed,
-           c.closed_at IS NOT NULL AND c.closed_at <= p.as_of                           AS is_closed,
-           c.disposed_at <= c.dispose_deadline_at                                       AS disposed_in_time,
-           c.closed_at <= c.close_deadline_at                                           AS closed_in_time,
-           c.dispose_deadline_at <= p.as_of                                             AS dispose_due_passed,
-           c.close_deadline_at <= p.as_of                                               AS close_due_passed,
-           c.rework_count > 0                                                           AS is_reworked,
-           c.is_auto_closed,
-           c.is_rejected OR c.is_deferred                                               AS is_excluded,
+           c.due_close, c.closed, c.closed_on_time, c.auto_closed,
+           c.due_dispose, c.disposed, c.disposed_on_time, c.reworked,
            -- closed during the week (any report date)
            c.closed_at >= p.week_start_at AND c.closed_at < p.week_end_at
                AND c.closed_at <= p.as_of                                               AS closed_in_week,
            -- still open at the end of the week and past the closing deadline (any report date)
-           c.reported_at <= p.as_of
-               AND (c.closed_at IS NULL OR c.closed_at > p.as_of)
-               AND NOT c.is_rejected AND NOT c.is_deferred
-               AND c.close_deadline_at < p.as_of                                        AS is_overdue_open,
+           c.overdue,
            c.close_deadline_at < p.as_of - p.escalate_after
                OR c.rework_count >= p.escalate_reworks                                  AS is_escalation_grade
     FROM params p
-    JOIN cockpit.grid_case_valid c
+    JOIN cockpit.grid_case_at(p.as_of) c
       ON (c.reported_at >= p.week_start_at AND c.reported_at < p.week_end_at)
       OR (c.closed_at >= p.week_start_at AND c.closed_at < p.week_end_at)
       OR (c.close_deadline_at < p.as_of AND (c.closed_at IS NULL OR c.closed_at > p.as_of))
 ),
 
+-- the KPI flags are cockpit.grid_case_at's (the contract's one definition)
 final AS (
     SELECT CASE WHEN GROUPING(town_code) = 0     THEN 'town'
                 WHEN GROUPING(squadron_code) = 0 THEN 'squadron'
@@ -53,25 +42,17 @@ final AS (
                 WHEN GROUPING(squadron_code) = 0 THEN squadron_code
            END                                                                          AS group_code,
            count(*) FILTER (WHERE is_received)                                          AS received,
-           count(*) FILTER (WHERE is_received AND is_registered AND NOT is_excluded
-                              AND (is_closed OR close_due_passed))                      AS due_close,
-           count(*) FILTER (WHERE is_received AND is_registered AND NOT is_excluded
-                              AND is_closed)                                            AS closed,
-           count(*) FILTER (WHERE is_received AND is_registered AND NOT is_excluded
-                              AND is_closed AND closed_in_time)                         AS closed_on_time,
-           count(*) FILTER (WHERE is_received AND is_registered AND NOT is_excluded
-                              AND is_closed AND is_auto_closed)                         AS auto_closed,
-           count(*) FILTER (WHERE is_received AND is_dispatched AND NOT is_excluded
-                              AND (is_disposed OR dispose_due_passed))                  AS due_dispose,
-           count(*) FILTER (WHERE is_received AND is_dispatched AND NOT is_excluded
-                              AND is_disposed)                                          AS disposed,
-           count(*) FILTER (WHERE is_received AND is_dispatched AND NOT is_excluded
-                              AND is_disposed AND disposed_in_time)                     AS disposed_on_time,
-           count(*) FILTER (WHERE is_received AND is_dispatched AND NOT is_excluded
-                              AND is_disposed AND is_reworked)                          AS reworked,
+           count(*) FILTER (WHERE is_received AND due_close)                            AS due_close,
+           count(*) FILTER (WHERE is_received AND closed)                               AS closed,
+           count(*) FILTER (WHERE is_received AND closed_on_time)                       AS closed_on_time,
+           count(*) FILTER (WHERE is_received AND auto_closed)                          AS auto_closed,
+           count(*) FILTER (WHERE is_received AND due_dispose)                          AS due_dispose,
+           count(*) FILTER (WHERE is_received AND disposed)                             AS disposed,
+           count(*) FILTER (WHERE is_received AND disposed_on_time)                     AS disposed_on_time,
+           count(*) FILTER (WHERE is_received AND reworked)                             AS reworked,
            count(*) FILTER (WHERE closed_in_week)                                       AS closed_in_week,
-           count(*) FILTER (WHERE is_overdue_open)                                      AS overdue_open,
-           count(*) FILTER (WHERE is_overdue_open AND is_escalation_grade)              AS escalated
+           count(*) FILTER (WHERE overdue)                                              AS overdue_open,
+           count(*) FILTER (WHERE overdue AND is_escalation_grade)                      AS escalated
     FROM cases
     GROUP BY GROUPING SETS ((), (town_code), (squadron_code))
 )

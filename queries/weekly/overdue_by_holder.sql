@@ -14,12 +14,8 @@ overdue AS (
            c.close_deadline_at < p.as_of - p.escalate_after
                OR c.rework_count >= p.escalate_reworks                              AS is_escalated
     FROM params p
-    JOIN cockpit.grid_case_valid c
-      ON c.reported_at <= p.as_of
-     AND (c.closed_at IS NULL OR c.closed_at > p.as_of)
-     AND c.close_deadline_at < p.as_of
-    WHERE NOT c.is_rejected
-      AND NOT c.is_deferred
+    JOIN cockpit.grid_case_at(p.as_of) c
+      ON c.overdue
 ),
 
 final AS (
