@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from cockpit import area, i18n, kpi, maps
-from cockpit.gateway import NOW
+from cockpit.gateway import NOW  # noqa: F401 - re-exported: the wall page asks wall.NOW
 
 VIEWS = ("overview", "cases", "drones", "waste", "parking", "market")
 DEFAULT_SECONDS = 30
@@ -125,12 +125,14 @@ Runner = Callable[..., pd.DataFrame | None]
 def build_overview(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
     from cockpit.cases import data as cases_data
     from cockpit.cases import maps as cases_map
+    from cockpit.drones import data as drone_data
+    from cockpit.waste import data as waste_data
 
     with i18n.language(lang):
-        cases = area.load(area.sequential(run), cases_data.wall_overview(town, today))
-        drone = first(run("overview.drone_summary", as_of=NOW, town_code=town))
-        waste = run("overview.waste_today", as_of=NOW, town_code=town)
-        disposed = None if waste is None or waste.empty else float(waste["disposed_tonnes"].sum())
+        fetch = area.sequential(run)
+        cases = area.load(fetch, cases_data.wall_overview(town, today))
+        drone = area.load(fetch, drone_data.summary(town))
+        disposed = area.load(fetch, waste_data.today(town)).disposed
         rates = cases.rates
         view = View("overview", t("wall_overview"), [
             Tile(t("received_today"), fmt(cases.counts.received_today, t("cases_unit"))),
@@ -138,9 +140,9 @@ def build_overview(run: Runner, t: Callable[[str], str], town: str | None, today
                  state="bad" if cases.overdue.any_overdue else "good"),
             Tile(kpi.KPIS["ontime_close_rate"].name(lang), fmt(rates.get("ontime_close_rate"), "%", 1),
                  t("wall_last_30d"), rate_state("ontime_close_rate", rates.get("ontime_close_rate"))),
-            Tile(kpi.KPIS["composite_score"].name(lang), fmt(rates.get("composite_score"), "分" if lang == "zh" else "pts", 1),
+            Tile(kpi.KPIS["composite_score"].name(lang), fmt(rates.get("composite_score"), t("wk_points"), 1),
                  t("wall_last_30d"), rate_state("composite_score", rates.get("composite_score"))),
-            Tile(t("sorties_today"), fmt(drone.get("sorties_today"), "架次" if lang == "zh" else "sorties")),
+            Tile(t("sorties_today"), fmt(drone.sorties_today, t("dr_unit_sorties"))),
             Tile(t("disposed_today"), fmt(disposed, t("tonnes"), 1)),
         ])
         drawn = cases_map.wall_received(cases.map, town, town_view(run, town))
