@@ -12,7 +12,7 @@ from cockpit import runtime
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 # every page of the menu; the wall screen (app_pages/wall.py, only under ?mode=wall) has tests of its own
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py") if p.name != "wall.py")
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py") if p.name != "wall.py")
 
 
 def run_app(page: str | None = None, **query) -> AppTest:
