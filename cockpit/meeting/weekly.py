@@ -3,6 +3,9 @@
 Pure logic (no Streamlit, no database driver): the figures come from named queries through a
 `run(name, **params) -> DataFrame | None` callable (the gateway's `execute`, or a page's `ctx.run`),
 so the page, the XLSX, the PPTX and the briefing all read the same numbers from one `WeeklyReport`.
+Texts (week titles, units, names, changes) are in the current language (`i18n.use` in a page,
+`with i18n.language(lang):` in the pack): nothing here takes a language argument but
+`WeekError.message`.
 
 Weeks
 -----
