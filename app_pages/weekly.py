@@ -6,7 +6,8 @@ import streamlit as st
 
 from cockpit import ui
 from cockpit.meeting import pack as pack_builder
-from cockpit.meeting import weekly
+from cockpit.meeting import tables, weekly
+from cockpit.meeting.briefing import briefing
 
 ctx = ui.page_context()
 ui.header(ctx, "weekly_title")
@@ -17,15 +18,15 @@ raw = st.query_params.get("week")
 try:
     week = weekly.parse_week(raw, ctx.now)
 except weekly.WeekError as exc:
-    st.warning(exc.message(ctx.lang, quote=ui.escape), icon=":material/warning:")
+    st.warning(exc.message(quote=ui.escape), icon=":material/warning:")
     week = default_week
 choices = weekly.recent_weeks(ctx.now, 60)
 if week not in choices:
     choices = sorted({*choices, week}, reverse=True)
 labels = [w.label for w in choices]
+option_texts = {w.label: ctx.t("wk_week_option", label=w.label, dates=w.dates_text()) for w in choices}
 picked = st.selectbox(ctx.t("wk_choose_week"), labels, index=labels.index(week.label), key=f"week_{week.label}",
-                      format_func=lambda lbl: ctx.t("wk_week_option", label=lbl,
-                                                    dates=choices[labels.index(lbl)].dates_text(ctx.lang)))
+                      format_func=option_texts.__getitem__)
 week = choices[labels.index(picked)]
 if st.query_params.get("week") != week.label:
     st.query_params["week"] = week.label
@@ -37,52 +38,36 @@ ui.status_banner(ctx)
 # -- briefing
 with st.container(border=True, key="weekly_briefing"):
     st.markdown(f"**{ctx.t('wk_briefing')}**")
-    st.markdown(weekly.briefing(report, ctx.lang, quote=ui.escape))
+    st.markdown(briefing(report, quote=ui.escape))
     st.caption(ctx.t("wk_briefing_note"))
 
 # -- headline figures per area, with arrows against last week and a year earlier
 st.subheader(ctx.t("wk_headlines"))
 for area in weekly.AREAS:
-    metrics = [m for m in weekly.METRICS if m.area == area]
+    cards = tables.kpi_cards(report, area)
     st.markdown(f"#### {ctx.t(f'wk_area_{area}')}")
     if not report.this.has_data[area]:
         st.info(ctx.t("wk_no_data_area", area=ctx.t(f"wk_area_{area}")))
-    cols = st.columns(len(metrics))
-    for col, m in zip(cols, metrics):
+    for col, card in zip(st.columns(len(cards)), cards):
         with col:
-            value = m.rounded(report.value(area, m.key))
-            previous = report.change(area, m.key).base
-            ui.kpi_card(ctx, m.kpi_key, value, previous=previous, text=m.fmt(value, ctx.lang),
-                        delta_label=ctx.t("wk_vs_prev_week"),
-                        caption=ctx.t("wk_wow_caption", wow=report.change(area, m.key).text(ctx.lang),
-                                      yoy=report.change(area, m.key, "year_ago").text(ctx.lang)))
+            ui.kpi_card(ctx, card["kpi_key"], card["value"], previous=card["previous"], text=card["text"],
+                        delta_label=ctx.t("wk_vs_prev_week"), caption=card["caption"])
 
 with st.expander(ctx.t("wk_headlines"), expanded=False):
-    st.dataframe(pack_builder.headline_table(report, ctx.lang), hide_index=True, width="stretch")
+    st.dataframe(tables.headline_table(report), hide_index=True, width="stretch")
 
 # -- largest movers
 st.subheader(ctx.t("wk_movers"))
 tabs = st.tabs([ctx.t(f"wk_kind_{k}") for k in weekly.MOVER_KINDS])
 for tab, kind in zip(tabs, weekly.MOVER_KINDS):
     with tab:
-        table = weekly.movers_table(report, kind, ctx.lang)
-        if table.empty:
-            st.info(ctx.t("empty"))
-            continue
-        unit = weekly.mover_unit(kind, ctx.lang)
-        st.dataframe(table.drop(columns=["code"]).rename(columns={
-            "name": ctx.t("wk_col_name"),
-            "this_week": f"{ctx.t('wk_col_this')}（{unit}）" if ctx.lang == "zh" else f"{ctx.t('wk_col_this')} ({unit})",
-            "previous_week": f"{ctx.t('wk_col_prev')}（{unit}）" if ctx.lang == "zh"
-            else f"{ctx.t('wk_col_prev')} ({unit})",
-            "change": f"{ctx.t('wk_col_change')}（{unit}）" if ctx.lang == "zh" else f"{ctx.t('wk_col_change')} ({unit})",
-            "change_text": ctx.t("wk_col_change_pct"),
-        }), hide_index=True, width="stretch")
+        ui.table_or_empty(tables.mover_rows(report, kind), lambda rows, kind=kind: tables.mover_display(rows, kind),
+                          key=f"wk_movers_{kind}")
 
 # -- overdue and escalated cases, with their holders
 st.subheader(ctx.t("wk_overdue"))
 st.caption(ctx.t("wk_escalation_rule", h=weekly.ESCALATE_HOURS, r=weekly.ESCALATE_REWORKS))
-holders = pack_builder.holders_table(report, ctx.lang)
+holders = tables.holders_table(report)
 if holders.empty:
     st.info(ctx.t("wk_overdue_none"))
 else:
@@ -91,18 +76,14 @@ else:
         st.markdown(f"**{ctx.t('wk_holders')}**")
         st.dataframe(holders, hide_index=True, width="stretch")
     with right:
-        st.dataframe(pack_builder.overdue_table(report, ctx.lang), hide_index=True, width="stretch")
+        st.dataframe(tables.overdue_table(report), hide_index=True, width="stretch")
 
 # -- KPI ranking of towns and squadrons
 st.subheader(ctx.t("wk_ranking"))
 town_tab, squadron_tab = st.tabs([ctx.t("by_town"), ctx.t("by_squadron")])
 for tab, level in ((town_tab, "town"), (squadron_tab, "squadron")):
     with tab:
-        table = pack_builder.ranking_table(report, level, ctx.lang)
-        if table.empty:
-            st.info(ctx.t("empty"))
-        else:
-            st.dataframe(table, hide_index=True, width="stretch")
+        if ui.table_or_empty(tables.ranking_table(report, level), lambda table: table, key=f"wk_ranking_{level}"):
             ui.kpi_definition(ctx, "composite_score")
 
 

@@ -141,3 +141,18 @@ def test_every_prefetched_query_is_then_asked_for(app_env, page, monkeypatch):
     assert not at.exception
     assert prefetched, "the page prefetches"
     assert set(prefetched) <= asked, set(prefetched) - asked
+
+
+def test_weekly_page_in_english_is_english_in_its_headers(app_env):
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+    at = run_app("app_pages/weekly.py", lang="en")
+    assert not at.exception, [e.value for e in at.exception]
+    at.run()  # a rerun sends the chosen week back: its option text must not depend on where it is formatted
+    assert not at.exception, [e.value for e in at.exception]
+    week = at.selectbox[0]
+    assert week.value == week.options[0].split(" · ")[0] and re.search(r" · \d\d [A-Z][a-z]{2} – ", week.options[0])
+    headers = [str(c) for d in at.dataframe for c in d.value.columns]
+    assert len(at.dataframe) >= 5 and [h for h in headers if cjk.search(h)] == []
+    assert [s.value for s in at.subheader if cjk.search(s.value)] == []

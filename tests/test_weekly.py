@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 
 from cockpit import i18n
-
-from cockpit.meeting import pack as report
-
-from cockpit.meeting import weekly
 from cockpit.gateway import Gateway
+from cockpit.meeting import maps, pack, tables, weekly
+from cockpit.meeting.briefing import briefing
 from cockpit.meeting.weekly import Change, IsoWeek, WeekError
 from tests.factories import GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
 
@@ -80,9 +78,12 @@ def test_changes_rising_falling_unchanged_and_without_base():
     assert Change(90, 100).text() == "↓10.0%"
     assert Change(100, 100).text() == "→0.0%"
     assert Change(5, 0).text() == "—" and Change(5, None).text() == "—" and Change(None, 5).text() == "—"
-    assert Change(91.2, 90.0, "points").text("zh") == "↑1.2 个百分点"
-    assert Change(88.0, 90.0, "points").text("en") == "↓2.0 pp"
-    assert Change(99.1, 99.1, "score").text("zh") == "→0.0 分"
+    with i18n.language("zh"):
+        assert Change(91.2, 90.0, "points").text() == "↑1.2 个百分点"
+        assert Change(99.1, 99.1, "score").text() == "→0.0 分"
+    with i18n.language("en"):
+        assert Change(88.0, 90.0, "points").text() == "↓2.0 pp"
+        assert Change(110, 100).text() == "↑10.0%"
 
 
 # -- hand-made rows ------------------------------------------------------------------------------------------------------
@@ -257,7 +258,8 @@ def rep(gw):
 
 
 def test_report_figures_and_comparisons(rep):
-    h = rep.headlines("zh").set_index(["area", "key"])
+    with i18n.language("zh"):
+        h = rep.headlines().set_index(["area", "key"])
     assert h.loc[("cases", "received"), "this_week"] == 7 and h.loc[("cases", "received"), "previous_week"] == 4
     assert h.loc[("cases", "received"), "wow"] == "↑75.0%"
     assert h.loc[("cases", "ontime_close_rate"), "this_week"] == 40.0
@@ -276,8 +278,9 @@ def _numbers(text: str) -> list[str]:
 
 
 def test_briefing_numbers_are_the_table_numbers(rep):
-    text = weekly.briefing(rep, "zh")
-    h = rep.headlines("zh").set_index(["area", "key"])
+    text = briefing(rep, "zh")
+    with i18n.language("zh"):
+        h = rep.headlines().set_index(["area", "key"])
     assert f"本周共受理案件 {h.loc[('cases', 'received'), 'this_week']} 件，环比 {h.loc[('cases', 'received'), 'wow']}" \
         in text
     assert f"按期结案率 {h.loc[('cases', 'ontime_close_rate'), 'this_week']:.1f}%，低于目标 50.0 个百分点" in text
@@ -287,25 +290,26 @@ def test_briefing_numbers_are_the_table_numbers(rep):
     assert "本周无服装城联勤数据" in text
     # every number of the paragraph is a number of the tables (or the week's date and label)
     table_numbers = set()
-    for v in rep.headlines("zh")[["this_week", "previous_week", "year_ago", "wow", "yoy"]].values.ravel():
-        table_numbers.update(_numbers(str(v)))
-    roads = report.road_table(rep, "zh")
-    table_numbers.update(str(v) for v in roads.values.ravel())
-    table_numbers.update(_numbers(" ".join(map(str, report.ranking_table(rep, "town", "zh").values.ravel()))))
-    table_numbers.update(_numbers(" ".join(map(str, report.holders_table(rep, "zh").values.ravel()))))
+    with i18n.language("zh"):
+        for v in rep.headlines()[["this_week", "previous_week", "year_ago", "wow", "yoy"]].values.ravel():
+            table_numbers.update(_numbers(str(v)))
+        roads = tables.road_table(rep)
+        table_numbers.update(str(v) for v in roads.values.ravel())
+        table_numbers.update(_numbers(" ".join(map(str, tables.ranking_table(rep, "town").values.ravel()))))
+        table_numbers.update(_numbers(" ".join(map(str, tables.holders_table(rep).values.ravel()))))
     week_numbers = {"2026", "47", "11", "16", "22", "50.0", "90", "1"}  # date, label, target gap, 前一
     assert set(_numbers(text)) - table_numbers - week_numbers == set()
-    english = weekly.briefing(rep, "en")
+    english = briefing(rep, "en")
     assert "7 cases were received (↑75.0% week on week)" in english and "No Clothing market data" in english
 
 
 def test_briefing_words_for_rising_falling_and_unchanged(rep):
     rep.previous.values["cases"]["received"] = 7.0
-    assert "环比 →0.0%" in weekly.briefing(rep, "zh")
+    assert "环比 →0.0%" in briefing(rep, "zh")
     rep.previous.values["cases"]["received"] = 14.0
-    assert "环比 ↓50.0%" in weekly.briefing(rep, "zh")
+    assert "环比 ↓50.0%" in briefing(rep, "zh")
     rep.previous.values["cases"]["received"] = 5.0
-    assert "环比 ↑40.0%" in weekly.briefing(rep, "zh")
+    assert "环比 ↑40.0%" in briefing(rep, "zh")
 
 
 # -- the pack ----------------------------------------------------------------------------------------------------------------
@@ -331,8 +335,8 @@ def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
     import openpyxl
     from pptx import Presentation
 
-    pack = report.build_pack(rep, "zh")
-    prs = Presentation(io.BytesIO(pack.pptx))
+    built = pack.build_pack(rep, "zh")
+    prs = Presentation(io.BytesIO(built.pptx))
     texts = _slide_texts(prs)
     assert len(prs.slides) == 10
     titles = [t.split("\n")[0] for t in texts]
@@ -347,12 +351,12 @@ def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
     pictures = [sum(1 for s in slide.shapes if s.shape_type == 13) for slide in prs.slides]
     assert pictures[2:7] == [1, 1, 1, 1, 0]                           # maps for areas with data and towns
     run = prs.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]
-    assert run.font.name == report.FONT_NAME
+    assert run.font.name == tables.FONT_NAME
     assert 'ea typeface="Noto Sans CJK SC"' in run._r.xml
     cases_table = _table_values(prs)[1]                              # slide 3's headline table
     assert cases_table[1][:4] == ["受理案件数", "件", "7", "4"]
 
-    wb = openpyxl.load_workbook(io.BytesIO(pack.xlsx))
+    wb = openpyxl.load_workbook(io.BytesIO(built.xlsx))
     assert wb.sheetnames == ["概况", "网格案件", "垃圾分类", "违停治理", "无人机巡航", "服装城联勤", "变化最大", "超期督办"]
     heads = [c.value for c in wb["概况"][6]]
     assert heads[:8] == ["专题", "指标", "单位", "本周", "上周", "环比", "去年同周", "同比"]
@@ -369,41 +373,92 @@ def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
     assert not [s for s in SECRETS if s in everything]
 
     # reproducible: the same week on the same data gives the same numbers
-    again = report.build_pack(weekly.load_report(gw.execute, W47), "zh")
+    again = pack.build_pack(weekly.load_report(gw.execute, W47), "zh")
     assert _table_values(Presentation(io.BytesIO(again.pptx))) == _table_values(prs)
     wb2 = openpyxl.load_workbook(io.BytesIO(again.xlsx))
     assert [list(ws.iter_rows(values_only=True)) for ws in wb2.worksheets] == \
            [list(ws.iter_rows(values_only=True)) for ws in wb.worksheets]
 
-    written = report.write_pack(pack, tmp_path)
+    written = pack.write_pack(built, tmp_path)
     assert {p.name for p in written} >= {"weekly-2026-W47.pptx", "weekly-2026-W47.xlsx",
                                           "weekly-2026-W47-map-cases.png"}
 
 
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # Han, CJK punctuation, full-width forms
+
+
+def _xlsx_headers(blob: bytes) -> tuple[list[str], list[str]]:
+    """The sheet names and every header cell (the navy header rows) of a pack's workbook."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(blob))
+    heads = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None and c.fill.fgColor.rgb == "FF1F3A5F"]
+    return wb.sheetnames, heads
+
+
+def _xlsx_cells(blob: bytes) -> list[list[tuple]]:
+    import openpyxl
+
+    return [list(ws.iter_rows(values_only=True)) for ws in openpyxl.load_workbook(io.BytesIO(blob)).worksheets]
+
+
+@pytest.mark.parametrize("lang, ambient", [("en", "zh"), ("zh", "en")])
+def test_a_pack_is_in_its_own_language_whatever_the_current_one(rep, lang, ambient):
+    from pptx import Presentation
+
+    with i18n.language(lang):
+        own = pack.build_pack(rep, lang)
+    with i18n.language(ambient):
+        other = pack.build_pack(rep, lang)
+        assert i18n.current() == ambient                            # the pack's language did not leak out
+    assert other.lang == lang and other.stem == own.stem
+    assert _xlsx_cells(other.xlsx) == _xlsx_cells(own.xlsx)
+    assert _slide_texts(Presentation(io.BytesIO(other.pptx))) == _slide_texts(Presentation(io.BytesIO(own.pptx)))
+    assert other.maps == own.maps
+
+    sheets, heads = _xlsx_headers(other.xlsx)
+    assert len(heads) > 50 and len(sheets) == 8
+    units = [r[2] for r in _xlsx_cells(other.xlsx)[0][6:] if r and r[2]]   # the headline sheet's unit column
+    assert len(units) == len(weekly.METRICS)
+    if lang == "en":
+        assert sheets[0] == "Headlines" and "Year on year" in heads and "Violations (records)" in heads
+        assert [h for h in sheets + heads + units if CJK.search(h)] == []
+    else:
+        assert sheets[0] == "概况" and "同比" in heads and "违停（起）" in heads
+        assert [h for h in sheets + heads if not CJK.search(h)] == []
+        assert set(units) - {"%"} <= {m.unit_zh for m in weekly.METRICS}
+    slides = _slide_texts(Presentation(io.BytesIO(other.pptx)))
+    headline_slide = slides[1].split("\n")
+    assert (CJK.search(headline_slide[0]) is None) == (lang == "en")   # the slide title
+
+
 def test_reloading_the_week_gives_identical_numbers(gw, rep):
     again = weekly.load_report(gw.execute, W47)
-    assert again.headlines("zh").equals(rep.headlines("zh"))
-    assert weekly.briefing(again, "zh") == weekly.briefing(rep, "zh")
+    with i18n.language("zh"):
+        assert again.headlines().equals(rep.headlines())
+    assert briefing(again, "zh") == briefing(rep, "zh")
 
 
 def test_map_image_is_drawn_offline_with_the_week_values(rep):
     from PIL import Image
 
-    png = report.render_map(rep.by_town, "cases_received", "网格案件 · 受理案件（件）", "", lang="zh")
+    with i18n.language("zh"):
+        png = maps.render_map(rep.by_town, "cases_received", "网格案件 · 受理案件（件）", "")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "weekly-map-cases.png").write_bytes(png)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     assert image.size == (900, 900)
     colours = image.getcolors(maxcolors=1_000_000)
     assert len(colours) > 20, "filled town areas, labels and a legend, not a blank canvas"
-    assert report.font_file() is None or report.font_file().exists()
+    assert maps.font_file() is None or maps.font_file().exists()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pptx_converts_to_pdf_with_one_page_per_slide(rep, tmp_path):
-    pack = report.build_pack(rep, "en")
+    built = pack.build_pack(rep, "en")
     path = tmp_path / "pack.pptx"
-    path.write_bytes(pack.pptx)
+    path.write_bytes(built.pptx)
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
     pdf = (tmp_path / "pack.pdf").read_bytes()
@@ -436,9 +491,9 @@ def test_a_week_without_data_says_so_on_every_area_slide(contract_db):
     finally:
         gateway.dispose()
     assert not any(empty.this.has_data.values())
-    assert weekly.briefing(empty, "zh").count("本周无") == 5
-    pack = report.build_pack(empty, "zh")
-    texts = _slide_texts(Presentation(io.BytesIO(pack.pptx)))
+    assert briefing(empty, "zh").count("本周无") == 5
+    built = pack.build_pack(empty, "zh")
+    texts = _slide_texts(Presentation(io.BytesIO(built.pptx)))
     for i, area in enumerate(weekly.AREAS, start=2):
-        assert f"本周无{i18n.t(f'wk_area_{area}')}数据。" in texts[i]
-    assert pack.maps == {}
+        assert f"本周无{i18n.t(f'wk_area_{area}', 'zh')}数据。" in texts[i]
+    assert built.maps == {}

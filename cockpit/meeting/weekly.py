@@ -1,8 +1,11 @@
-"""周例会 The weekly meeting: ISO weeks, the week's figures per area, comparisons and the briefing.
+"""周例会 The weekly meeting: ISO weeks, the week's figures per area and their comparisons.
 
 Pure logic (no Streamlit, no database driver): the figures come from named queries through a
 `run(name, **params) -> DataFrame | None` callable (the gateway's `execute`, or a page's `ctx.run`),
 so the page, the XLSX, the PPTX and the briefing all read the same numbers from one `WeeklyReport`.
+Texts (week titles, units, names, changes) are in the current language (`i18n.use` in a page,
+`with i18n.language(lang):` in the pack): nothing here takes a language argument but
+`WeekError.message`.
 
 Weeks
 -----
@@ -55,7 +58,7 @@ Runner = Callable[..., "pd.DataFrame | None"]
 
 # -- ISO weeks ------------------------------------------------------------------------------------------
 class WeekError(ValueError):
-    """A week that cannot be chosen; `message(lang)` says why in Chinese or English."""
+    """A week that cannot be chosen; `message()` says why in the current language (or in `lang`)."""
 
     def __init__(self, code: str, value: str, **details: Any) -> None:
         self.code = code  # malformed | no_such_week | not_ended; the pack's CLI: no_data | before_data | ...
@@ -63,8 +66,9 @@ class WeekError(ValueError):
         self.details = details
         super().__init__(f"{self.message('zh')} / {self.message('en')}")
 
-    def message(self, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
-        """Why; `quote` writes the refused value into it (markup.escape for a page)."""
+    def message(self, lang: str | None = None, quote: Callable[[str], str] = str) -> str:
+        """Why, in `lang` (default: the current language); `quote` writes the refused value into it
+        (markup.escape for a page)."""
         return i18n.t(f"wk_error_{self.code}", lang, value=quote(self.value), **self.details)
 
 
@@ -127,16 +131,16 @@ class IsoWeek:
             return None
         return IsoWeek(self.year - 1, self.week)
 
-    def dates_text(self, lang: str = "zh") -> str:
+    def dates_text(self) -> str:
         s, e = self.start, self.end
-        if lang == "zh":
+        if i18n.current() == "zh":
             return f"{s.month}月{s.day}日至{e.month}月{e.day}日"
         return f"{s:%d %b} – {e:%d %b %Y}"
 
-    def title(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            return f"{self.year}年第{self.week}周（{self.dates_text('zh')}）"
-        return f"Week {self.week} of {self.year} ({self.dates_text('en')})"
+    def title(self) -> str:
+        if i18n.current() == "zh":
+            return f"{self.year}年第{self.week}周（{self.dates_text()}）"
+        return f"Week {self.week} of {self.year} ({self.dates_text()})"
 
     def __str__(self) -> str:
         return self.label
@@ -180,7 +184,8 @@ def recent_weeks(now: dt.datetime, count: int = 60) -> list[IsoWeek]:
 
 
 # -- comparisons --------------------------------------------------------------------------------------------
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """None, NaN or pd.NA: no value."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
@@ -194,7 +199,7 @@ class Change:
 
     @property
     def delta(self) -> float | None:
-        if _missing(self.current) or _missing(self.base):
+        if is_missing(self.current) or is_missing(self.base):
             return None
         if self.mode == "relative":
             return kpi.change_percent(float(self.current), float(self.base))
@@ -208,7 +213,7 @@ class Change:
         d = round(d, 1)
         return "↑" if d > 0 else "↓" if d < 0 else "→"
 
-    def text(self, lang: str = "zh") -> str:
+    def text(self) -> str:
         """'↑12.5%', '↓1.2 个百分点', '→0.0%', or '—' when there is no base."""
         d = self.delta
         if d is None:
@@ -216,7 +221,7 @@ class Change:
         magnitude = f"{abs(round(d, 1)):.1f}"
         if self.mode == "relative":
             return f"{self.arrow}{magnitude}%"
-        unit = i18n.t("wk_pp" if self.mode == "points" else "wk_points", lang)
+        unit = i18n.t("wk_pp" if self.mode == "points" else "wk_points")
         return f"{self.arrow}{magnitude} {unit}"
 
 
@@ -238,26 +243,26 @@ class Metric:
     def digits(self) -> int:
         return 0 if self.kind == "count" else 1
 
-    def unit(self, lang: str) -> str:
-        return self.unit_zh if lang == "zh" else self.unit_en
+    def unit(self) -> str:
+        return self.unit_zh if i18n.current() == "zh" else self.unit_en
 
-    def name(self, lang: str) -> str:
-        return kpi.KPIS[self.kpi_key].name(lang)
+    def name(self) -> str:
+        return kpi.KPIS[self.kpi_key].name(i18n.current())
 
     def rounded(self, value) -> float | int | None:
         """The value as shown everywhere (tables, XLSX, slides, briefing)."""
-        if _missing(value):
+        if is_missing(value):
             return None
         return int(round(float(value))) if self.kind == "count" else round(float(value), 1)
 
-    def fmt(self, value, lang: str = "zh", unit: bool = True) -> str:
+    def fmt(self, value, unit: bool = True) -> str:
         v = self.rounded(value)
         if v is None:
             return "—"
         text = f"{v:,}" if self.kind == "count" else f"{v:,.1f}"
         if self.kind == "rate":
             return f"{text}%"
-        return f"{text} {self.unit(lang)}" if unit else text
+        return f"{text} {self.unit()}" if unit else text
 
 
 METRICS: tuple[Metric, ...] = (
@@ -284,7 +289,7 @@ METRIC = {(m.area, m.key): m for m in METRICS}
 
 
 def _num(value) -> float | None:
-    return None if _missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 def _first(df: pd.DataFrame | None) -> dict:
@@ -460,7 +465,12 @@ class WeeklyReport:
             base = None
         return Change(current, base, metric.mode)
 
-    def headlines(self, lang: str = "zh", area: str | None = None) -> pd.DataFrame:
+    def name(self, kind: str, code: str) -> str:
+        """A town's or squadron's name in the current language (the code when unknown)."""
+        pair = self.names.get(kind, {}).get(code, (code, code))
+        return pair[0] if i18n.current() == "zh" else pair[1]
+
+    def headlines(self, area: str | None = None) -> pd.DataFrame:
         """The headline table: one row per figure, this week / last week / a year earlier, as shown."""
         rows = []
         for m in METRICS:
@@ -470,19 +480,19 @@ class WeeklyReport:
                 "area": m.area,
                 "key": m.key,
                 "kpi_key": m.kpi_key,
-                "area_name": i18n.t(f"wk_area_{m.area}", lang),
-                "metric": m.name(lang),
-                "unit": m.unit(lang),
+                "area_name": i18n.t(f"wk_area_{m.area}"),
+                "metric": m.name(),
+                "unit": m.unit(),
                 "this_week": m.rounded(self.value(m.area, m.key)),
                 "previous_week": m.rounded(self.value(m.area, m.key, "previous")),
-                "wow": self.change(m.area, m.key).text(lang),
+                "wow": self.change(m.area, m.key).text(),
                 "year_ago": m.rounded(self.value(m.area, m.key, "year_ago")),
-                "yoy": self.change(m.area, m.key, "year_ago").text(lang),
+                "yoy": self.change(m.area, m.key, "year_ago").text(),
                 "has_data": self.this.has_data[m.area],
             })
         return pd.DataFrame(rows, dtype=object)  # object: counts stay ints, missing stays None
 
-    def ranking(self, level: str, lang: str = "zh") -> pd.DataFrame:
+    def ranking(self, level: str) -> pd.DataFrame:
         """Towns or squadrons of the week ranked by 综合指标值 (cases received in the week)."""
         g = self.this.case_groups
         if g.empty:
@@ -490,14 +500,13 @@ class WeeklyReport:
         g = g[(g["level"] == level) & (g["received"] > 0)].copy()
         if g.empty:
             return pd.DataFrame()
-        names = self.names.get(level, {})
-        g["name"] = [names.get(c, (c, c))[0 if lang == "zh" else 1] if c else "—" for c in g["group_code"]]
+        g["name"] = [self.name(level, c) if c else "—" for c in g["group_code"]]
         g = g.sort_values(["composite_score", "group_code"], ascending=[False, True], na_position="last")
         g.insert(0, "rank", range(1, len(g) + 1))
         out = g[["rank", "group_code", "name", "received", "closed", "ontime_close_rate", "close_rate",
                  "ontime_dispose_rate", "rework_rate", "composite_score", "overdue_open", "escalated"]]
         for col in ("ontime_close_rate", "close_rate", "ontime_dispose_rate", "rework_rate", "composite_score"):
-            out[col] = [None if _missing(v) else round(float(v), 1) for v in out[col]]
+            out[col] = [None if is_missing(v) else round(float(v), 1) for v in out[col]]
         for col in ("received", "closed", "overdue_open", "escalated"):
             out[col] = out[col].astype(int)
         return out.reset_index(drop=True)
@@ -541,123 +550,3 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
         overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
         names=names,
     )
-
-
-# -- the briefing -------------------------------------------------------------------------------------------------
-def _join(parts: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(parts)
-
-
-def _target_clause(value: float | None, kpi_key: str, lang: str) -> str:
-    item = kpi.KPIS[kpi_key]
-    if value is None or item.target is None:
-        return ""
-    gap = round(round(float(value), 1) - item.target, 1)
-    if not item.higher_is_better:
-        gap = -gap
-    if gap == 0:
-        return i18n.t("wk_b_target_met", lang)
-    key = "wk_b_target_above" if gap > 0 else "wk_b_target_below"
-    return i18n.t(key, lang, gap=f"{abs(gap):.1f}")
-
-
-def _changes(report: WeeklyReport, area: str, key: str, lang: str) -> str:
-    """'环比 ↑3.2%' and, when there is a base, '，同比 ↓1.0%'."""
-    text = i18n.t("wk_b_wow", lang, change=report.change(area, key).text(lang))
-    yoy = report.change(area, key, "year_ago")
-    if yoy.delta is not None:
-        text += i18n.t("wk_b_yoy", lang, change=yoy.text(lang))
-    return text
-
-
-def briefing(report: WeeklyReport, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
-    """The meeting's opening paragraph, written by templates from the report's own figures; `quote`
-    writes the names from the data into it (markup.escape for a page, plain for the pack)."""
-    v = report.this.values
-    fmt = lambda area, key: METRIC[(area, key)].fmt(v[area].get(key), lang, unit=False)  # noqa: E731
-    sentences = [i18n.t("wk_b_intro", lang, week=report.week.title(lang))]
-    # cases
-    if report.this.has_data["cases"]:
-        sentences.append(i18n.t(
-            "wk_b_cases", lang, received=fmt("cases", "received"),
-            changes=_changes(report, "cases", "received", lang), closed=fmt("cases", "closed_in_week"),
-            ontime=fmt("cases", "ontime_close_rate"),
-            target=_target_clause(METRIC[("cases", "ontime_close_rate")].rounded(v["cases"]["ontime_close_rate"]),
-                                  "ontime_close_rate", lang),
-            overdue=fmt("cases", "overdue_open"), escalated=fmt("cases", "escalated")))
-        holders = report.overdue_holders
-        if holders is not None and not holders.empty and v["cases"].get("overdue_open"):
-            top = holders.iloc[0]
-            sentences.append(i18n.t("wk_b_holder", lang, holder=quote(top[f"holder_name_{lang}"] or "—"),
-                                    n=f"{int(top['overdue_open']):,}"))
-        ranking = report.ranking("town", lang)
-        ranked = ranking.dropna(subset=["composite_score"]) if not ranking.empty else ranking
-        if len(ranked) >= 2:
-            best, worst = ranked.iloc[0], ranked.iloc[-1]
-            sentences.append(i18n.t("wk_b_towns", lang, best=quote(best["name"]), best_score=f"{best['composite_score']:.1f}",
-                                    worst=quote(worst["name"]), worst_score=f"{worst['composite_score']:.1f}"))
-    else:
-        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_cases", lang)))
-    # waste
-    if report.this.has_data["waste"]:
-        sentences.append(i18n.t(
-            "wk_b_waste", lang, tonnes=fmt("waste", "tonnes"), changes=_changes(report, "waste", "tonnes", lang),
-            compliance=fmt("waste", "compliance_rate"), recycling=fmt("waste", "recycling_rate")))
-    else:
-        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_waste", lang)))
-    # parking
-    if report.this.has_data["parking"]:
-        text = i18n.t("wk_b_parking", lang, violations=fmt("parking", "violations"),
-                      changes=_changes(report, "parking", "violations", lang),
-                      reminded=fmt("parking", "reminded"), persuade=fmt("parking", "persuade_rate"))
-        roads = report.top_roads(3)
-        if not roads.empty:
-            spots = [i18n.t("wk_b_spot", lang, road=quote(r["name_zh"]), n=f"{int(r['violations']):,}")
-                     for r in roads.to_dict("records")]
-            n = "一二三四五"[len(spots) - 1] if lang == "zh" else str(len(spots))
-            text += i18n.t("wk_b_hotspots", lang, n=n, spots=_join(spots, lang))
-        sentences.append(text + ("。" if lang == "zh" else "."))
-    else:
-        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_parking", lang)))
-    # drones
-    if report.this.has_data["drones"]:
-        sentences.append(i18n.t("wk_b_drones", lang, sorties=fmt("drones", "sorties"),
-                                changes=_changes(report, "drones", "sorties", lang),
-                                detections=fmt("drones", "detections"), cases=fmt("drones", "detections_to_cases")))
-    else:
-        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_drones", lang)))
-    # market
-    if report.this.has_data["market"]:
-        sentences.append(i18n.t("wk_b_market", lang, received=fmt("market", "received"),
-                                resolved=fmt("market", "resolved"), open=fmt("market", "open_now")))
-    else:
-        sentences.append(i18n.t("wk_b_no_data", lang, area=i18n.t("wk_area_market", lang)))
-    return ("" if lang == "zh" else " ").join(sentences)
-
-
-# -- movers ------------------------------------------------------------------------------------------------------------
-def movers_table(report: WeeklyReport, kind: str, lang: str = "zh") -> pd.DataFrame:
-    """The week's largest movers of one kind: name, this week, last week, change and its arrow."""
-    m = report.movers
-    if m is None or m.empty:
-        return pd.DataFrame()
-    m = m[m["kind"] == kind]
-    if m.empty:
-        return pd.DataFrame()
-    digits = 1 if kind == "station" else 0
-    rows = []
-    for r in m.to_dict("records"):
-        this, prev = round(float(r["this_week"]), digits), round(float(r["prev_week"]), digits)
-        rows.append({"name": r["name_zh" if lang == "zh" else "name_en"], "code": r["code"],
-                     "this_week": this if digits else int(this), "previous_week": prev if digits else int(prev),
-                     "change": round(this - prev, digits) if digits else int(this - prev),
-                     "change_text": Change(this, prev).text(lang)})
-    return pd.DataFrame(rows)
-
-
-def mover_unit(kind: str, lang: str = "zh") -> str:
-    if kind == "road":
-        return "起" if lang == "zh" else "records"
-    if kind == "station":
-        return "吨" if lang == "zh" else "t"
-    return "件" if lang == "zh" else "cases"
