@@ -9,7 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from cockpit import check, cli, contract, db
+from cockpit import check, check_report, cli, contract, db
 from tests.factories import GRID_A, GRID_B, TOWN_A, case, insert_rows, local, seed_reference
 
 NOW = local(2026, 11, 16, 12, 0)  # the check's clock; every row lies before it (and before the real clock)
@@ -369,26 +369,26 @@ def test_not_a_postgres_url():
 
 
 def test_type_verdicts():
-    assert check.type_verdict("timestamptz", "timestamptz")[0] == check.OK
-    assert check.type_verdict("timestamptz", "timestamp")[0] == check.FAIL
-    assert check.type_verdict("timestamptz", "date")[0] == check.FAIL
-    assert check.type_verdict("text", "varchar")[0] == check.INFO
-    assert check.type_verdict("text", "char")[0] == check.WARN
-    assert check.type_verdict("text", "enum case_status")[0] == check.FAIL
-    assert check.type_verdict("text", "integer")[0] == check.FAIL
-    assert check.type_verdict("double precision", "numeric")[0] == check.INFO
-    assert check.type_verdict("double precision", "integer")[0] == check.INFO
-    assert check.type_verdict("double precision", "real")[0] == check.WARN
-    assert check.type_verdict("double precision", "text")[0] == check.FAIL
-    assert check.type_verdict("bigint", "integer")[0] == check.INFO
-    assert check.type_verdict("smallint", "bigint")[0] == check.INFO
-    assert check.type_verdict("bigint", "numeric")[0] == check.WARN
-    assert check.type_verdict("bigint", "text")[0] == check.FAIL
-    assert check.type_verdict("boolean", "integer")[0] == check.FAIL
-    assert check.type_verdict("jsonb", "json")[0] == check.WARN
-    assert check.type_verdict("jsonb", "text")[0] == check.FAIL
-    assert check.type_verdict("date", "timestamptz")[0] == check.FAIL
-    assert check.type_verdict("time", "timetz")[0] == check.FAIL
+    assert check_report.type_verdict("timestamptz", "timestamptz")[0] == check_report.OK
+    assert check_report.type_verdict("timestamptz", "timestamp")[0] == check_report.FAIL
+    assert check_report.type_verdict("timestamptz", "date")[0] == check_report.FAIL
+    assert check_report.type_verdict("text", "varchar")[0] == check_report.INFO
+    assert check_report.type_verdict("text", "char")[0] == check_report.WARN
+    assert check_report.type_verdict("text", "enum case_status")[0] == check_report.FAIL
+    assert check_report.type_verdict("text", "integer")[0] == check_report.FAIL
+    assert check_report.type_verdict("double precision", "numeric")[0] == check_report.INFO
+    assert check_report.type_verdict("double precision", "integer")[0] == check_report.INFO
+    assert check_report.type_verdict("double precision", "real")[0] == check_report.WARN
+    assert check_report.type_verdict("double precision", "text")[0] == check_report.FAIL
+    assert check_report.type_verdict("bigint", "integer")[0] == check_report.INFO
+    assert check_report.type_verdict("smallint", "bigint")[0] == check_report.INFO
+    assert check_report.type_verdict("bigint", "numeric")[0] == check_report.WARN
+    assert check_report.type_verdict("bigint", "text")[0] == check_report.FAIL
+    assert check_report.type_verdict("boolean", "integer")[0] == check_report.FAIL
+    assert check_report.type_verdict("jsonb", "json")[0] == check_report.WARN
+    assert check_report.type_verdict("jsonb", "text")[0] == check_report.FAIL
+    assert check_report.type_verdict("date", "timestamptz")[0] == check_report.FAIL
+    assert check_report.type_verdict("time", "timetz")[0] == check_report.FAIL
 
 
 def test_cli(serving, capsys):

@@ -3,14 +3,16 @@
 Every tick (TICK_S wall seconds) the feed advances simulated time by the wall time elapsed × speed
 and, in one short transaction:
 - appends new grid cases, shop-front violations, parking violations, waste weighings, market
-  requests and drone sorties at the calibrated rates of cockpit.demo.generate (scaled by the
-  diurnal profile of the local hour), with ids above the current maximum;
+  requests and drone sorties at the calibrated rates of the demo generator (cockpit.demo.cases,
+  drones, waste, parking, market; scaled by the diurnal profile of the local hour), with ids above
+  the current maximum;
 - moves open work on: grid cases through the workflow stages (auto-routed cases within minutes,
   the others stage by stage, disposal only in working hours, deadlines by the working calendar),
   parking reminders to "left" or a ticket once 10 minutes have passed, shop-front SMS to cleared or
   a case after 15 minutes, market requests to a first response and a resolution;
-- flies sorties: a flight row when a drone takes off (nest status 'flying'), a track point every
-  10 simulated seconds, detections (some becoming cases), then landing (nest 'idle').
+- flies sorties (cockpit.demo.feed_drones): a flight row when a drone takes off (nest status
+  'flying'), a track point every 10 simulated seconds, detections (some becoming cases), then
+  landing (nest 'idle').
 
 Timestamps are wall-clock: events of a tick are spread over the wall interval since the previous
 tick, so nothing is ever in the future, whatever the speed. The diurnal rhythm and the collection
@@ -28,7 +30,6 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,8 +37,9 @@ import psycopg
 import sqlalchemy as sa
 
 from cockpit import db, places
-from cockpit.demo import generate as g
+from cockpit.demo import cases, common, geography, market, parking, waste
 from cockpit.demo.calendar import WorkClock
+from cockpit.demo.feed_drones import DroneFeed, Flight
 from cockpit.worktime import SH
 
 log = logging.getLogger(__name__)
@@ -47,15 +49,15 @@ RECONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 SECONDS_PER_YEAR = 365 * 86_400
 OPEN_CASE_WINDOW = dt.timedelta(days=3)       # open cases older than this are left alone (overdue work)
 MAX_ROWS_PROGRESSED_PER_TICK = 2_000
-PARKING_OUTCOME_DELAY = dt.timedelta(minutes=g.TICKET_DELAY_MIN_MINUTES)
-SHOP_CLEAR_DELAY = dt.timedelta(minutes=g.SHOP_CLEAR_WINDOW_MINUTES)
+PARKING_OUTCOME_DELAY = dt.timedelta(minutes=parking.TICKET_DELAY_MIN_MINUTES)
+SHOP_CLEAR_DELAY = dt.timedelta(minutes=cases.SHOP_CLEAR_WINDOW_MINUTES)
 FIRST_WARNING_SHARE = 0.35         # of cars that did not leave: first offence in half a year
 # mean simulated minutes until the next stage: automatic routing and the full workflow
 FAST_STAGE_MINUTES = {"accepted_at": 1, "registered_at": 0.5, "dispatched_at": 0.5, "disposed_at": 25,
                       "feedback_at": 4, "verified_at": 10, "closed_at": 3}
 WORKFLOW_STAGE_MINUTES = {"accepted_at": 12, "registered_at": 8, "dispatched_at": 12, "disposed_at": 150,
                           "feedback_at": 20, "verified_at": 60, "closed_at": 10}
-STAGES = g.STAGE_COLUMNS
+STAGES = cases.STAGE_COLUMNS
 MARKET_FIRST_RESPONSE_MINUTES, MARKET_RESOLVE_MINUTES = 30, 8 * 60
 # collection windows in local seconds after midnight: (start, end, timed stations?) — 不过午、不过夜
 COLLECTION_WINDOWS = ((7 * 3600, 11 * 3600, True), (18 * 3600 + 1800, 21 * 3600 + 1800, True),
@@ -63,7 +65,6 @@ COLLECTION_WINDOWS = ((7 * 3600, 11 * 3600, True), (18 * 3600 + 1800, 21 * 3600 
 TRANSFER_LOADS_PER_TRIP = 6        # station pick-ups per vehicle trip to a transfer station
 DISPOSE_TRIPS_PER_DAY = 90         # transfer station -> disposal site trucks a day
 DISPOSE_WINDOW = (10 * 3600, 24 * 3600)
-SORTIE_HOURS = (7, 18)             # local hours when drones take off
 WASTE_ORDER = ("other", "perishable", "recyclable", "hazardous")
 
 INSERT_CASE = """
@@ -104,13 +105,6 @@ INSERT_WEIGHING = """
     INSERT INTO cockpit.waste_weighing (weighing_id, site_id, vehicle_id, category_code, stage, from_site_id,
                                         weighed_at, net_tonnes)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"""
-INSERT_TRACK_POINT = """
-    INSERT INTO cockpit.drone_track_point (flight_id, seq, recorded_at, lat, lon, altitude_m)
-    VALUES (%s, %s, %s, %s, %s, %s)"""
-INSERT_DETECTION = """
-    INSERT INTO cockpit.drone_detection (detection_id, flight_id, detected_at, category_code, lat, lon,
-                                         confidence, case_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"""
 LAND_LEFTOVER_FLIGHTS = """
     UPDATE cockpit.drone_flight f
     SET ended_at = greatest(f.started_at, coalesce(
@@ -150,20 +144,7 @@ def _utc(epoch_s: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch_s), dt.timezone.utc)
 
 
-@dataclass
-class _Flight:
-    flight_id: int
-    nest_id: str
-    purpose: str
-    lat: np.ndarray       # route polyline, a loop from the nest
-    lon: np.ndarray
-    cum: np.ndarray       # metres along the route at each vertex
-    n_points: int
-    started_sim: float    # simulated seconds at take-off
-    next_seq: int = 1
-
-
-class _Feed:
+class _Feed(DroneFeed):
     """State of one feed: reference data read from the database, id counters and flights in the air."""
 
     def __init__(self, url: str, speed: float, rng: np.random.Generator) -> None:
@@ -172,21 +153,21 @@ class _Feed:
         self.rng = rng
         self.conn: psycopg.Connection | None = None
         self.sim_s = 0.0
-        self.flights: dict[int, _Flight] = {}
+        self.flights: dict[int, Flight] = {}
         self.counts: dict[str, int] = {}
-        self.plates = g._plates_pool(rng, 20_000)
+        self.plates = parking.plates_pool(rng, 20_000)
 
     # ------------------------------------------------------------ connection and reference data
     def connect(self) -> None:
         self.conn = psycopg.connect(_conninfo(self.url), connect_timeout=5,
                                     application_name="pinghu-cockpit-demo-feed")
         with self.conn.cursor() as cur:
-            self.geo = g.Geography(_frame(cur, """
+            self.geo = geography.Geography(_frame(cur, """
                 SELECT grid_code, community_code, town_code, squadron_code, boundary::text AS boundary,
                        centroid_lat, centroid_lon, min_lat, min_lon, max_lat, max_lon, area_km2
                 FROM cockpit.unit_grid"""))
             self.grid_index = {code: i for i, code in enumerate(self.geo.grid_code)}
-            self.hotspots = g.Hotspots(self.geo)
+            self.hotspots = geography.Hotspots(self.geo)
             self.clock = WorkClock(_frame(cur, "SELECT day, is_workday FROM cockpit.work_calendar"))
             limits = _frame(cur, "SELECT category_code, dispose_limit_hours FROM cockpit.case_category")
             self.limits = dict(zip(limits["category_code"], limits["dispose_limit_hours"], strict=True))
@@ -278,19 +259,19 @@ class _Feed:
         return ids
 
     def _new_cases(self, cur, wall_from, wall_to, sim_dt, hour) -> None:
-        n = self._poisson(g.GRID_CASES_PER_YEAR, sim_dt, _profile_factor(g._PROFILE_VIDEO, hour))
+        n = self._poisson(cases.GRID_CASES_PER_YEAR, sim_dt, _profile_factor(common.PROFILE_VIDEO, hour))
         if not n:
             return
-        sources = [s for s in g.CASE_SOURCES if s[3] > 0 and s[0] in self.sources]
+        sources = [s for s in cases.CASE_SOURCES if s[3] > 0 and s[0] in self.sources]
         shares = np.array([s[3] for s in sources])
-        source = np.array([s[0] for s in sources], dtype=object)[g._pick(self.rng, shares, n)]
-        cats = [c for c in g.CATEGORIES if c.code in self.limits]
+        source = np.array([s[0] for s in sources], dtype=object)[common.pick(self.rng, shares, n)]
+        cats = [c for c in cases.CATEGORIES if c.code in self.limits]
         codes = np.array([c.code for c in cats], dtype=object)
-        from_video = codes[g._pick(self.rng, np.array([c.video_weight for c in cats]), n)]
-        from_others = codes[g._pick(self.rng, np.array([c.weight for c in cats]), n)]
+        from_video = codes[common.pick(self.rng, np.array([c.video_weight for c in cats]), n)]
+        from_others = codes[common.pick(self.rng, np.array([c.weight for c in cats]), n)]
         category = np.where(source == "video_ai", from_video, from_others)
         lat, lon, gi = self.hotspots.points(self.rng, n, (0.25, 0.15, 0.60))
-        desc = [("视频AI识别：" if s == "video_ai" else "发现") + g.CATEGORY_BY_CODE[c].minor_name_zh
+        desc = [("视频AI识别：" if s == "video_ai" else "发现") + cases.CATEGORY_BY_CODE[c].minor_name_zh
                 for s, c in zip(source, category, strict=True)]
         times = self._times(n, wall_from, wall_to)
         self._insert_cases(cur, times, list(source), list(category), lat, lon, gi, desc)
@@ -307,7 +288,7 @@ class _Feed:
         updates: dict[str, list] = {s: [] for s in STAGES}
         for case_id, category, *stages in rows:
             stage = STAGES[next((i for i, v in enumerate(stages) if v is None), len(stages))]
-            fast = case_id % 10_000 < g.AUTO_CLOSED_SHARE * 10_000  # automatic routing
+            fast = case_id % 10_000 < cases.AUTO_CLOSED_SHARE * 10_000  # automatic routing
             if stage == "disposed_at" and not fast and not working:
                 continue  # field work waits for working hours
             if not self._advances(sim_dt, (FAST_STAGE_MINUTES if fast else WORKFLOW_STAGE_MINUTES)[stage]):
@@ -315,7 +296,7 @@ class _Feed:
             if stage == "dispatched_at":
                 limit = float(self.limits.get(category) or 4.0)
                 dispose = self.clock.add_working_hours(now_s, limit)[0]
-                close = self.clock.add_working_hours(now_s, limit + g.CLOSE_MARGIN_WORKING_HOURS)[0]
+                close = self.clock.add_working_hours(now_s, limit + cases.CLOSE_MARGIN_WORKING_HOURS)[0]
                 updates[stage].append((now, _utc(dispose), _utc(close), case_id))
             elif stage == "closed_at":
                 updates[stage].append((now, fast, case_id))
@@ -338,11 +319,11 @@ class _Feed:
     def _shop_violations(self, cur, wall_from, wall_to, sim_dt, hour) -> None:
         if self.shops.empty:
             return
-        per_year = len(self.shops) * g.SHOP_VIOLATIONS_PER_SHOP_MONTH * 12
-        n = self._poisson(per_year, sim_dt, _profile_factor(g._PROFILE_SHOP, hour))
+        per_year = len(self.shops) * cases.SHOP_VIOLATIONS_PER_SHOP_MONTH * 12
+        n = self._poisson(per_year, sim_dt, _profile_factor(common.PROFILE_SHOP, hour))
         if n:
             shop_ids = self.shops["shop_id"].to_numpy()[self.rng.integers(0, len(self.shops), n)]
-            kinds = g.SHOP_VIOLATION_KINDS[g._pick(self.rng, g.SHOP_VIOLATION_KIND_SHARES, n)]
+            kinds = cases.SHOP_VIOLATION_KINDS[common.pick(self.rng, cases.SHOP_VIOLATION_KIND_SHARES, n)]
             rows = zip(self._ids("shop_violation", n), shop_ids, self._times(n, wall_from, wall_to), kinds,
                        strict=True)
             cur.executemany(INSERT_SHOP_VIOLATION, [(int(i), int(s), t, str(k)) for i, s, t, k in rows])
@@ -353,7 +334,7 @@ class _Feed:
         due = cur.fetchall()
         if not due:
             return
-        cleared = self.rng.random(len(due)) < g.SHOP_CLEARED_IN_TIME_SHARE
+        cleared = self.rng.random(len(due)) < cases.SHOP_CLEARED_IN_TIME_SHARE
         cur.executemany("UPDATE cockpit.shop_violation SET was_cleared_in_time = true "
                         "WHERE violation_id = %s", [(r[0],) for r, c in zip(due, cleared, strict=True) if c])
         missed = [r for r, c in zip(due, cleared, strict=True) if not c]
@@ -365,7 +346,7 @@ class _Feed:
         gi = np.where(gi >= 0, gi, np.array([self.grid_index.get(r[4], 0) for r in missed]))
         category_of = {"out_of_door": "E0402", "sign": "E0201"}
         cats = [category_of.get(r[1], "E0110") for r in missed]
-        desc = ["视频AI识别：" + g.CATEGORY_BY_CODE[c].minor_name_zh + "（门前超时未清理）" for c in cats]
+        desc = ["视频AI识别：" + cases.CATEGORY_BY_CODE[c].minor_name_zh + "（门前超时未清理）" for c in cats]
         ids = self._insert_cases(cur, [wall_to] * len(missed), ["video_ai"] * len(missed), cats, lat, lon, gi,
                                  desc)
         cur.executemany("UPDATE cockpit.shop_violation SET was_cleared_in_time = false, case_id = %s "
@@ -373,22 +354,23 @@ class _Feed:
 
     # ------------------------------------------------------------ parking
     def _parking(self, cur, wall_from, wall_to, sim_dt, hour) -> None:
-        n = self._poisson(g.PARKING_VIOLATIONS_PER_YEAR, sim_dt, _profile_factor(g._PROFILE_PARKING, hour))
+        n = self._poisson(parking.PARKING_VIOLATIONS_PER_YEAR, sim_dt,
+                          _profile_factor(common.PROFILE_PARKING, hour))
         if n:
             roads = places.ROADS
-            length = np.array([g.road_length_km(r) for r in roads])
+            length = np.array([geography.road_length_km(r) for r in roads])
             capture = np.array([r.has_ecapture for r in roads])
-            is_ecap = self.rng.random(n) < g.ECAPTURE_SHARE
-            road_i = np.where(is_ecap, g._pick(self.rng, np.where(capture, length, 0.0), n),
-                              g._pick(self.rng, length, n))
+            is_ecap = self.rng.random(n) < parking.ECAPTURE_SHARE
+            road_i = np.where(is_ecap, common.pick(self.rng, np.where(capture, length, 0.0), n),
+                              common.pick(self.rng, length, n))
             lat = np.empty(n)
             lon = np.empty(n)
             for k in np.unique(road_i):
                 sel = np.flatnonzero(road_i == k)
-                lat[sel], lon[sel] = g.points_along_road(self.rng, roads[k], sel.size, 8.0)
+                lat[sel], lon[sel] = geography.points_along_road(self.rng, roads[k], sel.size, 8.0)
             lat, lon = np.round(lat, 6), np.round(lon, 6)
             gi = self.geo.locate(lat, lon)
-            reminded = self.rng.random(n) < g.REMINDED_SHARE
+            reminded = self.rng.random(n) < parking.REMINDED_SHARE
             plates = self.plates[self.rng.integers(0, self.plates.size, n)]
             times = self._times(n, wall_from, wall_to)
             ids = self._ids("parking_violation", n)
@@ -404,7 +386,7 @@ class _Feed:
                                   "limit": MAX_ROWS_PROGRESSED_PER_TICK})
         due = [r[0] for r in cur.fetchall()]
         if due:
-            left = self.rng.random(len(due)) < g.LEFT_WITHIN_10MIN_SHARE
+            left = self.rng.random(len(due)) < parking.LEFT_WITHIN_10MIN_SHARE
             warned = ~left & (self.rng.random(len(due)) < FIRST_WARNING_SHARE)
             cur.executemany(PARKING_OUTCOME, [
                 (bool(lf), bool(w), None if lf or w else wall_to, v)
@@ -435,10 +417,10 @@ class _Feed:
             times = self._times(n, wall_from, wall_to)
             for site_id, town, t in zip(picked["site_id"], picked["town_code"], times, strict=True):
                 for cat in WASTE_ORDER:
-                    p_timed, p_other = g.WASTE_ROUND_PROBABILITY[cat]
+                    p_timed, p_other = waste.WASTE_ROUND_PROBABILITY[cat]
                     if self.rng.random() >= (p_timed if timed else p_other):
                         continue
-                    tonnes = g.WASTE_ROUND_TONNES[cat][round_i] * self.rng.lognormal(0.0, 0.3)
+                    tonnes = waste.WASTE_ROUND_TONNES[cat][round_i] * self.rng.lognormal(0.0, 0.3)
                     rows.append((site_id, self._vehicle_for(town, cat), cat, "collect", None, t,
                                  max(round(float(tonnes), 2), 0.01)))
         # about one pick-up in TRANSFER_LOADS_PER_TRIP ends a trip at the town's transfer station
@@ -456,7 +438,7 @@ class _Feed:
                 cat = str(self.rng.choice(["other", "perishable", "recyclable"], p=[0.7, 0.22, 0.08]))
                 src = self.transfer.iloc[int(self.rng.integers(0, len(self.transfer)))]
                 if cat in self.disposal:
-                    truck = g.WASTE_TRUCK_TONNES_TO_DISPOSAL[cat] * self.rng.uniform(0.6, 1.0)
+                    truck = waste.WASTE_TRUCK_TONNES_TO_DISPOSAL[cat] * self.rng.uniform(0.6, 1.0)
                     rows.append((self.disposal[cat], self._vehicle_for(src["town_code"], cat), cat, "dispose",
                                  src["site_id"], wall_to, round(float(truck), 2)))
         if rows:
@@ -464,109 +446,26 @@ class _Feed:
             cur.executemany(INSERT_WEIGHING, [(int(i), *r) for i, r in zip(ids, rows, strict=True)])
             self._count("waste_weighing", len(rows))
 
-    # ------------------------------------------------------------ drones
-    def _drones(self, cur, wall_from, wall_to, sim_dt, hour) -> None:
-        if SORTIE_HOURS[0] <= hour < SORTIE_HOURS[1] and not self.nests.empty:
-            day_share = (SORTIE_HOURS[1] - SORTIE_HOURS[0]) / 24.0
-            n = self._poisson(g.DRONE_SORTIES_PER_MONTH * 12, sim_dt, 1.0 / day_share)
-            busy = {f.nest_id for f in self.flights.values()}
-            nests = self.nests
-            free = nests[(nests["status_code"] != "maintenance") & ~nests["nest_id"].isin(busy)]
-            for _ in range(min(n, len(free))):  # one sortie per nest at a time
-                nest = free.iloc[int(self.rng.integers(0, len(free)))]
-                free = free[free["nest_id"] != nest["nest_id"]]
-                self._take_off(cur, nest, wall_to)
-        landed = []
-        for flight in self.flights.values():
-            due = min(flight.n_points, int((self.sim_s - flight.started_sim) // g.DRONE_TRACK_INTERVAL_S) + 1)
-            k = due - flight.next_seq + 1
-            if k <= 0:
-                continue
-            times = self._times(k, wall_from, wall_to)
-            seqs = np.arange(flight.next_seq, due + 1)
-            d = (seqs - 1) / max(flight.n_points - 1, 1) * flight.cum[-1]
-            lat = np.interp(d, flight.cum, flight.lat) + self.rng.normal(0, 3.0, k) / g.M_PER_DEG_LAT
-            lon = np.interp(d, flight.cum, flight.lon) + self.rng.normal(0, 3.0, k) / g.M_PER_DEG_LON
-            ramp = np.minimum(np.minimum(seqs - 1, flight.n_points - seqs) / 6.0, 1.0)  # climb, descend
-            altitude = np.round(110.0 * ramp, 1)
-            cur.executemany(INSERT_TRACK_POINT, [
-                (flight.flight_id, int(s), t, round(float(a), 6), round(float(b), 6), float(h))
-                for s, t, a, b, h in zip(seqs, times, lat, lon, altitude, strict=True)])
-            self._count("drone_track_point", k)
-            self._detections(cur, flight, lat, lon, times)
-            flight.next_seq = due + 1
-            if due >= flight.n_points:
-                landed.append(flight.flight_id)
-        for flight_id in landed:
-            flight = self.flights.pop(flight_id)
-            distance_km = round(float(flight.cum[-1]) / 1000.0, 2)
-            cur.execute("UPDATE cockpit.drone_flight SET ended_at = %s, distance_km = %s "
-                        "WHERE flight_id = %s", (wall_to, distance_km, flight_id))
-            self._set_nest(cur, flight.nest_id, "idle", wall_to)
-
-    def _set_nest(self, cur, nest_id: str, status: str, at: dt.datetime) -> None:
-        cur.execute("UPDATE cockpit.drone_nest SET status_code = %s, status_at = %s WHERE nest_id = %s",
-                    (status, at, nest_id))
-        self.nests.loc[self.nests["nest_id"] == nest_id, "status_code"] = status
-
-    def _take_off(self, cur, nest, now: dt.datetime) -> None:
-        """A sortie on a loop of 5-8 waypoints 0.9-2.6 km from the nest, on one of the nest's routes."""
-        rng = self.rng
-        k = int(rng.integers(5, 9))
-        angles = rng.uniform(0, 2 * np.pi) + np.sort(rng.uniform(-1.2, 1.2, k))
-        radius = rng.uniform(900.0, 2600.0, k)
-        lat = np.r_[nest["lat"], nest["lat"] + radius * np.sin(angles) / g.M_PER_DEG_LAT, nest["lat"]]
-        lon = np.r_[nest["lon"], nest["lon"] + radius * np.cos(angles) / g.M_PER_DEG_LON, nest["lon"]]
-        cum = np.r_[0.0, np.cumsum(np.hypot(np.diff(lat) * g.M_PER_DEG_LAT, np.diff(lon) * g.M_PER_DEG_LON))]
-        routes = next((n[6] for n in g.DRONE_NESTS if n[0] == nest["nest_id"]), (("综合巡航", "general"),))
-        name, purpose = routes[int(rng.integers(0, len(routes)))]
-        flight_id = int(self._ids("drone_flight", 1)[0])
-        cur.execute("INSERT INTO cockpit.drone_flight (flight_id, nest_id, route_name, purpose_code, "
-                    "started_at) VALUES (%s, %s, %s, %s, %s)",
-                    (flight_id, nest["nest_id"], name, purpose, now))
-        self._set_nest(cur, str(nest["nest_id"]), "flying", now)
-        self.flights[flight_id] = _Flight(flight_id, str(nest["nest_id"]), purpose, lat, lon, cum,
-                                          int(rng.integers(150, 331)), self.sim_s)
-        self._count("drone_flight", 1)
-
-    def _detections(self, cur, flight: _Flight, lat, lon, times) -> None:
-        hits = np.flatnonzero(self.rng.random(len(times)) < g.DRONE_DETECTIONS_PER_SORTIE / flight.n_points)
-        categories = g.DRONE_DETECTION_CATEGORIES.get(flight.purpose, ("E0102",))
-        for h in hits:
-            category = str(categories[int(self.rng.integers(0, len(categories)))])
-            confidence = round(float(self.rng.uniform(0.55, 0.99)), 3)
-            case_id = None
-            dispatch = confidence >= 0.85 and self.rng.random() < 0.39  # 28 cases per 500 sorties
-            gi = self.geo.locate(np.array([lat[h]]), np.array([lon[h]]))
-            if dispatch and category in self.limits and gi[0] >= 0:
-                desc = "无人机巡航发现：" + g.CATEGORY_BY_CODE[category].minor_name_zh
-                case_id = int(self._insert_cases(cur, [times[h]], ["drone"], [category], [lat[h]], [lon[h]],
-                                                 gi, [desc])[0])
-            detection_id = int(self._ids("drone_detection", 1)[0])
-            cur.execute(INSERT_DETECTION, (detection_id, flight.flight_id, times[h], category,
-                                           round(float(lat[h]), 6), round(float(lon[h]), 6), confidence,
-                                           case_id))
-            self._count("drone_detection", 1)
-
     # ------------------------------------------------------------ clothing market
     def _market(self, cur, wall_from, wall_to, sim_dt, hour) -> None:
-        n = self._poisson(g.MARKET_REQUESTS_PER_YEAR, sim_dt, _profile_factor(g._PROFILE_OFFICE + 0.05, hour))
-        items = g.MARKET_SERVICE_ITEMS_LIST
+        n = self._poisson(market.MARKET_REQUESTS_PER_YEAR, sim_dt,
+                          _profile_factor(common.PROFILE_OFFICE + 0.05, hour))
+        items = market.MARKET_SERVICE_ITEMS_LIST
         if n:
-            item_i = g._pick(self.rng, np.array([it[6] for it in items]), n)
-            zones = list(g.MARKET_ZONES)
+            item_i = common.pick(self.rng, np.array([it[6] for it in items]), n)
+            zones = list(market.MARKET_ZONES)
             zone_i = self.rng.integers(0, len(zones), n)
-            names = g._fake_names(self.rng, n)
-            phones = g._fake_phones(self.rng, n)
+            names = market.fake_names(self.rng, n)
+            phones = market.fake_phones(self.rng, n)
             channels = self.rng.choice(["onsite", "online", "work_order"], size=n, p=[0.45, 0.35, 0.20])
             ids = self._ids("market_request", n)
             rows = []
             for k, t in enumerate(self._times(n, wall_from, wall_to)):
                 item = items[item_i[k]]
                 zone = zones[zone_i[k]]
-                dlat, dlon = g.MARKET_ZONES[zone]
-                lat = places.CLOTHING_CITY.lat + dlat + float(self.rng.normal(0, 60)) / g.M_PER_DEG_LAT
-                lon = places.CLOTHING_CITY.lon + dlon + float(self.rng.normal(0, 60)) / g.M_PER_DEG_LON
+                dlat, dlon = market.MARKET_ZONES[zone]
+                lat = places.CLOTHING_CITY.lat + dlat + float(self.rng.normal(0, 60)) / common.M_PER_DEG_LAT
+                lon = places.CLOTHING_CITY.lon + dlon + float(self.rng.normal(0, 60)) / common.M_PER_DEG_LON
                 stall = f"{zone[0]}{int(self.rng.integers(1, 4))}-{int(self.rng.integers(100, 1000))}"
                 rows.append((int(ids[k]), item[0], item[4], str(channels[k]), zone, stall, str(names[k]),
                              str(phones[k]), round(lat, 6), round(lon, 6), t))
@@ -580,7 +479,8 @@ class _Feed:
                 if self._advances(sim_dt, MARKET_FIRST_RESPONSE_MINUTES):
                     respond.append((wall_to, request_id))
             elif self._advances(sim_dt, MARKET_RESOLVE_MINUTES):
-                outcome = str(g.MARKET_OUTCOMES[g._pick(self.rng, g.MARKET_OUTCOME_SHARES, 1)[0]])
+                outcome = str(market.MARKET_OUTCOMES[common.pick(self.rng, market.MARKET_OUTCOME_SHARES,
+                                                                 1)[0]])
                 rated = outcome == "resolved" and self.rng.random() < 0.75
                 satisfaction = int(self.rng.choice([5, 4, 3, 2, 1], p=[0.60, 0.25, 0.10, 0.03, 0.02])) \
                     if rated else None
