@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from cockpit.gateway import Gateway
 from tests.factories import GRID_A, GRID_B, TOWN_A, TOWN_B, insert_rows, local, seed_reference
@@ -175,6 +177,52 @@ def test_daily_by_method_every_day(gw):
 def test_supply_counts_records_within_the_radius(gw):
     df = gw.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=100, town_code=None)
     assert df[["supply_id", "violations_nearby"]].values.tolist() == [["S1", 2], ["S3", 0]]  # S2 has no position
+
+
+def _mpd(lat: float) -> tuple[float, float]:
+    """cockpit.metres_per_degree_lat/lon (contract/02_checked_views.sql), for placing test records."""
+    r = math.radians
+    return (111132.954 - 559.822 * math.cos(r(2 * lat)) + 1.175 * math.cos(r(4 * lat)),
+            111412.84 * math.cos(r(lat)) - 93.5 * math.cos(r(3 * lat)) + 0.118 * math.cos(r(5 * lat)))
+
+
+def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[float, float]:
+    """The position north_m / east_m metres from (lat, lon) by cockpit.distance_m (scale at the mean latitude)."""
+    dlat = dlon = 0.0
+    for _ in range(20):
+        mlat, mlon = _mpd(lat + dlat / 2)
+        dlat, dlon = north_m / mlat, east_m / mlon
+    return lat + dlat, lon + dlon
+
+
+def test_supply_radius_boundary_is_exact(contract_db):
+    """With radius 300: a record 299 m from the site counts, one 301 m away does not, in every direction."""
+    seed_reference(contract_db)
+    site = (30.7045, 121.0050)
+    placed = {"n299": (299, 0), "n301": (301, 0), "s299": (-299, 0), "s301": (-301, 0), "e299": (0, 299),
+              "e301": (0, 301), "w299": (0, -299), "w301": (0, -301),
+              "ne299": (299 / math.sqrt(2), 299 / math.sqrt(2)), "ne301": (301 / math.sqrt(2), 301 / math.sqrt(2))}
+    rows = []
+    for i, (tag, (north, east)) in enumerate(sorted(placed.items()), start=1):
+        lat, lon = _offset(*site, north, east)
+        rows.append(violation(100 + i, None, D(17, 9), lat=lat, lon=lon, plate=f"浙F{i:05d}"))
+    insert_rows(contract_db, "parking_violation", rows)
+    insert_rows(contract_db, "parking_supply", [
+        {"supply_id": "S1", "kind": "shared", "name_zh": "共享车位一", "lat": site[0], "lon": site[1], "spaces": 40}])
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    try:
+        with contract_db.connect() as conn:
+            near = sorted(tag for (tag, _), (lat, lon) in zip(sorted(placed.items()),
+                                                              [(r["lat"], r["lon"]) for r in rows])
+                          if conn.execute(sa.text("SELECT cockpit.distance_m(:a, :b, :c, :d)"),
+                                          {"a": site[0], "b": site[1], "c": lat, "d": lon}).scalar() <= 300)
+        assert near == ["e299", "n299", "ne299", "s299", "w299"]  # the records are where the test says
+        df = gateway.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=300, town_code=None)
+        assert df[["supply_id", "violations_nearby"]].values.tolist() == [["S1", 5]]
+        df = gateway.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=302, town_code=None)
+        assert df["violations_nearby"].tolist() == [10]
+    finally:
+        gateway.dispose()
 
 
 def test_recent_newest_first_and_valid_only(gw):

@@ -2,11 +2,13 @@
 -- grain: one row per parking-supply site (shared spaces, temporary lots, non-motor areas) with a valid position: its spaces and the valid parking violations observed within :radius_m metres of it between :date_from and :date_to (local days); most violations nearby first (ties by supply_id)
 -- params: as_of, date_from, date_to, radius_m, town_code
 -- ttl: 600
--- Distances on a local metric plane (110864 m per degree of latitude, 95802 m per degree of longitude at 30.7 N).
+-- Distances by the contract's one function (cockpit.distance_m); a box of its metres per degree at the
+-- site's latitude, one metre wider than the radius so that no record within it is left out, finds the
+-- candidates first.
 WITH s AS (
     SELECT s.*,
-           CAST(:radius_m AS double precision) / 110864.0 AS dlat,
-           CAST(:radius_m AS double precision) / 95802.0  AS dlon
+           (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lat(s.lat) AS dlat,
+           (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lon(s.lat) AS dlon
     FROM cockpit.parking_supply s
     WHERE s.lat BETWEEN 30.45 AND 30.90 AND s.lon BETWEEN 120.90 AND 121.40
 )
@@ -22,7 +24,7 @@ FROM s
 LEFT JOIN cockpit.parking_violation_valid v
   ON v.lat BETWEEN s.lat - s.dlat AND s.lat + s.dlat
  AND v.lon BETWEEN s.lon - s.dlon AND s.lon + s.dlon
- AND ((v.lat - s.lat) * 110864.0) ^ 2 + ((v.lon - s.lon) * 95802.0) ^ 2 <= CAST(:radius_m AS double precision) ^ 2
+ AND cockpit.distance_m(s.lat, s.lon, v.lat, v.lon) <= CAST(:radius_m AS double precision)
  AND v.observed_at >= CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'
  AND v.observed_at <  CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'
  AND v.observed_at <= CAST(:as_of AS timestamptz)
