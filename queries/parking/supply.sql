@@ -5,7 +5,7 @@
 -- Distances by the contract's one function (cockpit.distance_m); a box of its metres per degree at the
 -- site's latitude, one metre wider than the radius so that no record within it is left out, finds the
 -- candidates first.
-WITH s AS (
+WITH s AS MATERIALIZED (  -- each site's box once, not for every pair of site and record
     SELECT s.*,
            (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lat(s.lat) AS dlat,
            (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lon(s.lat) AS dlon
