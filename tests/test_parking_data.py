@@ -33,6 +33,8 @@ def test_summary_plan_asks_the_overview_query_once():
     plan = data.summary(D1, D2, "330482001")
     assert plan.calls == {"parking": ("overview.parking_summary",
                                       dict(as_of=NOW, date_from=D1, date_to=D2, town_code="330482001"))}
+    week_end = dt.datetime(2026, 11, 22, 23, 59, tzinfo=dt.timezone.utc)
+    assert data.summary(D1, D2, None, as_of=week_end).calls["parking"][1]["as_of"] == week_end
 
 
 def test_summary_figures():

@@ -358,3 +358,27 @@ def test_rollups_give_the_same_figures_as_the_rows(gw, contract_db):
     insert_rows(contract_db, "parking_violation", [violation(21, "R03", now - dt.timedelta(seconds=1), "ecapture",
                                                              grid=GRID_B, lat=30.7250, lon=120.9650)])
     assert r3()["violations"].sum() == 4
+
+
+def test_plans_load_the_same_figures_through_the_gateway(gw):
+    """The page's, the overview's and the wall's plans (cockpit/parking/data.py) on the hand-made records:
+    valid in the period are 1, 2, 3, 4, 6 and 7; 1 and 6 e-captured; 1, 2, 3, 6 reminded, 1 and 6 gone
+    within 10 minutes, 2 ticketed, 3 warned."""
+    from cockpit import area
+    from cockpit.parking import data
+
+    fetch = area.sequential(lambda name, **params: gw.execute(name, **{**params, "as_of": AS_OF}))
+    roads = area.load(fetch, data.roads(**PERIOD, town=None, method=None))
+    p = area.load(fetch, data.page(**PERIOD, prev_from=dt.date(2026, 11, 9), prev_to=dt.date(2026, 11, 15),
+                                   town=None, road=None, method=None, roads=roads, dq_days=30))
+    assert p.now == data.Counts(violations=6, reminded=4, left_within_10min=2, ticketed_after_reminder=1, warned=1)
+    assert p.now.persuade_rate == 50.0 and round(p.ecapture_share, 6) == round(100 * 2 / 6, 6)
+    assert p.previous.violations == 1  # violation 5, the week before
+    assert p.rules.reminded == 4 and p.rules.ticket_too_early == 0
+    assert p.supply_spaces == 100 and p.has_daily and p.has_reminders
+    assert p.focus_roads["road_id"].tolist() == ["R01", "R03"]
+    s = area.load(fetch, data.summary(**PERIOD, town=None))
+    assert (s.violations_today, s.violations_period, s.reminded, s.left_within_10min, s.ticketed) == (1, 6, 4, 2, 1)
+    assert s.persuade_rate == p.now.persuade_rate and round(s.ecapture_share, 6) == round(p.ecapture_share, 6)
+    w = area.load(fetch, data.wall(None, **PERIOD))
+    assert w.summary == s and int(w.bins["violations"].sum()) == 6

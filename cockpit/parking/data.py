@@ -65,9 +65,10 @@ def build_summary(rows: Rows) -> Summary:
                                                   "reminded_period", "left_period", "ticketed_period")))
 
 
-def summary(date_from: dt.date, date_to: dt.date, town: str | None) -> Plan[Summary]:
+def summary(date_from: dt.date, date_to: dt.date, town: str | None, *, as_of=NOW) -> Plan[Summary]:
+    """The period's summary as of now (or as of `as_of`, e.g. the end of a past week for the meeting)."""
     return Plan({SUMMARY: ("overview.parking_summary",
-                           dict(as_of=NOW, date_from=date_from, date_to=date_to, town_code=town))}, build_summary)
+                           dict(as_of=as_of, date_from=date_from, date_to=date_to, town_code=town))}, build_summary)
 
 
 # ------------------------------------------------------------------ the period's counts (parking.by_hour)
