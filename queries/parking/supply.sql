@@ -6,10 +6,13 @@
 -- site's latitude, one metre wider than the radius so that no record within it is left out, finds the
 -- candidates first.
 WITH s AS MATERIALIZED (  -- each site's box once, not for every pair of site and record
-    SELECT s.*,
-           (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lat(s.lat) AS dlat,
-           (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lon(s.lat) AS dlon
+    SELECT s.supply_id, s.kind, s.name_zh, s.lat, s.lon, s.spaces,
+           s.lat - b.dlat AS lat_lo, s.lat + b.dlat AS lat_hi, s.lon - b.dlon AS lon_lo, s.lon + b.dlon AS lon_hi
     FROM cockpit.parking_supply s
+    CROSS JOIN LATERAL (
+        SELECT (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lat(s.lat) AS dlat,
+               (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lon(s.lat) AS dlon
+    ) b
     WHERE s.lat BETWEEN 30.45 AND 30.90 AND s.lon BETWEEN 120.90 AND 121.40
 )
 
@@ -22,8 +25,8 @@ SELECT s.supply_id,
        count(v.violation_id) AS violations_nearby
 FROM s
 LEFT JOIN cockpit.parking_violation_valid v
-  ON v.lat BETWEEN s.lat - s.dlat AND s.lat + s.dlat
- AND v.lon BETWEEN s.lon - s.dlon AND s.lon + s.dlon
+  ON v.lat BETWEEN s.lat_lo AND s.lat_hi
+ AND v.lon BETWEEN s.lon_lo AND s.lon_hi
  AND cockpit.distance_m(s.lat, s.lon, v.lat, v.lon) <= CAST(:radius_m AS double precision)
  AND v.observed_at >= CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'
  AND v.observed_at <  CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'
