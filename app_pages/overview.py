@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from cockpit import area, kpi, ui
+from cockpit import area, ui
 from cockpit.cases import charts, data, rules
 from cockpit.drones import data as drone_data
 from cockpit.gateway import NOW
+from cockpit.parking import data as parking_data
 from cockpit.waste import charts as waste_charts
 from cockpit.waste import data as waste_data
 
@@ -19,6 +20,7 @@ f = ctx.filters
 scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
 prev_from, prev_to = f.previous_period()
 waste_plan = waste_data.today(f.town_code)
+parking_plan = parking_data.summary(f.date_from, f.date_to, f.town_code)
 
 
 @st.fragment(run_every=ui.REFRESH_SECONDS)
@@ -31,8 +33,7 @@ def body() -> None:
     q = ctx.start(  # side by side, the slowest first
         **cases_plan.calls,
         **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
-        parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
-                                                  town_code=f.town_code)),
+        **parking_plan.calls,
         market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
     )
     cases = cases_plan.build(q)
@@ -115,15 +116,14 @@ def waste_block(q: ui.Started) -> None:
 
 def parking_block(q: ui.Started) -> None:
     st.subheader(ctx.t("parking_block"))
-    park = q.one("parking") or {}
-    unit = "起" if ctx.lang == "zh" else "records"
-    ui.kpi_card(ctx, "parking_violations", park.get("violations_today"), label=ctx.t("violations_today"),
-                text=ui.fmt_int(park.get("violations_today"), unit),
-                caption=f"{ctx.t('violations_period')} {ui.fmt_int(park.get('violations_period'), unit)} · "
-                        + ctx.t("ecapture_share", p=ui.fmt_pct(kpi.percent(park.get("ecapture_period", 0),
-                                                                           park.get("violations_period", 0)))))
-    ui.kpi_card(ctx, "parking_persuade_rate", kpi.percent(park.get("left_period", 0), park.get("reminded_period", 0)),
-                caption=f"{ui.fmt_int(park.get('left_period'))} / {ui.fmt_int(park.get('reminded_period'))}")
+    park = parking_plan.build(q)
+    unit = ctx.t("pk_unit")
+    ui.kpi_card(ctx, "parking_violations", park.violations_today, label=ctx.t("violations_today"),
+                text=ui.fmt_int(park.violations_today, unit),
+                caption=f"{ctx.t('violations_period')} {ui.fmt_int(park.violations_period, unit)} · "
+                        + ctx.t("ecapture_share", p=ui.fmt_pct(park.ecapture_share)))
+    ui.kpi_card(ctx, "parking_persuade_rate", park.persuade_rate,
+                caption=f"{ui.fmt_int(park.left_within_10min)} / {ui.fmt_int(park.reminded)}")
 
 
 def market_block(q: ui.Started) -> None:

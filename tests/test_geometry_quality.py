@@ -1,6 +1,6 @@
 """Bad geometry and dates are data quality, not crashes.
 
-- the map builders and bounds (cockpit/maps.py, geo.py, charts_parking.py, drones/maps.py) never raise on
+- the map builders and bounds (cockpit/maps.py, geo.py, parking/maps.py, drones/maps.py) never raise on
   hostile geometry or coordinates: bad input is skipped;
 - URL dates outside 2000-01-01 … today are refused, and no period or week arithmetic overflows;
 - the checked views leave out (and data_quality counts, with their issue codes) bad geometries, NaN and
@@ -23,7 +23,7 @@ from cockpit import db, filters, i18n, maps, runtime, wall
 
 from cockpit.drones import maps as maps_drones
 
-from cockpit.parking import charts as charts_parking
+from cockpit.parking import maps as maps_parking
 
 from cockpit.meeting import weekly
 from cockpit.gateway import Gateway
@@ -167,11 +167,11 @@ def test_parking_road_helpers_skip_hostile_paths():
                {"type": "Point", "coordinates": [121.0, 30.7]}, {"type": "LineString", "coordinates": [["a", "b"]]},
                {"type": "LineString", "coordinates": [[121.0, 30.7], [1e400, 30.72]]}, "{", {}]
     roads = roads_frame(hostile + [good])
-    assert [r["path"] for r in charts_parking.road_rows(roads, "zh")] == [good["coordinates"]]
-    assert [r["text"] for r in charts_parking.road_labels(roads)] == [f"路{len(hostile)}"]
-    assert charts_parking.map_bounds(roads, pad=0) == (121.0, 30.7, 121.02, 30.72)
-    assert charts_parking.map_bounds(roads_frame(hostile)) is None
-    maps.view_for(charts_parking.map_bounds(roads_frame(hostile)))
+    assert [r["path"] for r in maps_parking.road_rows(roads)] == [good["coordinates"]]
+    assert [r["text"] for r in maps_parking.road_labels(roads)] == [f"路{len(hostile)}"]
+    assert maps_parking.map_bounds(roads, pad=0) == (121.0, 30.7, 121.02, 30.72)
+    assert maps_parking.map_bounds(roads_frame(hostile)) is None
+    maps.view_for(maps_parking.map_bounds(roads_frame(hostile)))
 
 
 def test_drone_paths_skip_bad_path_json():

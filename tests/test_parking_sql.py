@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from cockpit.gateway import Gateway
 from tests.factories import GRID_A, GRID_B, TOWN_A, TOWN_B, insert_rows, local, seed_reference
@@ -177,6 +179,52 @@ def test_supply_counts_records_within_the_radius(gw):
     assert df[["supply_id", "violations_nearby"]].values.tolist() == [["S1", 2], ["S3", 0]]  # S2 has no position
 
 
+def _mpd(lat: float) -> tuple[float, float]:
+    """cockpit.metres_per_degree_lat/lon (contract/02_checked_views.sql), for placing test records."""
+    r = math.radians
+    return (111132.954 - 559.822 * math.cos(r(2 * lat)) + 1.175 * math.cos(r(4 * lat)),
+            111412.84 * math.cos(r(lat)) - 93.5 * math.cos(r(3 * lat)) + 0.118 * math.cos(r(5 * lat)))
+
+
+def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[float, float]:
+    """The position north_m / east_m metres from (lat, lon) by cockpit.distance_m (scale at the mean latitude)."""
+    dlat = dlon = 0.0
+    for _ in range(20):
+        mlat, mlon = _mpd(lat + dlat / 2)
+        dlat, dlon = north_m / mlat, east_m / mlon
+    return lat + dlat, lon + dlon
+
+
+def test_supply_radius_boundary_is_exact(contract_db):
+    """With radius 300: a record 299 m from the site counts, one 301 m away does not, in every direction."""
+    seed_reference(contract_db)
+    site = (30.7045, 121.0050)
+    placed = {"n299": (299, 0), "n301": (301, 0), "s299": (-299, 0), "s301": (-301, 0), "e299": (0, 299),
+              "e301": (0, 301), "w299": (0, -299), "w301": (0, -301),
+              "ne299": (299 / math.sqrt(2), 299 / math.sqrt(2)), "ne301": (301 / math.sqrt(2), 301 / math.sqrt(2))}
+    rows = []
+    for i, (tag, (north, east)) in enumerate(sorted(placed.items()), start=1):
+        lat, lon = _offset(*site, north, east)
+        rows.append(violation(100 + i, None, D(17, 9), lat=lat, lon=lon, plate=f"浙F{i:05d}"))
+    insert_rows(contract_db, "parking_violation", rows)
+    insert_rows(contract_db, "parking_supply", [
+        {"supply_id": "S1", "kind": "shared", "name_zh": "共享车位一", "lat": site[0], "lon": site[1], "spaces": 40}])
+    gateway = Gateway(contract_db.url.render_as_string(hide_password=False))
+    try:
+        with contract_db.connect() as conn:
+            near = sorted(tag for (tag, _), (lat, lon) in zip(sorted(placed.items()),
+                                                              [(r["lat"], r["lon"]) for r in rows])
+                          if conn.execute(sa.text("SELECT cockpit.distance_m(:a, :b, :c, :d)"),
+                                          {"a": site[0], "b": site[1], "c": lat, "d": lon}).scalar() <= 300)
+        assert near == ["e299", "n299", "ne299", "s299", "w299"]  # the records are where the test says
+        df = gateway.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=300, town_code=None)
+        assert df[["supply_id", "violations_nearby"]].values.tolist() == [["S1", 5]]
+        df = gateway.execute("parking.supply", as_of=AS_OF, **PERIOD, radius_m=302, town_code=None)
+        assert df["violations_nearby"].tolist() == [10]
+    finally:
+        gateway.dispose()
+
+
 def test_recent_newest_first_and_valid_only(gw):
     df = gw.execute("parking.recent", as_of=AS_OF, **ALL, limit_rows=3)
     assert df["violation_id"].tolist() == [6, 3, 4]
@@ -310,3 +358,27 @@ def test_rollups_give_the_same_figures_as_the_rows(gw, contract_db):
     insert_rows(contract_db, "parking_violation", [violation(21, "R03", now - dt.timedelta(seconds=1), "ecapture",
                                                              grid=GRID_B, lat=30.7250, lon=120.9650)])
     assert r3()["violations"].sum() == 4
+
+
+def test_plans_load_the_same_figures_through_the_gateway(gw):
+    """The page's, the overview's and the wall's plans (cockpit/parking/data.py) on the hand-made records:
+    valid in the period are 1, 2, 3, 4, 6 and 7; 1 and 6 e-captured; 1, 2, 3, 6 reminded, 1 and 6 gone
+    within 10 minutes, 2 ticketed, 3 warned."""
+    from cockpit import area
+    from cockpit.parking import data
+
+    fetch = area.sequential(lambda name, **params: gw.execute(name, **{**params, "as_of": AS_OF}))
+    roads = area.load(fetch, data.roads(**PERIOD, town=None, method=None))
+    p = area.load(fetch, data.page(**PERIOD, prev_from=dt.date(2026, 11, 9), prev_to=dt.date(2026, 11, 15),
+                                   town=None, road=None, method=None, roads=roads, dq_days=30))
+    assert p.now == data.Counts(violations=6, reminded=4, left_within_10min=2, ticketed_after_reminder=1, warned=1)
+    assert p.now.persuade_rate == 50.0 and round(p.ecapture_share, 6) == round(100 * 2 / 6, 6)
+    assert p.previous.violations == 1  # violation 5, the week before
+    assert p.rules.reminded == 4 and p.rules.ticket_too_early == 0
+    assert p.supply_spaces == 100 and p.has_daily and p.has_reminders
+    assert p.focus_roads["road_id"].tolist() == ["R01", "R03"]
+    s = area.load(fetch, data.summary(**PERIOD, town=None))
+    assert (s.violations_today, s.violations_period, s.reminded, s.left_within_10min, s.ticketed) == (1, 6, 4, 2, 1)
+    assert s.persuade_rate == p.now.persuade_rate and round(s.ecapture_share, 6) == round(p.ecapture_share, 6)
+    w = area.load(fetch, data.wall(None, **PERIOD))
+    assert w.summary == s and int(w.bins["violations"].sum()) == 6

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 TICKET_WAIT_MINUTES = 10
+SUPPLY_RADIUS_M = 300       # parking supply "near" a violation: within a 5-minute walk
 FIRST_WARNING_WINDOW_DAYS = 180
 TICKET_WAIT = dt.timedelta(minutes=TICKET_WAIT_MINUTES)
 FIRST_WARNING_WINDOW = dt.timedelta(days=FIRST_WARNING_WINDOW_DAYS)

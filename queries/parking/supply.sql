@@ -2,12 +2,17 @@
 -- grain: one row per parking-supply site (shared spaces, temporary lots, non-motor areas) with a valid position: its spaces and the valid parking violations observed within :radius_m metres of it between :date_from and :date_to (local days); most violations nearby first (ties by supply_id)
 -- params: as_of, date_from, date_to, radius_m, town_code
 -- ttl: 600
--- Distances on a local metric plane (110864 m per degree of latitude, 95802 m per degree of longitude at 30.7 N).
-WITH s AS (
-    SELECT s.*,
-           CAST(:radius_m AS double precision) / 110864.0 AS dlat,
-           CAST(:radius_m AS double precision) / 95802.0  AS dlon
+-- Distances by the contract's one function (cockpit.distance_m); a box of its metres per degree at the
+-- site's latitude, one metre wider than the radius so that no record within it is left out, finds the
+-- candidates first.
+WITH s AS MATERIALIZED (  -- each site's box once, not for every pair of site and record
+    SELECT s.supply_id, s.kind, s.name_zh, s.lat, s.lon, s.spaces,
+           s.lat - b.dlat AS lat_lo, s.lat + b.dlat AS lat_hi, s.lon - b.dlon AS lon_lo, s.lon + b.dlon AS lon_hi
     FROM cockpit.parking_supply s
+    CROSS JOIN LATERAL (
+        SELECT (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lat(s.lat) AS dlat,
+               (CAST(:radius_m AS double precision) + 1) / cockpit.metres_per_degree_lon(s.lat) AS dlon
+    ) b
     WHERE s.lat BETWEEN 30.45 AND 30.90 AND s.lon BETWEEN 120.90 AND 121.40
 )
 
@@ -20,9 +25,9 @@ SELECT s.supply_id,
        count(v.violation_id) AS violations_nearby
 FROM s
 LEFT JOIN cockpit.parking_violation_valid v
-  ON v.lat BETWEEN s.lat - s.dlat AND s.lat + s.dlat
- AND v.lon BETWEEN s.lon - s.dlon AND s.lon + s.dlon
- AND ((v.lat - s.lat) * 110864.0) ^ 2 + ((v.lon - s.lon) * 95802.0) ^ 2 <= CAST(:radius_m AS double precision) ^ 2
+  ON v.lat BETWEEN s.lat_lo AND s.lat_hi
+ AND v.lon BETWEEN s.lon_lo AND s.lon_hi
+ AND cockpit.distance_m(s.lat, s.lon, v.lat, v.lon) <= CAST(:radius_m AS double precision)
  AND v.observed_at >= CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'
  AND v.observed_at <  CAST(CAST(:date_to AS date) + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai'
  AND v.observed_at <= CAST(:as_of AS timestamptz)
