@@ -42,7 +42,9 @@ import pandas as pd
 
 from cockpit import filters as flt
 from cockpit import i18n, kpi
+from cockpit.parking import data as parking_data
 from cockpit.settings import SH
+from cockpit.waste import data as waste_data
 from cockpit.waste import rules as waste_rules
 
 ESCALATE_HOURS = 72
@@ -343,31 +345,28 @@ def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, pa
         by_cat = dict(zip(categories["category_code"], categories["tonnes"].astype(float)))
         tonnes_total = float(categories["tonnes"].sum())
         towns = (waste_tonnes.groupby(["town_code", "town_name_zh", "town_name_en"], as_index=False)[["tonnes"]].sum())
-    rounds_decided = rounds_on_time = station_days_breach = None
+    # the collection rule over the week: the waste area's one definition (cockpit/waste/data.py)
+    rule = waste_data.build_compliance({"compliance": waste_compliance})
+    rounds_decided, rounds_on_time = rule.rounds_decided, rule.rounds_on_time
+    station_days_breach = rule.station_days_in_breach
     if waste_compliance is not None and not waste_compliance.empty:
-        rounds_decided = float(waste_compliance["rounds_decided"].sum())
-        rounds_on_time = float(waste_compliance["rounds_on_time"].sum())
-        station_days_breach = float(waste_compliance["stations_in_breach"].sum())
         comp = (waste_compliance.groupby("town_code", as_index=False)
                 [["rounds_decided", "rounds_on_time", "stations_in_breach"]].sum())
         comp["compliance_rate"] = [
             None if not d else 100.0 * o / d for o, d in zip(comp["rounds_on_time"], comp["rounds_decided"])]
         towns = comp if towns.empty else towns.merge(comp, on="town_code", how="left")
-    compliance = waste_rules.compliance_rate(rounds_on_time or 0, rounds_decided or 0)
     recycling = waste_rules.recycling_rate(by_cat.get("recyclable", 0.0), by_cat.get("perishable", 0.0),
                                            tonnes_total or 0.0)
     waste = {"tonnes": tonnes_total, **{f"tonnes_{c}": by_cat.get(c) for c in waste_rules.CATEGORIES},
-             "compliance_rate": None if compliance is None else 100.0 * compliance,
+             "compliance_rate": rule.rate,
              "recycling_rate": None if recycling is None else 100.0 * recycling,
              "rounds_decided": rounds_decided, "rounds_on_time": rounds_on_time,
              "station_days_in_breach": station_days_breach}
     has_waste = (tonnes_total or 0) > 0 or (rounds_on_time or 0) > 0
 
-    p = _first(parking)
-    park = {"violations": _num(p.get("violations_period")), "ecapture": _num(p.get("ecapture_period")),
-            "reminded": _num(p.get("reminded_period")), "left_within_10min": _num(p.get("left_period")),
-            "ticketed": _num(p.get("ticketed_period"))}
-    park["persuade_rate"] = kpi.percent(park["left_within_10min"] or 0, park["reminded"] or 0)
+    s = parking_data.build_summary({parking_data.SUMMARY: parking})  # the parking area's one definition
+    park = {"violations": s.violations_period, "ecapture": s.ecapture_period, "reminded": s.reminded,
+            "left_within_10min": s.left_within_10min, "ticketed": s.ticketed, "persuade_rate": s.persuade_rate}
     has_parking = (park["violations"] or 0) > 0
 
     d = _first(drones)
@@ -396,6 +395,12 @@ def _period(week: IsoWeek) -> dict:
     return {"as_of": week.as_of, "date_from": week.start, "date_to": week.end}
 
 
+def _call(plan) -> tuple[str, dict]:
+    """The one query of an area's plan, as (name, params) for the week's runner."""
+    (name, params), = plan.calls.values()
+    return name, params
+
+
 def _escalation() -> dict:
     return {"escalate_hours": ESCALATE_HOURS, "escalate_reworks": ESCALATE_REWORKS}
 
@@ -413,6 +418,10 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
             missing.append(name)
         return df
 
+    def plan(one) -> pd.DataFrame | None:  # an area plan of one query, run by the week's runner
+        name, params = _call(one)
+        return q(name, **params)
+
     market = q("market.by_group", **_period(week), dimension="all", dept_code=None, item_group=None)
     if market is None:
         missing.pop()
@@ -421,9 +430,8 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
         week,
         case_kpis=q("weekly.case_kpis", as_of=week.as_of, week_start=week.start, **_escalation()),
         waste_tonnes=q("waste.tonnes_by_town", **_period(week)),
-        waste_compliance=q("waste.compliance_by_town", **_period(week), town_code=None,
-                           **waste_rules.rule_params()),
-        parking=q("overview.parking_summary", **_period(week), town_code=None),
+        waste_compliance=plan(waste_data.compliance(None, week.start, week.end, as_of=week.as_of)),
+        parking=plan(parking_data.summary(week.start, week.end, None, as_of=week.as_of)),
         drones=q("weekly.drone_summary", as_of=week.as_of, week_start=week.start),
         market=market,
         unavailable=missing,
