@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cockpit import runtime, wall
-from tests.test_pages import APP
+from tests.pages.test_pages import APP
 
 
 def run_wall(**query) -> AppTest:

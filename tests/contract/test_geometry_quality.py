@@ -506,7 +506,7 @@ def test_the_hostile_demo_counts_its_bad_rows(hostile_url):
     ("app_pages/waste.py", {}),
 ], ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()))
 def test_pages_run_on_hostile_rows(hostile_env, page, query):
-    from tests.test_pages import run_app
+    from tests.pages.test_pages import run_app
 
     at = run_app(page, **query)
     assert not at.exception, [e.value for e in at.exception]
@@ -517,7 +517,7 @@ def test_pages_run_on_hostile_rows(hostile_env, page, query):
 
 @pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/cases.py", "app_pages/parking.py", "app_pages/market.py"])
 def test_dates_at_the_calendars_edge_are_refused_with_a_notice(hostile_env, page):
-    from tests.test_pages import run_app
+    from tests.pages.test_pages import run_app
 
     at = run_app(page)  # on the page itself, then the URL of the calendar's first days
     at.query_params["from"], at.query_params["to"] = "0001-01-01", "0001-01-02"
@@ -532,7 +532,7 @@ def test_dates_at_the_calendars_edge_are_refused_with_a_notice(hostile_env, page
 def test_wall_views_run_on_hostile_rows(hostile_env, view, town):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import APP
+    from tests.pages.test_pages import APP
 
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["mode"] = "wall"

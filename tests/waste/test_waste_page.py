@@ -7,7 +7,7 @@ import datetime as dt
 from streamlit.testing.v1 import AppTest
 
 from cockpit import ui
-from tests.test_pages import APP
+from tests.pages.test_pages import APP
 
 
 def run_waste(**query) -> AppTest:

@@ -19,7 +19,7 @@ from cockpit import db
 from cockpit.meeting import weekly
 from tests.factories import SH, case, insert_rows, seed_reference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cockpit(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

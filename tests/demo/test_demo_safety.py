@@ -20,7 +20,7 @@ from cockpit.demo import load as demo_load
 from cockpit.demo.load import DemoLoadRefused, load_demo
 from tests.conftest import _create_database, _drop_database
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAYS, SCALE = 2, 0.02  # the smallest demo that fills every relation the load copies
 
 

@@ -14,9 +14,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cockpit import wall
 from tests import hostile
-from tests.test_browser import ARTIFACTS, LOCAL_HOSTS, Runs, running_app
-from tests.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
-from tests.test_markup_pages import COMMON_KEYS, PAGE_KEYS, TOWN
+from tests.browser.test_browser import ARTIFACTS, LOCAL_HOSTS, Runs, running_app
+from tests.browser.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
+from tests.pages.test_markup_pages import COMMON_KEYS, PAGE_KEYS, TOWN
 
 PAGES = {"app_pages/overview.py": "/", "app_pages/cases.py": "/cases", "app_pages/drones.py": "/drones",
          "app_pages/waste.py": "/waste", "app_pages/parking.py": "/parking", "app_pages/market.py": "/market",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cockpit import privacy
-from tests.test_pages import APP
+from tests.pages.test_pages import APP
 
 
 def run_parking(**query) -> AppTest:

@@ -63,6 +63,6 @@ def test_the_app_names_a_bad_setting_instead_of_a_traceback(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("COCKPIT_DEMO_DAYS", "abc")
-    at = AppTest.from_file("../streamlit_app.py", default_timeout=30).run()
+    at = AppTest.from_file("../../streamlit_app.py", default_timeout=30).run()
     assert not at.exception
     assert len(at.error) == 1 and "COCKPIT&#95;DEMO&#95;DAYS" in at.error[0].value

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from cockpit import runtime, wall
 from cockpit.markup import escape
 from tests import hostile
-from tests.test_pages import APP, PAGES
+from tests.pages.test_pages import APP, PAGES
 
 COMMON_KEYS = ("from", "to", "town", "squadron", "lang")
 PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, ui.url_radio)

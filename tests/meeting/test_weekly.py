@@ -19,7 +19,7 @@ from cockpit.meeting.briefing import briefing
 from cockpit.meeting.weekly import Change, IsoWeek, WeekError
 from tests.factories import GRID_B, TOWN_A, TOWN_B, case, insert_rows, local, seed_reference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 HOUR = dt.timedelta(hours=1)
 W47 = IsoWeek(2026, 47)                      # Mon 16 – Sun 22 November 2026

@@ -16,7 +16,7 @@ from cockpit import db, queries
 from cockpit import gateway as gateway_module
 from cockpit.gateway import DataUnavailable, Gateway
 from tests.tcp_proxy import TcpProxy, target_of, via
-from tests.test_gateway import Clock, write_query
+from tests.core.test_gateway import Clock, write_query
 
 # the gateway's deadlines (read from the module so that this file also runs, and fails, on older code)
 GRACE_S = getattr(gateway_module, "GRACE_S", 5.0)
@@ -483,7 +483,7 @@ def expire_all(gateway: Gateway) -> None:
 
 
 def test_wall_under_a_silent_network_shows_the_banner_in_time_and_recovers(app_through_proxy, proxy):
-    from tests.test_wall import html, run_wall
+    from tests.pages.test_wall import html, run_wall
 
     at = run_wall(views="cases")
     before = [m.value for m in at.markdown if "wall-tiles" in m.value]
@@ -506,7 +506,7 @@ def test_wall_under_a_silent_network_shows_the_banner_in_time_and_recovers(app_t
 
 
 def test_a_page_beside_a_locked_table_says_which_figures_failed_not_that_the_database_is_down(app_env):
-    from tests.test_pages import run_app
+    from tests.pages.test_pages import run_app
 
     engine = sa.create_engine(app_env)
     conn = engine.connect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.test_pages import run_app
+from tests.pages.test_pages import run_app
 
 PAGE = "app_pages/drones.py"
 

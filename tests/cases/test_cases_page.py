@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from cockpit import runtime
 
 from cockpit.cases import maps as cases_map
-from tests.test_pages import APP
+from tests.pages.test_pages import APP
 
 TOWN = "330482001"
 

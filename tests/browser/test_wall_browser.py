@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from cockpit import wall
 from tests.tcp_proxy import TcpProxy
-from tests.test_browser import ARTIFACTS, WAIT_MS, Runs, new_page, running_app, watch
-from tests.test_browser import browser, context, pytestmark  # noqa: F401  (fixtures and skip marker)
+from tests.browser.test_browser import ARTIFACTS, WAIT_MS, Runs, new_page, running_app, watch
+from tests.browser.test_browser import browser, context, pytestmark  # noqa: F401  (fixtures and skip marker)
 
 
 @pytest.fixture(scope="module")

@@ -326,7 +326,7 @@ def market_app(gw, contract_db, monkeypatch):
 
 
 def market_page(**query):
-    from tests.test_pages import run_app
+    from tests.pages.test_pages import run_app
 
     at = run_app("app_pages/market.py", **query)
     assert not at.exception, [e.value for e in at.exception]
