@@ -9,6 +9,7 @@ import streamlit as st
 from cockpit import kpi, ui
 from cockpit.cases import charts
 from cockpit.gateway import NOW
+from cockpit.market import data as market_data
 from cockpit.waste import charts as waste_charts
 
 ctx = ui.page_context()
@@ -22,6 +23,7 @@ prev_from, prev_to = f.previous_period()
 def body() -> None:
     ctx.results.clear()
     ctx.now = dt.datetime.now(ui.SH)
+    market = market_data.headline(f.date_from, f.date_to)
     q = ctx.start(  # side by side, the slowest first
         counts=("overview.case_counts", dict(as_of=NOW, **scope)),
         overdue=("overview.case_overdue", dict(as_of=NOW, **scope)),
@@ -34,7 +36,7 @@ def body() -> None:
         waste=("overview.waste_today", dict(as_of=NOW, town_code=f.town_code)),
         parking=("overview.parking_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to,
                                                   town_code=f.town_code)),
-        market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
+        **market.calls,
     )
     counts = q.one("counts") or {}
     overdue = q.one("overdue") or {}
@@ -100,7 +102,7 @@ def body() -> None:
     with a3:
         parking_block(q)
     with a4:
-        market_block(q)
+        market_block(market.build(q))
 
 
 def drone_block(q: ui.Started) -> None:
@@ -146,15 +148,11 @@ def parking_block(q: ui.Started) -> None:
                 caption=f"{ui.fmt_int(park.get('left_period'))} / {ui.fmt_int(park.get('reminded_period'))}")
 
 
-def market_block(q: ui.Started) -> None:
+def market_block(head: market_data.Headline) -> None:
     st.subheader(ctx.t("market_block"))
-    market = q.one("market") or {}
-    sat = market.get("satisfaction_avg")
-    ui.kpi_card(ctx, "market_open", market.get("open_requests"),
-                text=ui.fmt_int(market.get("open_requests"), ctx.t("cases_unit")),
-                caption=ctx.t("market_received", n=ui.fmt_int(market.get("received_period")),
-                              m=ui.fmt_int(market.get("resolved_period")))
-                + ("" if ui._missing(sat) else " · " + ctx.t("satisfaction", s=f"{float(sat):.2f}")))
+    ui.kpi_card(ctx, "market_open", head.open, text=ui.fmt_int(head.open, ctx.t("cases_unit")),
+                caption=ctx.t("market_received", n=ui.fmt_int(head.received), m=ui.fmt_int(head.resolved))
+                + ("" if head.satisfaction is None else " · " + ctx.t("satisfaction", s=f"{head.satisfaction:.2f}")))
 
 
 body()
