@@ -18,6 +18,7 @@ gw = hand_made.gw  # the fixture that inserts the hand-made rows
 SCOPE = data.Scope(**PERIOD)
 PLANS = {
     "reference": data.reference(),
+    "totals": data.totals(SCOPE, as_of=AS_OF),
     "summary": data.summary(SCOPE, dt.date(2026, 10, 26), dt.date(2026, 11, 1), as_of=AS_OF),
     "trend": data.trend(SCOPE, as_of=AS_OF),
     "surroundings": data.surroundings(SCOPE, as_of=AS_OF),
@@ -48,6 +49,8 @@ def test_summary_kpis_of_the_period_and_the_previous_one(gw):
     assert s.previous.received == 1 and s.previous.within_promise_rate == 0.0  # R9 only: 31 h, late
     assert dict(zip(s.data_quality["issue_code"], s.data_quality["requests"])) == {
         "unknown_department": 1, "unknown_item": 1}
+    totals = load(gw, PLANS["totals"])
+    assert totals == dataclasses.replace(s.now, no_trip_share=None, repeat_share=None)
 
 
 def test_page_sections(gw):

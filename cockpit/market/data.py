@@ -99,6 +99,16 @@ class Kpis:
         return cls(**{f.name: number(k[f"market_{f.name}"]) for f in fields(cls)})
 
 
+def _totals(rows: Rows) -> Kpis:
+    return Kpis.of(first(rows["total"]))
+
+
+def totals(scope: Scope, as_of=NOW) -> Plan[Kpis]:
+    """The period's KPIs from `market.by_group` alone (no daily rows, no repeat share): what a report of one
+    period (e.g. the weekly meeting's received, resolved, open and within-promise rate) needs."""
+    return Plan({"total": ("market.by_group", {"dimension": "all", **scope.params(as_of)})}, _totals)
+
+
 @dataclass(frozen=True)
 class Summary:
     now: Kpis
