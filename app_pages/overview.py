@@ -9,7 +9,7 @@ import streamlit as st
 from cockpit import area, ui
 from cockpit.cases import charts, data, rules
 from cockpit.drones import data as drone_data
-from cockpit.gateway import NOW
+from cockpit.market import data as market_data
 from cockpit.parking import data as parking_data
 from cockpit.waste import charts as waste_charts
 from cockpit.waste import data as waste_data
@@ -30,11 +30,12 @@ def body() -> None:
     drones = drone_data.headline(f.town_code)
     ctx.prefetch(*drones.calls.values())  # started with the others, built in its block
     cases_plan = data.overview(f.date_from, f.date_to, (prev_from, prev_to), **scope)
+    market = market_data.headline(f.date_from, f.date_to)
     q = ctx.start(  # side by side, the slowest first
         **cases_plan.calls,
         **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
         **parking_plan.calls,
-        market=("overview.market_summary", dict(as_of=NOW, date_from=f.date_from, date_to=f.date_to)),
+        **market.calls,
     )
     cases = cases_plan.build(q)
     ui.status_banner(ctx)
@@ -86,7 +87,7 @@ def body() -> None:
     with a3:
         parking_block(q)
     with a4:
-        market_block(q)
+        market_block(market.build(q))
 
 
 def drone_block(d: drone_data.Headline) -> None:
@@ -126,15 +127,11 @@ def parking_block(q: ui.Started) -> None:
                 caption=f"{ui.fmt_int(park.left_within_10min)} / {ui.fmt_int(park.reminded)}")
 
 
-def market_block(q: ui.Started) -> None:
+def market_block(head: market_data.Headline) -> None:
     st.subheader(ctx.t("market_block"))
-    market = q.one("market") or {}
-    sat = market.get("satisfaction_avg")
-    ui.kpi_card(ctx, "market_open", market.get("open_requests"),
-                text=ui.fmt_int(market.get("open_requests"), ctx.t("cases_unit")),
-                caption=ctx.t("market_received", n=ui.fmt_int(market.get("received_period")),
-                              m=ui.fmt_int(market.get("resolved_period")))
-                + ("" if ui._missing(sat) else " · " + ctx.t("satisfaction", s=f"{float(sat):.2f}")))
+    ui.kpi_card(ctx, "market_open", head.open, text=ui.fmt_int(head.open, ctx.t("cases_unit")),
+                caption=ctx.t("market_received", n=ui.fmt_int(head.received), m=ui.fmt_int(head.resolved))
+                + ("" if head.satisfaction is None else " · " + ctx.t("satisfaction", s=f"{head.satisfaction:.2f}")))
 
 
 body()

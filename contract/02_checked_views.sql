@@ -506,8 +506,6 @@ LEFT JOIN cockpit.market_department d   ON d.dept_code = q.dept_code;
 CREATE OR REPLACE VIEW cockpit.market_request_valid AS
 SELECT * FROM cockpit.market_request_checked WHERE issue_code IS NULL;
 
--- == shared market figures: the definitions every market query reads (cockpit/market) ==
-
 CREATE OR REPLACE VIEW cockpit.data_quality AS
 SELECT 'grid_case' AS relation_name, issue_code, count(*) AS row_count
   FROM cockpit.grid_case_checked WHERE issue_code IS NOT NULL GROUP BY issue_code
@@ -571,6 +569,29 @@ SELECT p.*,
                   + coalesce(extract(epoch FROM p.pm_end - p.pm_start), 0))
                 OVER (ORDER BY p.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seconds_before_day
 FROM periods p;
+
+-- == shared market figures: the definitions every market query reads (cockpit/market) ==
+
+-- Working seconds between two instants (工作时长): the working time from p_from to p_to on cockpit.work_clock,
+-- cum(p_to) - cum(p_from), where cum(t) = seconds_before_day of t's local day (Asia/Shanghai) + the working
+-- seconds of that day up to t's local time; 0 when p_to is before p_from. No row when either instant is null
+-- or falls on a day outside the clock. It returns a set so that PostgreSQL inlines it into the calling query:
+-- call it once per query over a set of spans (`CROSS JOIN LATERAL cockpit.working_seconds(a, b) AS w`), and
+-- the clock is read once for all of them. The market's speed figures (market.by_group, market.longest_open,
+-- market.ip_monthly) read it; cockpit/worktime.py is its Python reference.
+CREATE OR REPLACE FUNCTION cockpit.working_seconds(p_from timestamptz, p_to timestamptz)
+RETURNS TABLE (seconds numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $ws$
+SELECT greatest(0, (t.seconds_before_day
+                    + coalesce(greatest(0, extract(epoch FROM least(CAST(p_to AT TIME ZONE 'Asia/Shanghai' AS time), t.am_end) - t.am_start)), 0)
+                    + coalesce(greatest(0, extract(epoch FROM least(CAST(p_to AT TIME ZONE 'Asia/Shanghai' AS time), t.pm_end) - t.pm_start)), 0))
+                 - (f.seconds_before_day
+                    + coalesce(greatest(0, extract(epoch FROM least(CAST(p_from AT TIME ZONE 'Asia/Shanghai' AS time), f.am_end) - f.am_start)), 0)
+                    + coalesce(greatest(0, extract(epoch FROM least(CAST(p_from AT TIME ZONE 'Asia/Shanghai' AS time), f.pm_end) - f.pm_start)), 0)))
+FROM cockpit.work_clock f
+JOIN cockpit.work_clock t ON t.day = CAST(p_to AT TIME ZONE 'Asia/Shanghai' AS date)
+WHERE f.day = CAST(p_from AT TIME ZONE 'Asia/Shanghai' AS date)
+$ws$;
 
 
 -- The collection rule "不过午、不过夜" (cockpit/waste/rules.py is its Python reference): every timed-and-fixed-

@@ -1,30 +1,28 @@
-"""The market view of the wall screen (cockpit/wall.py holds the options, rotation and view types)."""
+"""The market view of the wall screen (cockpit/wall.py holds the options, rotation and view types): the
+headline of the last 30 days and the market map, from the plans of cockpit.market.data."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Callable
 
-from cockpit import maps
-from cockpit.gateway import NOW
-from cockpit.wall import Runner, Tile, View, first, fmt, last_days
+from cockpit import area, i18n
+from cockpit.market import data
+from cockpit.market import maps as market_maps
+from cockpit.wall import Runner, Tile, View, fmt, last_days
 
 
 def build(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date, lang: str) -> View:
-    m = first(run("overview.market_summary", as_of=NOW, **last_days(today, 30)))
-    from cockpit import places
-    from cockpit.market import rules as market
+    """The market is one place: the view is the same for every town."""
+    fetch = area.sequential(run)
     period = last_days(today, 30)
-    zones = run("market.zones", as_of=NOW, **period, dept_code=None, item_group=None)
-    context = run("market.context_nearby", as_of=NOW, **period, centre_lat=places.CLOTHING_CITY.lat,
-                  centre_lon=places.CLOTHING_CITY.lon, radius_m=market.CONTEXT_RADIUS_M,
-                  bin_deg=market.CONTEXT_BIN_DEG, case_major_code=market.STREET_ORDER_MAJOR)
-    deck = maps.market_deck(zones, context, lang=lang, radius_m=market.CONTEXT_RADIUS_M,
-                            labels={layer: t(f"mk_layer_{layer}") for layer in maps.MARKET_COLORS}
-                            | {"unit": t("mk_unit_requests"), "open": t("mk_col_open")})
-    legend = (t("map_layer"), [(t(f"mk_layer_{layer}"), color) for layer, color in maps.MARKET_COLORS.items()])
+    with i18n.language(lang):
+        head = area.load(fetch, data.headline(**period))
+        around = area.load(fetch, data.surroundings(data.Scope(**period)))
+        deck = market_maps.market_deck(around.zones, around.context, radius_m=around.radius_m)
+        legend = (t("map_layer"), market_maps.legend())
     return View("market", t("wall_market"), deck=deck, legend=legend, tiles=[
-        Tile(t("wall_market_open"), fmt(m.get("open_requests"), t("cases_unit"))),
-        Tile(t("wall_market_received"), fmt(m.get("received_period"), t("cases_unit")), t("wall_last_30d")),
-        Tile(t("wall_market_resolved"), fmt(m.get("resolved_period"), t("cases_unit")), t("wall_last_30d")),
+        Tile(t("wall_market_open"), fmt(head.open, t("cases_unit"))),
+        Tile(t("wall_market_received"), fmt(head.received, t("cases_unit")), t("wall_last_30d")),
+        Tile(t("wall_market_resolved"), fmt(head.resolved, t("cases_unit")), t("wall_last_30d")),
     ])

@@ -7,9 +7,8 @@
 -- working hours (cockpit.work_calendar, Asia/Shanghai) from submission to first response and to
 -- resolution. A request is due when it is resolved or has been open longer than its item's promised
 -- working hours; it is within promise when resolved within them.
--- Working time from an instant t is cum(t) = working seconds of the days before t's local day + working
--- seconds of that day up to t; a span a..b takes cum(b) - cum(a). The clock is cockpit.work_clock (days missing from
--- the calendar follow the standard week, as cockpit.worktime does).
+-- Working time is the contract's cockpit.working_seconds (cockpit.work_clock: days missing from the calendar
+-- follow the standard week, as cockpit.worktime does).
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
            CAST(CAST(:date_from AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai'    AS period_start,
@@ -45,41 +44,23 @@ requests AS (
       AND (CAST(:item_group AS text) IS NULL OR i.group_zh = :item_group)
 ),
 
-instants AS (
-    SELECT r.request_id, v.kind, v.at
+-- the three spans of every request, each in working seconds (no row for an end not reached by :as_of)
+spans AS (
+    SELECT r.request_id, s.kind, w.seconds
     FROM requests r
     CROSS JOIN p
-    CROSS JOIN LATERAL (VALUES ('submitted', r.submitted_at), ('first', r.first_response_at),
-                               ('resolved', r.resolved_at), ('now', p.as_of)) AS v (kind, at)
-    WHERE v.at IS NOT NULL
+    CROSS JOIN LATERAL (VALUES ('first', r.first_response_at), ('resolved', r.resolved_at),
+                               ('now', p.as_of)) AS s (kind, ends_at)
+    CROSS JOIN LATERAL cockpit.working_seconds(r.submitted_at, s.ends_at) AS w
 ),
 
-worked AS (
-    SELECT i.request_id,
-           i.kind,
-           k.seconds_before_day
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.am_end) - k.am_start)), 0)
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
-                                                                                       AS cum_seconds
-    FROM instants i
-    JOIN cockpit.work_clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
-),
-
-timed AS (
-    -- GREATEST ignores nulls: spans without an end stay null, negative spans (bad order) count as 0
+timed AS MATERIALIZED (
     SELECT s.request_id,
-           CASE WHEN s.first_s IS NOT NULL THEN greatest(0, s.first_s - s.submitted_s) / 3600.0 END       AS first_response_working_hours,
-           CASE WHEN s.resolved_s IS NOT NULL THEN greatest(0, s.resolved_s - s.submitted_s) / 3600.0 END AS resolution_working_hours,
-           greatest(0, s.now_s - s.submitted_s) / 3600.0                                                  AS age_working_hours
-    FROM (
-        SELECT w.request_id,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'submitted') AS submitted_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'first')     AS first_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'resolved')  AS resolved_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'now')       AS now_s
-        FROM worked w
-        GROUP BY w.request_id
-    ) AS s
+           max(s.seconds) FILTER (WHERE s.kind = 'first') / 3600.0                     AS first_response_working_hours,
+           max(s.seconds) FILTER (WHERE s.kind = 'resolved') / 3600.0                  AS resolution_working_hours,
+           max(s.seconds) FILTER (WHERE s.kind = 'now') / 3600.0                       AS age_working_hours
+    FROM spans s
+    GROUP BY s.request_id
 ),
 
 -- ---------------------------------------------------------------- per request, then per group
@@ -93,7 +74,7 @@ final AS (
              OR t.age_working_hours > r.promised_hours                                 AS is_due,
            t.resolution_working_hours <= r.promised_hours                              AS is_within_promise
     FROM requests r
-    JOIN timed t ON t.request_id = r.request_id
+    LEFT JOIN timed t ON t.request_id = r.request_id
 )
 
 SELECT group_code,

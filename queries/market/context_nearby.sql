@@ -12,10 +12,12 @@ WITH p AS (
            CAST(:bin_deg AS double precision)                                          AS bin_deg
 ),
 
+-- the candidates' box: the contract's metres per degree at the centre, one metre wider than the radius so
+-- that no point within it is left out; the exact test is the contract's one distance (cockpit.distance_m)
 box AS (
     SELECT p.*,
-           p.radius_m / 110540.0                                                       AS dlat,
-           p.radius_m / (111320.0 * cos(radians(p.lat0)))                              AS dlon
+           (p.radius_m + 1) / cockpit.metres_per_degree_lat(p.lat0)                    AS dlat,
+           (p.radius_m + 1) / cockpit.metres_per_degree_lon(p.lat0)                    AS dlon
     FROM p
 ),
 
@@ -44,8 +46,7 @@ near AS (
            b.bin_deg
     FROM points pt
     CROSS JOIN box b
-    WHERE ((pt.lat - b.lat0) * 110540.0) ^ 2
-        + ((pt.lon - b.lon0) * 111320.0 * cos(radians(b.lat0))) ^ 2 <= b.radius_m ^ 2
+    WHERE cockpit.distance_m(b.lat0, b.lon0, pt.lat, pt.lon) <= b.radius_m
 )
 
 SELECT layer,

@@ -5,9 +5,7 @@
 -- The contract has no registration or IP-case relation: these are the IP-protection indicators that
 -- the merchant requests themselves carry (per item: copyright registration, trademark infringement,
 -- trade secrets ...), counted by month, with the lead time in working hours.
--- Working time from an instant t is cum(t) = working seconds of the days before t's local day + working
--- seconds of that day up to t; a span a..b takes cum(b) - cum(a). Days missing from the calendar follow
--- the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does (same clock as market.by_group).
+-- Working time is the contract's cockpit.working_seconds, the clock of market.by_group.
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
            CAST(CAST(:as_of AS timestamptz) AT TIME ZONE 'Asia/Shanghai' AS date)      AS as_of_day,
@@ -19,7 +17,6 @@ requests AS (
     SELECT q.request_id,
            q.item_code,
            q.submitted_at,
-           CAST(NULL AS timestamptz)                                                   AS first_response_at,
            CASE WHEN q.resolved_at <= p.as_of THEN q.resolved_at END                   AS resolved_at
     FROM p
     JOIN cockpit.market_request_valid q ON q.submitted_at <= p.as_of
@@ -29,41 +26,11 @@ requests AS (
            OR q.resolved_at >= CAST(p.first_month AS timestamp) AT TIME ZONE 'Asia/Shanghai')
 ),
 
-instants AS (
-    SELECT r.request_id, v.kind, v.at
+-- the lead time of each resolved request, in working seconds (no row while it is open)
+timed AS MATERIALIZED (
+    SELECT r.request_id, w.seconds / 3600.0                                            AS resolution_working_hours
     FROM requests r
-    CROSS JOIN p
-    CROSS JOIN LATERAL (VALUES ('submitted', r.submitted_at), ('first', r.first_response_at),
-                               ('resolved', r.resolved_at), ('now', p.as_of)) AS v (kind, at)
-    WHERE v.at IS NOT NULL
-),
-
-worked AS (
-    SELECT i.request_id,
-           i.kind,
-           k.seconds_before_day
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.am_end) - k.am_start)), 0)
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
-                                                                                       AS cum_seconds
-    FROM instants i
-    JOIN cockpit.work_clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
-),
-
-timed AS (
-    -- GREATEST ignores nulls: spans without an end stay null, negative spans (bad order) count as 0
-    SELECT s.request_id,
-           CASE WHEN s.first_s IS NOT NULL THEN greatest(0, s.first_s - s.submitted_s) / 3600.0 END       AS first_response_working_hours,
-           CASE WHEN s.resolved_s IS NOT NULL THEN greatest(0, s.resolved_s - s.submitted_s) / 3600.0 END AS resolution_working_hours,
-           greatest(0, s.now_s - s.submitted_s) / 3600.0                                                  AS age_working_hours
-    FROM (
-        SELECT w.request_id,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'submitted') AS submitted_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'first')     AS first_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'resolved')  AS resolved_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'now')       AS now_s
-        FROM worked w
-        GROUP BY w.request_id
-    ) AS s
+    CROSS JOIN LATERAL cockpit.working_seconds(r.submitted_at, r.resolved_at) AS w
 ),
 
 months AS (
@@ -85,7 +52,7 @@ final AS (
            CAST(date_trunc('month', r.resolved_at AT TIME ZONE 'Asia/Shanghai') AS date)  AS resolved_month,
            t.resolution_working_hours
     FROM requests r
-    JOIN timed t ON t.request_id = r.request_id
+    LEFT JOIN timed t ON t.request_id = r.request_id
 )
 
 SELECT c.month,

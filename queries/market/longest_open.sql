@@ -2,9 +2,8 @@
 -- grain: one row per valid clothing-market request open at :as_of (not resolved by then), longest open in working hours first, at most :limit_rows; merchant name and phone only when :with_personal is true (null otherwise)
 -- params: as_of, dept_code, item_group, with_personal, limit_rows
 -- ttl: 120
--- Working time from an instant t is cum(t) = working seconds of the days before t's local day + working
--- seconds of that day up to t; a span a..b takes cum(b) - cum(a). Days missing from the calendar follow
--- the standard week (Mon-Fri 08:30-12:00, 13:30-17:30), as cockpit.worktime does (same clock as market.by_group).
+-- Working time is the contract's cockpit.working_seconds, the clock of market.by_group (days missing from
+-- the calendar follow the standard week, Mon-Fri 08:30-12:00, 13:30-17:30, as cockpit.worktime does).
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                 AS as_of,
            CAST(CAST(:as_of AS timestamptz) AT TIME ZONE 'Asia/Shanghai' AS date)      AS as_of_day
@@ -24,7 +23,6 @@ requests AS (
            CASE WHEN CAST(:with_personal AS boolean) THEN q.merchant_phone END         AS merchant_phone,
            q.submitted_at,
            CASE WHEN q.first_response_at <= p.as_of THEN q.first_response_at END       AS first_response_at,
-           CAST(NULL AS timestamptz)                                                   AS resolved_at,
            i.promised_hours
     FROM p
     JOIN cockpit.market_request_valid q ON q.submitted_at <= p.as_of
@@ -34,41 +32,12 @@ requests AS (
       AND (CAST(:item_group AS text) IS NULL OR i.group_zh = :item_group)
 ),
 
-instants AS (
-    SELECT r.request_id, v.kind, v.at
+-- how long each request has been open at :as_of, in working seconds (the function inlined: one clock read)
+timed AS MATERIALIZED (
+    SELECT r.request_id, w.seconds / 3600.0                                            AS age_working_hours
     FROM requests r
     CROSS JOIN p
-    CROSS JOIN LATERAL (VALUES ('submitted', r.submitted_at), ('first', r.first_response_at),
-                               ('resolved', r.resolved_at), ('now', p.as_of)) AS v (kind, at)
-    WHERE v.at IS NOT NULL
-),
-
-worked AS (
-    SELECT i.request_id,
-           i.kind,
-           k.seconds_before_day
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.am_end) - k.am_start)), 0)
-             + coalesce(greatest(0, extract(epoch FROM least(CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS time), k.pm_end) - k.pm_start)), 0)
-                                                                                       AS cum_seconds
-    FROM instants i
-    JOIN cockpit.work_clock k ON k.day = CAST(i.at AT TIME ZONE 'Asia/Shanghai' AS date)
-),
-
-timed AS (
-    -- GREATEST ignores nulls: spans without an end stay null, negative spans (bad order) count as 0
-    SELECT s.request_id,
-           CASE WHEN s.first_s IS NOT NULL THEN greatest(0, s.first_s - s.submitted_s) / 3600.0 END       AS first_response_working_hours,
-           CASE WHEN s.resolved_s IS NOT NULL THEN greatest(0, s.resolved_s - s.submitted_s) / 3600.0 END AS resolution_working_hours,
-           greatest(0, s.now_s - s.submitted_s) / 3600.0                                                  AS age_working_hours
-    FROM (
-        SELECT w.request_id,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'submitted') AS submitted_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'first')     AS first_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'resolved')  AS resolved_s,
-               max(w.cum_seconds) FILTER (WHERE w.kind = 'now')       AS now_s
-        FROM worked w
-        GROUP BY w.request_id
-    ) AS s
+    CROSS JOIN LATERAL cockpit.working_seconds(r.submitted_at, p.as_of) AS w
 ),
 
 final AS (
@@ -80,12 +49,12 @@ final AS (
                     WHERE d.dept_code = r.dept_code AND d.day = p.as_of_day)           AS is_dept_on_site_today
     FROM requests r
     CROSS JOIN p
-    JOIN timed t ON t.request_id = r.request_id
+    LEFT JOIN timed t ON t.request_id = r.request_id
 )
 
 SELECT request_id, item_code, item_name_zh, item_name_en, group_zh, dept_code, channel, zone_code, stall_no,
        merchant_name, merchant_phone, submitted_at, first_response_at, state, promised_hours,
        age_working_hours, working_hours_over_promise, is_dept_on_site_today
 FROM final
-ORDER BY age_working_hours DESC, submitted_at, request_id
+ORDER BY age_working_hours DESC NULLS LAST, submitted_at, request_id
 LIMIT CAST(:limit_rows AS integer)

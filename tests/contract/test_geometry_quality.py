@@ -200,7 +200,9 @@ def test_drone_deck_with_hostile_shapes_and_centroids():
 def test_market_deck_with_zones_that_are_no_place():
     zones = pd.DataFrame({"zone_code": ["A", "B"], "lat": [math.inf, 30.7], "lon": [121.0, 121.0],
                           "received": [3, 4], "open_now": [1, 1]})
-    deck = maps.market_deck(zones, None)
+    from cockpit.market.maps import market_deck
+
+    deck = market_deck(zones, None)
     assert len(next(layer for layer in deck.layers if layer.id == "market-zones").data) == 1
     assert math.isfinite(deck.initial_view_state.latitude)
 

@@ -381,10 +381,11 @@ def test_market_page_in_english(market_app):
 
 def test_market_map_sends_aggregated_layers_only(gw):
     from cockpit import maps
+    from cockpit.market.maps import market_deck
     zones = gw.execute("market.zones", **BASE)
     context = pd.DataFrame({"layer": ["parking", "street_order"], "lat": [30.7295, 30.7305],
                             "lon": [120.9775, 120.9785], "events": [2, 1]})
-    deck = maps.market_deck(zones, context, labels={"unit": "件"})
+    deck = market_deck(zones, context, labels={"unit": "件"})
     data = {layer.id: layer.data for layer in deck.layers if layer.id.startswith("market-")}
     assert sorted(data) == ["market-parking", "market-street_order", "market-zones"]
     assert [r["name"] for r in data["market-zones"]] == ["A区", "B区"]  # D区 has no position, no zone is no place
