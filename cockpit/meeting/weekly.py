@@ -42,6 +42,7 @@ import pandas as pd
 
 from cockpit import filters as flt
 from cockpit import i18n, kpi
+from cockpit.market import data as market_data
 from cockpit.parking import data as parking_data
 from cockpit.settings import SH
 from cockpit.waste import data as waste_data
@@ -374,11 +375,9 @@ def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, pa
                                          "detections_to_cases")}
     has_drones = (drone["sorties"] or 0) + (drone["detections"] or 0) > 0
 
-    m = _first(market)
-    mkt = {"received": _num(m.get("received", m.get("received_period"))),
-           "resolved": _num(m.get("resolved", m.get("resolved_period"))),
-           "open_now": _num(m.get("open_now", m.get("open_requests"))),
-           "within_promise_rate": kpi.percent(m["within_promise"], m["due"]) if "due" in m else None}
+    k = market_data.Kpis.of(_first(market))  # the market area's one definition (cockpit/market/data.py)
+    mkt = {"received": k.received, "resolved": k.resolved, "open_now": k.open,
+           "within_promise_rate": k.within_promise_rate}
     has_market = (mkt["received"] or 0) + (mkt["resolved"] or 0) > 0
 
     return WeekFigures(
@@ -422,10 +421,7 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
         name, params = _call(one)
         return q(name, **params)
 
-    market = q("market.by_group", **_period(week), dimension="all", dept_code=None, item_group=None)
-    if market is None:
-        missing.pop()
-        market = q("overview.market_summary", **_period(week))
+    market = plan(market_data.totals(market_data.Scope(week.start, week.end), as_of=week.as_of))
     return figures_from(
         week,
         case_kpis=q("weekly.case_kpis", as_of=week.as_of, week_start=week.start, **_escalation()),

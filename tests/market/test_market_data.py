@@ -10,7 +10,7 @@ import pytest
 
 from cockpit import area, i18n
 from cockpit.market import data
-from tests import test_market_sql as hand_made
+from tests.market import test_market_sql as hand_made
 
 AS_OF, PERIOD = hand_made.AS_OF, hand_made.PERIOD
 gw = hand_made.gw  # the fixture that inserts the hand-made rows
