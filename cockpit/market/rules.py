@@ -13,12 +13,11 @@ The role comes from the environment or Streamlit secrets, never from the URL: a 
 
 from __future__ import annotations
 
-import os
 from typing import Mapping
 
 import pandas as pd
 
-from cockpit import kpi, privacy
+from cockpit import kpi, privacy, settings
 
 IP_GROUP = "知识产权"                 # the service-item group whose requests carry the IP indicators
 STREET_ORDER_MAJOR = "04"            # GB/T 30428 事件 大类 04 街面秩序: context cases around the market
@@ -46,8 +45,7 @@ PERSONAL_COLUMNS = ("merchant_name", "merchant_phone")
 # ------------------------------------------------------------------ who may see personal data
 def viewer_role(env: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> str:
     """The configured role: COCKPIT_ROLE in the environment, else `cockpit_role` in secrets, else viewer."""
-    env = os.environ if env is None else env
-    raw = env.get(ROLE_ENV)
+    raw = settings.get().role if env is None else env.get(ROLE_ENV)  # the environment, read in cockpit/settings.py
     if not raw and secrets is not None:
         try:
             raw = secrets.get("cockpit_role")
