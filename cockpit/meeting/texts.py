@@ -31,6 +31,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "wk_col_wow": ("环比", "Week on week"),
     "wk_col_year_ago": ("去年同周", "A year earlier"),
     "wk_col_yoy": ("同比", "Year on year"),
+    "wk_year_ago_before": ("去年同期无数据（{areas}数据从 {first} 开始，去年同周 {week} 在此之前）：去年同周与同比显示为“—”，不是 0。",
+                           "No data a year ago (the {areas} data begins {first}, after {week} began): the year-earlier "
+                           "figures and changes read “—”, not 0."),
+    "wk_year_ago_never": ("去年同期无数据（{areas}尚无任何数据）：去年同周 {week} 与同比显示为“—”。",
+                          "No data a year ago (there is no {areas} data at all): {week} and the changes read “—”."),
+    "wk_year_ago_no_week": ("{year} 年没有第 {week} 周：去年同周与同比显示为“—”。",
+                            "{year} has no week {week}: the year-earlier figures and changes read “—”."),
     "wk_wow_caption": ("环比 {wow} · 同比 {yoy}", "week on week {wow} · year on year {yoy}"),
     "wk_vs_prev_week": ("较上周", "vs last week"),
     "wk_movers": ("变化最大（较上周）", "Largest movers (vs last week)"),
