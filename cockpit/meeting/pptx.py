@@ -216,12 +216,11 @@ def _deck(report: WeeklyReport, area_images: dict[str, bytes]) -> bytes:
 
     # 2. headlines of every area
     slide = slide_with_title(t("wk_overview_slide"))
-    heads = tables.headline_table(report)
-    _table(slide, heads, Inches(0.4), Inches(1.1), Inches(12.5), size=10,
+    note = tables.year_ago_note(report)  # no data a year earlier: why the "—", under the title
+    if note:
+        _text(slide, note, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.45), size=9, color=GREY)
+    _table(slide, tables.headline_table(report), Inches(0.4), Inches(1.3 if note else 1.1), Inches(12.5), size=10,
            row_height=Inches(0.29), weights=[1.3, 2.0, 0.7, 1.2, 1.2, 1.6, 1.2, 1.6])
-    if note := tables.year_ago_note(report):
-        _text(slide, note, Inches(0.4), Inches(1.1 + 0.29 * (len(heads) + 1) + 0.05), Inches(12.5), Inches(0.35),
-              size=10, color=GREY)
 
     # 3–7. one slide per area
     for area in weekly.AREAS:

@@ -3,6 +3,8 @@ headers in the current language with their units, values rounded as shown everyw
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from cockpit import i18n, kpi
@@ -64,7 +66,7 @@ def year_ago_missing(report: WeeklyReport, area: str) -> bool:
 
 def year_ago_note(report: WeeklyReport, area: str | None = None) -> str:
     """Why the year-earlier figures read "—" (of one area, or of every area), in the current language; ""
-    when every area has them. Areas whose data begins on the same day share one sentence."""
+    when every area has them. Areas whose data begins on the same day are named together."""
     ago = report.week.year_ago()
     if ago is None:
         return t("wk_year_ago_no_week", year=report.week.year - 1, week=report.week.week)
@@ -72,14 +74,15 @@ def year_ago_note(report: WeeklyReport, area: str | None = None) -> str:
     by_first: dict = {}
     for a in missing:
         by_first.setdefault(report.first_days.get(a), []).append(t(f"wk_area_{a}"))
-    sep = "、" if i18n.current() == "zh" else ", "
-    sentences = []
-    for first, names in sorted(by_first.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
-        if first is None:
-            sentences.append(t("wk_year_ago_never", week=ago.label, areas=sep.join(names)))
-        else:
-            sentences.append(t("wk_year_ago_before", week=ago.label, areas=sep.join(names), first=f"{first:%Y-%m-%d}"))
-    return ("" if i18n.current() == "zh" else " ").join(sentences)
+    if not missing:
+        return ""
+    zh = i18n.current() == "zh"
+    parts = []
+    for first, names in sorted(by_first.items(), key=lambda kv: (kv[0] is None, kv[0] or dt.date.min)):
+        areas = ("、" if zh else ", ").join(names)
+        parts.append(t("wk_year_ago_never", areas=areas) if first is None
+                     else t("wk_year_ago_begins", areas=areas, first=f"{first:%Y-%m-%d}"))
+    return t("wk_year_ago_note", week=ago.label, parts=("；" if zh else "; ").join(parts))
 
 
 def kpi_cards(report: WeeklyReport, area: str) -> list[dict]:

@@ -20,11 +20,10 @@ from tests.meeting.test_weekly import W47, closed_case, seed_cases, seed_drones,
 
 AGO = IsoWeek(2025, 47)                               # Mon 17 – Sun 23 November 2025
 CASES_SINCE = local(2025, 11, 10, 9)                  # the cases' first day: a week before AGO begins
-NOTE_ZH = ("去年同期无数据（垃圾分类、违停治理数据从 2026-11-09 开始，去年同周 2025-W47 在此之前）：去年同周与同比显示为“—”，不是 0。"
-           "去年同期无数据（无人机巡航数据从 2026-11-16 开始，去年同周 2025-W47 在此之前）：去年同周与同比显示为“—”，不是 0。"
-           "去年同期无数据（服装城联勤尚无任何数据）：去年同周 2025-W47 与同比显示为“—”。")
-WASTE_NOTE_EN = ("No data a year ago (the Waste data begins 2026-11-09, after 2025-W47 began): the year-earlier "
-                 "figures and changes read “—”, not 0.")
+NOTE_ZH = ("去年同期无数据（去年同周 2025-W47：垃圾分类、违停治理数据从 2026-11-09 开始；无人机巡航数据从 2026-11-16 开始；"
+           "服装城联勤尚无数据）：去年同周与同比显示为“—”，不是 0。")
+WASTE_NOTE_EN = ("No data a year ago (2025-W47: the Waste data begins 2026-11-09): the year-earlier figures and "
+                 "changes read “—”, not 0.")
 
 
 @pytest.fixture
