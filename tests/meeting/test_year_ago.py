@@ -89,6 +89,18 @@ def test_no_data_then_is_none_and_a_real_zero_is_zero(rep):
         assert tables.year_ago_note(rep, "waste") == WASTE_NOTE_EN
 
 
+def test_a_year_ago_week_the_data_covers_only_in_part_has_no_figures(rep):
+    """The rule is the week's first day: data from its Wednesday on is not a week of data."""
+    rep.first_days["cases"] = AGO.start + dt.timedelta(days=2)
+    assert rep.year_ago_before_data("cases") and rep.value("cases", "received", "year_ago") is None
+    with i18n.language("zh"):
+        assert "网格案件数据从 2025-11-19 开始" in tables.year_ago_note(rep, "cases")
+    rep.first_days["cases"] = AGO.start                              # from its Monday: a week of data
+    assert not rep.year_ago_before_data("cases") and rep.value("cases", "received", "year_ago") == 0.0
+    del rep.first_days["cases"]                                      # span unknown: the figures as they are
+    assert not rep.year_ago_before_data("cases")
+
+
 def test_a_year_without_the_week_says_so():
     with i18n.language("zh"):
         report = weekly.WeeklyReport(IsoWeek(2026, 53), *([None] * 3), *([None] * 5))
