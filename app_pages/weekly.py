@@ -48,13 +48,17 @@ for area in weekly.AREAS:
     st.markdown(f"#### {ctx.t(f'wk_area_{area}')}")
     if not report.this.has_data[area]:
         st.info(ctx.t("wk_no_data_area", area=ctx.t(f"wk_area_{area}")))
+    if note := tables.year_ago_note(report, area):  # no data a year earlier: why the "—"
+        st.caption(note)
     for col, card in zip(st.columns(len(cards)), cards):
         with col:
             ui.kpi_card(ctx, card["kpi_key"], card["value"], previous=card["previous"], text=card["text"],
                         delta_label=ctx.t("wk_vs_prev_week"), caption=card["caption"])
 
 with st.expander(ctx.t("wk_headlines"), expanded=False):
-    st.dataframe(tables.headline_table(report), hide_index=True, width="stretch")
+    st.dataframe(tables.headline_table(report, as_text=True), hide_index=True, width="stretch")
+    if note := tables.year_ago_note(report):
+        st.caption(note)
 
 # -- largest movers
 st.subheader(ctx.t("wk_movers"))

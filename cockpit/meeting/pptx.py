@@ -216,7 +216,10 @@ def _deck(report: WeeklyReport, area_images: dict[str, bytes]) -> bytes:
 
     # 2. headlines of every area
     slide = slide_with_title(t("wk_overview_slide"))
-    _table(slide, tables.headline_table(report), Inches(0.4), Inches(1.1), Inches(12.5), size=10,
+    note = tables.year_ago_note(report)  # no data a year earlier: why the "—", under the title
+    if note:
+        _text(slide, note, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.45), size=9, color=GREY)
+    _table(slide, tables.headline_table(report), Inches(0.4), Inches(1.3 if note else 1.1), Inches(12.5), size=10,
            row_height=Inches(0.29), weights=[1.3, 2.0, 0.7, 1.2, 1.2, 1.6, 1.2, 1.6])
 
     # 3–7. one slide per area
@@ -228,6 +231,9 @@ def _deck(report: WeeklyReport, area_images: dict[str, bytes]) -> bytes:
         _table(slide, heads, Inches(0.4), Inches(1.1), left_w, size=10, row_height=Inches(0.3),
                weights=[2.4, 0.8, 1.2, 1.2, 1.7, 1.2, 1.7])
         chart_top = Inches(1.1 + 0.3 * (len(heads) + 1) + 0.3)
+        if note := tables.year_ago_note(report, area):  # no data a year earlier: why the "—"
+            _text(slide, note, Inches(0.4), chart_top - Inches(0.25), left_w, Inches(0.5), size=10, color=GREY)
+            chart_top += Inches(0.45)
         if not report.this.has_data[area]:
             _text(slide, t("wk_no_data_area", area=t(f"wk_area_{area}")), Inches(0.4), chart_top,
                   left_w, Inches(1.0), size=22, bold=True, color=GREY)

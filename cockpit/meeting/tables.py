@@ -3,6 +3,8 @@ headers in the current language with their units, values rounded as shown everyw
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from cockpit import i18n, kpi
@@ -33,18 +35,54 @@ def _name_col(prefix: str) -> str:
 
 
 # -- headline figures -----------------------------------------------------------------------------------------------
-def headline_table(report: WeeklyReport, area: str | None = None) -> pd.DataFrame:
-    """Headline figures with units in the figure's name: this week, last week, change, a year earlier."""
+def headline_table(report: WeeklyReport, area: str | None = None, as_text: bool = False) -> pd.DataFrame:
+    """Headline figures with units in the figure's name: this week, last week, change, a year earlier.
+    `as_text` (the page): the values written as the cards write them ("1,234", "—" for none)."""
     h = report.headlines(area)
+    if as_text:
+        for col in ("this_week", "previous_week", "year_ago"):
+            h[col] = [weekly.METRIC[(a, k)].fmt(v, unit=False) for a, k, v in zip(h["area"], h["key"], h[col])]
     cols = {
         "area_name": t("wk_col_area"), "metric": t("wk_col_metric"), "unit": t("wk_col_unit"),
         "this_week": t("wk_col_this"), "previous_week": t("wk_col_prev"), "wow": t("wk_col_wow"),
         "year_ago": t("wk_col_year_ago"), "yoy": t("wk_col_yoy"),
     }
-    out = h[list(cols)].rename(columns=cols)
+    out = h[list(cols)].copy()
+    no_data_then = [year_ago_missing(report, a) for a in h["area"]] if len(h) else []
+    out.loc[no_data_then, "year_ago"] = NO_VALUE  # no data then: "—", not a blank a reader takes for 0
+    out = out.rename(columns=cols)
     if area is not None:
         out = out.drop(columns=[cols["area_name"]])
     return out
+
+
+NO_VALUE = "—"
+
+
+def year_ago_missing(report: WeeklyReport, area: str) -> bool:
+    """No year-earlier figures for `area`: the year has no such week, or the week precedes the area's data."""
+    return report.year_ago is None or report.year_ago_before_data(area)
+
+
+def year_ago_note(report: WeeklyReport, area: str | None = None) -> str:
+    """Why the year-earlier figures read "—" (of one area, or of every area), in the current language; ""
+    when every area has them. Areas whose data begins on the same day are named together."""
+    ago = report.week.year_ago()
+    if ago is None:
+        return t("wk_year_ago_no_week", year=report.week.year - 1, week=report.week.week)
+    missing = [a for a in ((area,) if area else weekly.AREAS) if report.year_ago_before_data(a)]
+    by_first: dict = {}
+    for a in missing:
+        by_first.setdefault(report.first_days.get(a), []).append(t(f"wk_area_{a}"))
+    if not missing:
+        return ""
+    zh = i18n.current() == "zh"
+    parts = []
+    for first, names in sorted(by_first.items(), key=lambda kv: (kv[0] is None, kv[0] or dt.date.min)):
+        areas = ("、" if zh else ", ").join(names)
+        parts.append(t("wk_year_ago_never", areas=areas) if first is None
+                     else t("wk_year_ago_begins", areas=areas, first=f"{first:%Y-%m-%d}"))
+    return t("wk_year_ago_note", week=ago.label, parts=("；" if zh else "; ").join(parts))
 
 
 def kpi_cards(report: WeeklyReport, area: str) -> list[dict]:

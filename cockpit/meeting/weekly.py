@@ -23,6 +23,10 @@ Each headline figure is shown against the week before (环比) and the same ISO 
 compare as a relative change in %, rates as a difference in percentage points and the composite
 score in points. No base (missing, or a zero count) gives "—".
 
+No data then is not a zero: when the year-earlier week begins before an area's first day of data
+(weekly.data_span, per area), its figures are None — shown as "—" with a note saying where the data
+begins (tables.year_ago_note) — while a week inside the data with nothing in it shows its real 0.
+
 Escalation (升级督办, ours)
 --------------------------
 The contract has no escalation flag. The cockpit escalates an overdue open case to the command
@@ -277,7 +281,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("cases", "escalated", "week_escalated", "count", "件", "cases"),
     Metric("waste", "tonnes", "week_waste_tonnes", "tonnes", "吨", "t"),
     Metric("waste", "compliance_rate", "week_collection_compliance", "rate", "%", "%"),
-    Metric("waste", "recycling_rate", "week_recycling_rate", "rate", "%", "%"),
+    Metric("waste", "recycling_rate", "waste_recycling_rate", "rate", "%", "%"),
     Metric("parking", "violations", "parking_violations", "count", "起", "records"),
     Metric("parking", "reminded", "week_parking_reminders", "count", "条", "SMS"),
     Metric("parking", "persuade_rate", "parking_persuade_rate", "rate", "%", "%"),
@@ -327,7 +331,7 @@ def case_groups_with_rates(case_kpis: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, parking, drones, market,
-                 unavailable: list[str] | None = None) -> WeekFigures:
+                 waste_recycling=None, unavailable: list[str] | None = None) -> WeekFigures:
     """A week's figures from the frames of its queries (None where a query gave nothing)."""
     groups = case_groups_with_rates(case_kpis)
     city = groups[groups["level"] == "all"].iloc[0].to_dict() if not groups.empty else {}
@@ -356,11 +360,11 @@ def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, pa
         comp["compliance_rate"] = [
             None if not d else 100.0 * o / d for o, d in zip(comp["rounds_on_time"], comp["rounds_decided"])]
         towns = comp if towns.empty else towns.merge(comp, on="town_code", how="left")
-    recycling = waste_rules.recycling_rate(by_cat.get("recyclable", 0.0), by_cat.get("perishable", 0.0),
-                                           tonnes_total or 0.0)
+    # 回收利用率: the waste area's one definition (cockpit/waste/data.py `recycling`, query waste.recycling_rate)
+    recycling = waste_data.build_recycling({"rate": waste_recycling}).recycling_rate
     waste = {"tonnes": tonnes_total, **{f"tonnes_{c}": by_cat.get(c) for c in waste_rules.CATEGORIES},
              "compliance_rate": rule.rate,
-             "recycling_rate": None if recycling is None else 100.0 * recycling,
+             "recycling_rate": recycling,
              "rounds_decided": rounds_decided, "rounds_on_time": rounds_on_time,
              "station_days_in_breach": station_days_breach}
     has_waste = (tonnes_total or 0) > 0 or (rounds_on_time or 0) > 0
@@ -427,6 +431,7 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
         case_kpis=q("weekly.case_kpis", as_of=week.as_of, week_start=week.start, **_escalation()),
         waste_tonnes=q("waste.tonnes_by_town", **_period(week)),
         waste_compliance=plan(waste_data.compliance(None, week.start, week.end, as_of=week.as_of)),
+        waste_recycling=plan(waste_data.recycling(None, week.start, week.end, as_of=week.as_of)),
         parking=plan(parking_data.summary(week.start, week.end, None, as_of=week.as_of)),
         drones=q("weekly.drone_summary", as_of=week.as_of, week_start=week.start),
         market=market,
@@ -448,14 +453,23 @@ class WeeklyReport:
     overdue_cases: pd.DataFrame
     overdue_holders: pd.DataFrame
     names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # kind → code → (zh, en)
+    first_days: dict[str, dt.date | None] = field(default_factory=dict)  # area → its data's first day (data_span)
 
     @property
     def unavailable(self) -> list[str]:
         return sorted(set(self.this.unavailable))
 
+    def year_ago_before_data(self, area: str) -> bool:
+        """No data then: the same week a year earlier begins before the area's first day of data (or the area
+        has none), so its figures are no figures — "—", never a zero. False when the span is unknown."""
+        if self.year_ago is None or area not in self.first_days:
+            return False
+        first = self.first_days[area]
+        return first is None or self.year_ago.week.start < first
+
     def value(self, area: str, key: str, which: str = "this"):
         figures = {"this": self.this, "previous": self.previous, "year_ago": self.year_ago}[which]
-        if figures is None:
+        if figures is None or (which == "year_ago" and self.year_ago_before_data(area)):
             return None
         return figures.values[area].get(key)
 
@@ -542,6 +556,8 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
     towns = frame("common.towns")
     if not towns.empty:
         names["town"] = {r["town_code"]: (r["name_zh"], r["name_en"]) for r in towns.to_dict("records")}
+    span = frame("weekly.data_span", as_of=week.as_of)
+    first_days = {} if span.empty else {area: _day(span.iloc[0].get(f"{area}_first_day")) for area in AREAS}
     squadrons = frame("common.squadrons")
     if not squadrons.empty:
         names["squadron"] = {r["squadron_code"]: (r["name_zh"], r["name_en"]) for r in squadrons.to_dict("records")}
@@ -552,5 +568,9 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
         by_town=frame("weekly.by_town", as_of=week.as_of, week_start=week.start),
         overdue_cases=frame("weekly.overdue_cases", as_of=week.as_of, limit_rows=OVERDUE_ROWS, **_escalation()),
         overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
-        names=names,
+        names=names, first_days=first_days,
     )
+
+
+def _day(value) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()

@@ -66,6 +66,14 @@ def _write_table(ws, fmt: dict, row: int, title: str | None, df: pd.DataFrame) -
     return row + 2
 
 
+def _note(ws, fmt: dict, row: int, text: str) -> int:
+    """A note on the line below a table (the year-ago note); the next free row (after one blank)."""
+    if not text:
+        return row + 1
+    ws.write(row, 0, text, fmt["note"])
+    return row + 2
+
+
 def _workbook(report: WeeklyReport) -> bytes:
     import xlsxwriter
 
@@ -80,7 +88,8 @@ def _workbook(report: WeeklyReport) -> bytes:
     ws.write(1, 0, t("wk_pack_generated", as_of=f"{report.week.as_of:%Y-%m-%d %H:%M}"), fmt["note"])
     ws.merge_range(2, 0, 2, 7, briefing(report), fmt["wrap"])
     ws.set_row(2, 150)
-    _write_table(ws, fmt, 4, t("wk_headlines"), tables.headline_table(report))
+    row = _write_table(ws, fmt, 4, t("wk_headlines"), tables.headline_table(report))
+    _note(ws, fmt, row - 1, tables.year_ago_note(report))
 
     for area in weekly.AREAS:
         ws = wb.add_worksheet(t(f"wk_area_{area}"))
@@ -89,6 +98,7 @@ def _workbook(report: WeeklyReport) -> bytes:
         if not report.this.has_data[area]:
             ws.write(1, 0, t("wk_no_data_area", area=t(f"wk_area_{area}")), fmt["note"])
         row = _write_table(ws, fmt, row, t("wk_headlines"), tables.headline_table(report, area))
+        row = _note(ws, fmt, row - 1, tables.year_ago_note(report, area))
         for title, df in tables.area_tables(report, area):
             row = _write_table(ws, fmt, row, title, df)
 
