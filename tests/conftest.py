@@ -103,9 +103,18 @@ def _create_database(admin_url: str, template: str | None = None) -> str:
     return _url_of(admin_url, name)
 
 
+# the template of each demo database handed out (demo_url -> name of its template)
+_demo_templates: dict[str, str] = {}
+
+
 def demo_copy(admin_url: str, demo_url: str) -> str:
-    """A new database holding the small demo's rows, for a test that changes them: a copy of `demo_url` when no
-    session is on it (CREATE DATABASE … TEMPLATE), else a fresh load of the same size. Dropped by the caller."""
+    """A new database holding the small demo's rows, for a test that changes them: a copy (CREATE DATABASE …
+    TEMPLATE) of the template `demo_url` was copied from, which nobody connects to, so the copy always
+    succeeds; else (a `demo_url` of no template) a copy of `demo_url` when no session is on it, or a fresh
+    load of the same size. Dropped by the caller."""
+    template = _demo_templates.get(demo_url)
+    if template:
+        return _create_database(admin_url, template=template)
     try:
         return _create_database(admin_url, template=sa.make_url(demo_url).database)
     except sa.exc.DBAPIError:  # the template is in use
@@ -432,13 +441,29 @@ DEMO_SCALE = 0.02
 
 
 @pytest.fixture(scope="session")
-def demo_url(pg_admin_url):
-    """A database holding a small generated demo (three weeks ending now); read-only for the tests."""
+def demo_template(pg_admin_url) -> str:
+    """The name of a database holding the small generated demo (three weeks ending now), loaded once per
+    pytest process; nobody may connect to it, so that `demo_url` and every `demo_copy` are copies of it."""
     from cockpit.demo.load import load_demo
 
     url = _create_database(pg_admin_url)
-    load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE)
+    name = sa.make_url(url).database
+    try:
+        load_demo(url, days=DEMO_DAYS, scale=DEMO_SCALE)
+        with _admin(pg_admin_url).connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+        yield name
+    finally:
+        _drop_later(pg_admin_url, url)
+
+
+@pytest.fixture(scope="session")
+def demo_url(pg_admin_url, demo_template):
+    """A database holding the small demo (a copy of `demo_template`); read-only for the tests."""
+    url = _create_database(pg_admin_url, template=demo_template)
+    _demo_templates[url] = demo_template
     yield url
+    _demo_templates.pop(url, None)
     _drop_later(pg_admin_url, url)
 
 

@@ -153,8 +153,7 @@ def browser():
 @pytest.fixture(scope="module")
 def context(browser):
     """One browser context per module: its HTTP cache keeps the app's scripts (plotly's and deck.gl's are
-    megabytes) from being fetched and compiled again for every page. Each test opens its own page, that is
-    its own Streamlit session; the cookies the app sets hold no state."""
+    megabytes) from being fetched and compiled again for every page; the cookies the app sets hold no state."""
     ctx = browser.new_context(locale="zh-CN")
     yield ctx
     ctx.close()
@@ -178,29 +177,76 @@ def watch(page) -> tuple[list[str], list[str]]:
     return outside, errors
 
 
-def test_deep_link_as_first_request_gets_the_app_navigation(app_url, context):
+# An element each page always draws, by the cockpit's own keys (Streamlit gives a keyed chart or container
+# the class st-key-<key>; a map only where one can click it): a chart, else a KPI card, the weekly
+# briefing; the about page has no keyed element: its first table.
+PAGE_MARKS = {"overview": ".st-key-overview_daily", "cases": ".st-key-cases_trend",
+              "about": '[data-testid="stDataFrame"]', "market": ".st-key-kpi_market_received_",
+              "weekly": ".st-key-weekly_briefing", "drones": ".st-key-dr_funnel", "waste": ".st-key-ws_daily",
+              "parking": ".st-key-pk_daily"}
+
+
+class Tab:
+    """The module's one browser tab, reused by its tests: the app's scripts are loaded and compiled once per
+    tab, and a page of the menu is opened in the app (a click in its navigation) rather than by a new load.
+    `outside` and `errors` collect what `watch` sees (cleared by `fresh`); `menu_ready` says whether the tab
+    shows a session that was opened by a URL without parameters and only navigated since (so
+    that every page opened from its menu runs with the default filters)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.runs = Runs(page)
+        self.outside, self.errors = watch(page)
+        self.menu_ready = False
+
+    def fresh(self, width: int, height: int):
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.outside.clear()
+        self.errors.clear()
+        return self.page
+
+    def goto(self, url: str, element: str, *, menu_ready: bool = False) -> None:
+        """Load `url` (a new session) and wait for its first full run, `element` drawn."""
+        before = self.runs.finished
+        self.page.goto(url, wait_until="domcontentloaded")
+        self.runs.settle(before, element)
+        self.menu_ready = menu_ready
+
+    def open_from_menu(self, path: str, element: str) -> None:
+        """Open the page at `path` with a click on its link in the app's navigation and wait for its run."""
+        before = self.runs.finished
+        link = self.page.locator(f'[data-testid="stSidebarNav"] a[href$="{path}"]').first
+        link.click()
+        self.runs.settle(before, element)
+        assert urllib.parse.urlsplit(self.page.url).path.rstrip("/") == path.rstrip("/"), self.page.url
+
+
+@pytest.fixture(scope="module")
+def tab(context):
+    t = Tab(context.new_page())
+    yield t
+    t.page.close()
+
+
+def test_deep_link_as_first_request_gets_the_app_navigation(app_url, tab):
     """Runs first on a fresh server: a page opened by its own URL still gets the app's menu and layout."""
-    page = new_page(context, 1600, 1000)
-    runs = Runs(page)
-    page.goto(app_url + "/cases?town=330482001", wait_until="domcontentloaded")
-    runs.settle(0, '[data-testid="stMetric"]')
+    page = tab.fresh(1600, 1000)
+    tab.goto(app_url + "/cases?town=330482001", '[class*="st-key-kpi_"]')  # the KPI cards
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "总览" in nav and "网格案件" in nav and "streamlit" not in nav.lower()
     assert "当湖街道" in page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts().__str__()
-    page.close()
 
 
-def test_clicking_a_town_on_the_map_drills_down(app_url, context):
-    page = new_page(context, 1600, 1200)
-    runs = Runs(page)
-    outside, errors = watch(page)
-    page.goto(app_url + "/cases", wait_until="domcontentloaded")
-    runs.settle(0, '[data-testid="stDeckGlJsonChart"] canvas')
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+def test_clicking_a_town_on_the_map_drills_down(app_url, tab):
+    page = tab.fresh(1600, 1200)
+    runs = tab.runs
+    tab.goto(app_url + "/cases", '[class*="st-key-cases_map_"] canvas')
+    chart = page.locator('[class*="st-key-cases_map_"]').first
     # deck.gl may not pick yet when its canvas is first there: a click that starts no run within 5 s
     # missed, and one whose run leaves the URL without a town hit no town; click again (but never while
     # a click's run is under way: a second click could undo the first)
     deadline = time.monotonic() + WAIT_MS / 1000
+    finished = runs.finished
     while "town=" not in page.url and time.monotonic() < deadline:
         started, finished = runs.started, runs.finished
         box = chart.bounding_box()
@@ -214,28 +260,25 @@ def test_clicking_a_town_on_the_map_drills_down(app_url, context):
     town = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["town"][0]
     assert town.startswith("330482")
     page.screenshot(path=str(ARTIFACTS / "cases-drilled.png"))
-    assert errors == [] and outside == []
-    page.close()
+    assert tab.errors == [] and tab.outside == []
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_renders_without_exception_or_outside_requests(app_url, context, name):
-    page = new_page(context, 1920, 1080)
-    runs = Runs(page)
-    outside, errors = watch(page)
-    page.on("request", lambda r: outside.append(r.url)
-            if urllib.parse.urlsplit(r.url).hostname not in LOCAL_HOSTS
-            and not r.url.startswith(("data:", "blob:")) else None)
-    page.goto(app_url + PAGES[name], wait_until="domcontentloaded")
-    # the first full run, its charts and maps drawn
-    runs.settle(0, '[data-testid="stMetric"], [data-testid="stDataFrame"]')
+def test_page_renders_without_exception_or_outside_requests(app_url, tab, name):
+    page = tab.fresh(1920, 1080)
+    # the first full run, its charts and maps drawn: the overview (first in PAGES) opened by its URL, the
+    # other pages from the app's menu in the same session (its filters the defaults)
+    if name == "overview" or not tab.menu_ready:
+        tab.goto(app_url + PAGES[name], PAGE_MARKS[name], menu_ready=not urllib.parse.urlsplit(PAGES[name]).query)
+    else:
+        tab.open_from_menu(PAGES[name], PAGE_MARKS[name])
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("h1").first.inner_text().strip()
+    assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() > 0
     if name == "overview":
         metrics = page.locator('[data-testid="stMetric"]')
         assert metrics.count() >= 10
         assert "结案率" in page.content()
-    assert outside == [], f"requests to other hosts: {outside}"
-    assert errors == [], errors
-    page.close()
+    assert tab.outside == [], f"requests to other hosts: {tab.outside}"
+    assert tab.errors == [], tab.errors

@@ -14,8 +14,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cockpit import wall
 from tests import hostile
-from tests.browser.test_browser import ARTIFACTS, LOCAL_HOSTS, Runs, running_app
-from tests.browser.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
+from tests.browser import test_browser
+from tests.browser.test_browser import ARTIFACTS, LOCAL_HOSTS, PAGE_MARKS, Runs, running_app
 from tests.pages.test_markup_pages import COMMON_KEYS, PAGE_KEYS, TOWN
 
 PAGES = {"app_pages/overview.py": "/", "app_pages/cases.py": "/cases", "app_pages/drones.py": "/drones",
@@ -49,6 +49,9 @@ FOREIGN = """() => {
   }
   return found;
 }"""
+# the browser fixture and the skip marker of the browser tests
+browser, pytestmark = test_browser.browser, test_browser.pytestmark
+
 TOOLTIP_SHOWN = """() => [...document.querySelectorAll('.deck-tooltip')]
   .some(e => getComputedStyle(e).display !== 'none' && e.textContent.trim() !== '')"""
 
@@ -97,10 +100,11 @@ def test_hostile_data_and_urls_run_nothing_fetch_nothing_and_create_nothing(host
         screen[0] = name
         before = runs.finished
         page.goto(hostile_app + target, wait_until="domcontentloaded")
-        element = ".wall-tile" if name.startswith("wall:") else '[data-testid="stMetric"], [data-testid="stDataFrame"]'
+        # the cockpit's own marks: a wall tile, the page's keyed chart or card (see test_browser.PAGE_MARKS)
+        element = ".wall-tile" if name.startswith("wall:") else PAGE_MARKS[name.split("/")[-1].removesuffix(".py")]
         runs.settle(before, element)  # the new page's first full run, its charts and maps drawn
         if name == "app_pages/cases.py":  # a tooltip of the town map: a stored name shown as text
-            chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+            chart = page.locator('[class*="st-key-cases_map_"]').first
             box = chart.bounding_box()
             x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
             page.mouse.move(x, y)

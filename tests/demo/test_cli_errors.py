@@ -1,34 +1,86 @@
 """Every `python -m cockpit …` failure an operator can meet ends in one clear line on stderr and a
 non-zero exit status, never a traceback: a closed port, a missing database, an unknown role, an
-unwritable --out, a malformed or impossible week, and a week outside the data."""
+unwritable --out, a malformed or impossible week, and a week outside the data.
+
+The commands run in this process (`cockpit.cli.main`, what `python -m cockpit` calls), as a fresh
+interpreter would see them: without COCKPIT_DEBUG and COCKPIT_DATABASE_URL, logging set up by the command
+itself onto stderr, argparse's exit taken as the exit status. Real `python -m cockpit` processes check
+that the entry point gives the same status and lines, and the developer's traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import logging
 import os
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from cockpit import db
+from cockpit import cli, db
 
 from cockpit.meeting import weekly
 from tests.factories import SH, case, insert_rows, seed_reference
 
 ROOT = Path(__file__).resolve().parents[2]
+HIDDEN_ENV = ("COCKPIT_DEBUG", "COCKPIT_DATABASE_URL")
 
 
-def cockpit(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("COCKPIT_DEBUG", "COCKPIT_DATABASE_URL")}
+@dataclass
+class Done:
+    """What a command left: its exit status and what it wrote (as `subprocess.CompletedProcess`)."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def python_m_cockpit(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """A real `python -m cockpit …` process."""
+    env = {k: v for k, v in os.environ.items() if k not in HIDDEN_ENV}
     return subprocess.run([sys.executable, "-m", "cockpit", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env=env)
 
 
-def one_line(done: subprocess.CompletedProcess) -> str:
+@contextlib.contextmanager
+def _as_a_new_process():
+    """os.environ without the variables a new process is not given, and a root logger without handlers
+    (so that the command's own `logging.basicConfig` writes to stderr, as in a new process); both restored
+    afterwards, the environment as a whole (a command may set variables)."""
+    saved_env = dict(os.environ)
+    for key in HIDDEN_ENV:
+        os.environ.pop(key, None)
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers.clear()
+    try:
+        yield
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def cockpit(*args: str) -> Done:
+    """`python -m cockpit …` run in this process: `cli.main`, its exit status and its stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with _as_a_new_process(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse's exit (a bad argument)
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def one_line(done) -> str:
     """The failure's line: exit status not 0, exactly one line on stderr, no traceback anywhere."""
     assert done.returncode != 0, done
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
@@ -194,6 +246,18 @@ def test_bad_arguments_are_refused_by_the_parser(args):
 
 def test_debug_shows_the_traceback(closed_port):
     url = f"postgresql://reader@127.0.0.1:{closed_port}/ops"
-    done = cockpit("rollups", "status", "--url", url, "--debug")
+    done = python_m_cockpit("rollups", "status", "--url", url, "--debug")
     assert done.returncode == 2 and "Traceback" in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("cannot connect to ")
+
+
+@pytest.mark.parametrize("args", [["soak", "--url", "postgresql://x/y", "--cycles", "-3"],
+                                  ["demo", "feed", "--url", "{url}", "--duration", "1"]])
+def test_python_m_cockpit_exits_as_main_returns(args, contract_db):
+    """The real entry point: the exit status and the lines of `cli.main` in this process (a parser error,
+    exit 2; a refusal, exit 1)."""
+    url = contract_db.url.render_as_string(hide_password=False)
+    args = [a.replace("{url}", url) for a in args]
+    real, here = python_m_cockpit(*args), cockpit(*args)
+    assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr)
+    assert real.returncode in (1, 2) and one_line(real)
