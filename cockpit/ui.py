@@ -241,6 +241,20 @@ def _write_url(keys: tuple[str, ...], params: dict[str, str]) -> None:
             del st.query_params[key]
 
 
+def _follow_url(widget_key: str, current) -> None:
+    """Keep a URL-backed widget's key stable across runs (a changing key loses the user's next choice) and
+    let the URL win only when it changed from outside: a link, a map click, another page. `current` is the
+    URL's value now; the value this widget last wrote is remembered beside it."""
+    written = f"{widget_key}__url"
+    if widget_key not in st.session_state or st.session_state.get(written, current) != current:
+        st.session_state[widget_key] = current
+    st.session_state[written] = current
+
+
+def _written(widget_key: str, value) -> None:
+    st.session_state[f"{widget_key}__url"] = value
+
+
 def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> str | None:
     """A page's own filter: a select box whose value lives in the URL under `key`, validated against `options`."""
     raw = st.query_params.get(key)
@@ -248,8 +262,13 @@ def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> s
         st.warning(ctx.t("bad_param", key=key, value=escape(raw)), icon=":material/warning:")
         raw = None
     choices = [None, *options]
-    value = st.selectbox(label, choices, index=choices.index(raw), key=f"url_{key}_{raw}",
+    widget = f"url_{key}"
+    _follow_url(widget, raw)
+    if st.session_state[widget] not in choices:  # an option that is gone (another town's list)
+        st.session_state[widget] = None
+    value = st.selectbox(label, choices, key=widget,
                          format_func=lambda c: ctx.t("all") if c is None else options[c])
+    _written(widget, value)
     _write_url((key,), {} if value is None else {key: value})
     return value
 
@@ -262,8 +281,12 @@ def url_radio(ctx: Context, key: str, options: dict[str, str], label: str, defau
         raw = None
     current = raw or default
     choices = list(options)
-    value = st.radio(label, choices, index=choices.index(current), key=f"url_{key}_{current}", horizontal=True,
-                     format_func=lambda c: options[c])
+    widget = f"url_{key}"
+    _follow_url(widget, current)
+    if st.session_state[widget] not in choices:  # e.g. a day that has left the 14-day list
+        st.session_state[widget] = current if current in choices else default
+    value = st.radio(label, choices, key=widget, horizontal=True, format_func=lambda c: options[c])
+    _written(widget, value)
     _write_url((key,), {} if value == default else {key: value})
     return value
 

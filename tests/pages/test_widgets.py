@@ -37,8 +37,7 @@ def rerun(widget) -> AppTest:
 
 
 def keyed(widgets, prefix: str):
-    """The one widget whose key starts with `prefix` (the pages' keys end in the value the URL gave at the
-    start of the run, so that a new URL makes a new widget)."""
+    """The one widget whose key starts with `prefix`."""
     found = [w for w in widgets if w.key and w.key.startswith(prefix)]
     assert len(found) == 1, (prefix, [w.key for w in widgets])
     return found[0]
@@ -86,7 +85,7 @@ def scalar(url: str, sql: str, **params):
 def test_cases_category_select_box(app_env):
     at = open_page("app_pages/cases.py")
     before = chart(at, "cases_categories")
-    box = at.selectbox(key="url_category_None")
+    box = at.selectbox(key="url_category")
     assert box.value is None, "all categories at first"
     # the category with the most cases on the chart
     code = scalar(app_env, "SELECT category_code FROM cockpit.grid_case_valid GROUP BY 1 ORDER BY count(*) DESC, 1 "
@@ -104,7 +103,7 @@ def test_cases_category_select_box(app_env):
 def test_cases_measure_radio_recolours_the_map(app_env):
     at = open_page("app_pages/cases.py")
     key_before, map_before = deck(at)
-    at = rerun(at.radio(key="url_measure_received").set_value("ontime"))
+    at = rerun(at.radio(key="url_measure").set_value("ontime"))
     assert at.query_params.get("measure") == "ontime"
     key_after, map_after = deck(at)
     assert key_after.endswith("_ontime_grids") and key_before.endswith("_received_grids")
@@ -117,7 +116,7 @@ def test_waste_category_radio(app_env):
     at = open_page("app_pages/waste.py")
     every = traces(chart(at, "ws_daily"))
     assert len(every) >= 2
-    at = rerun(at.radio(key="url_category_all").set_value("recyclable"))
+    at = rerun(at.radio(key="url_category").set_value("recyclable"))
     assert at.query_params.get("category") == "recyclable"
     only = chart(at, "ws_daily")
     name = "可回收物"
@@ -128,7 +127,7 @@ def test_waste_category_radio(app_env):
 
 def test_waste_day_radio_shows_that_days_flows(app_env):
     at = open_page("app_pages/waste.py")
-    today = keyed(at.radio, "url_day_")
+    today = at.radio(key="url_day")
     _, map_before = deck(at)
     yesterday = (dt.date.fromisoformat(today.value) - dt.timedelta(days=1)).isoformat()
     at = rerun(today.set_value(yesterday))
@@ -142,7 +141,7 @@ def test_waste_day_radio_shows_that_days_flows(app_env):
 def test_parking_method_radio(app_env):
     at = open_page("app_pages/parking.py")
     before = metrics(at)
-    at = rerun(at.radio(key="url_method_all").set_value("manual"))
+    at = rerun(at.radio(key="url_method").set_value("manual"))
     assert at.query_params.get("method") == "manual"
     manual = metrics(at)
     assert manual == metrics(open_page("app_pages/parking.py", method="manual"))
@@ -153,15 +152,13 @@ def test_parking_method_radio(app_env):
     assert counts[0] > 0 and counts[1] > 0 and counts[0] + counts[1] == counts[2], counts
 
 
-@pytest.mark.xfail(strict=True, reason="ui.url_radio/url_choice key their widget by the URL's value at the start of "
-                   "the run: after a first change the next run makes a new widget, and the second change, made "
-                   "on the old one, is lost")
 def test_a_second_change_of_a_url_radio_is_kept(app_env):
+    """The widget's key stays the same across runs, so a second change is not lost to a new widget."""
     at = open_page("app_pages/parking.py")
-    at = rerun(keyed(at.radio, "url_method_").set_value("manual"))
-    at = rerun(keyed(at.radio, "url_method_").set_value("ecapture"))
+    at = rerun(at.radio(key="url_method").set_value("manual"))
+    at = rerun(at.radio(key="url_method").set_value("ecapture"))
     assert at.query_params.get("method") == "ecapture"
-    assert keyed(at.radio, "url_method_").value == "ecapture"
+    assert at.radio(key="url_method").value == "ecapture"
 
 
 def count(text: str) -> int:
@@ -187,7 +184,7 @@ def test_parking_period_date_range(app_env):
 # ----------------------------------------------------------------------------------------------- market
 def test_market_department_select_box(app_env):
     at = open_page("app_pages/market.py")
-    box = at.selectbox(key="url_dept_None")
+    box = at.selectbox(key="url_dept")
     departments = scalar(app_env, "SELECT count(*) FROM cockpit.market_department")
     assert departments >= 2
     before = [len(t) for t in tables(at)]
@@ -224,3 +221,14 @@ def test_weekly_week_select_box_and_the_pack_button(app_env):
     downloads = at.get("download_button")
     assert len(downloads) == 2, downloads
     assert at.query_params.get("week") == chosen
+
+
+def test_a_url_value_from_outside_wins_over_the_widget(app_env):
+    """A link or a map click changes the URL between runs: the widget follows it, then keeps the next choice."""
+    at = open_page("app_pages/parking.py")
+    at = rerun(at.radio(key="url_method").set_value("manual"))
+    at.query_params["method"] = "ecapture"  # as a map click (ui.set_url) or a shared link would
+    at = rerun(at)
+    assert at.radio(key="url_method").value == "ecapture" and at.query_params.get("method") == "ecapture"
+    at = rerun(at.radio(key="url_method").set_value("all"))
+    assert at.radio(key="url_method").value == "all" and "method" not in at.query_params
