@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from contextlib import redirect_stdout
 
 import pytest
@@ -156,3 +157,24 @@ def test_the_calendar_command_refuses_a_bad_span_of_years(years, capsys):
         cli.main(["calendar", "--url", "postgresql://x@127.0.0.1:1/x", "--years", years])
     assert done.value.code == 2
     assert "--years" in capsys.readouterr().err
+
+
+def test_a_role_that_may_only_read_adds_nothing_and_says_so_in_one_line(contract_db, capsys):
+    role = f"cockpit_ro_{uuid.uuid4().hex[:8]}"
+    dbname = contract_db.url.database
+    with contract_db.begin() as conn:
+        for sql in (f"CREATE ROLE {role} LOGIN", f'GRANT CONNECT ON DATABASE "{dbname}" TO {role}',
+                    f"GRANT USAGE ON SCHEMA cockpit TO {role}",
+                    f"GRANT SELECT ON ALL TABLES IN SCHEMA cockpit TO {role}"):
+            conn.exec_driver_sql(sql)
+    try:
+        url = contract_db.url.set(username=role, password=None).render_as_string(hide_password=False)
+        assert cli.main(["calendar", "--url", url, "--years", "2026"]) == 2
+        assert capsys.readouterr().err == (f"permission denied on {contract_db.url.set(username=role)}: "
+                                           "permission denied for table work_calendar\n")
+        assert table(contract_db, "SELECT count(*) AS n FROM cockpit.work_calendar") == [{"n": 0}]
+    finally:
+        with contract_db.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f'REVOKE ALL ON DATABASE "{dbname}" FROM {role}')
+            conn.exec_driver_sql(f"DROP ROLE {role}")
