@@ -14,7 +14,9 @@ What is checked
 - content: no relation empty, and the newest event of each fact relation not older than
   `max_age_hours` (drone_flight and market_request are sparse: a warning, not a failure);
 - bad rows: per checked relation, the rows cockpit.data_quality leaves out over all its rows;
-  above `max_bad_share` fails, anything above 0 is listed per issue code.
+  above `max_bad_share` fails, anything above 0 is listed per issue code;
+- the working calendar: a warning, with the command that fills it, when cockpit.work_calendar lacks
+  days of the current or the next year (days it lacks count as the standard week in every figure).
 
 Column types are judged by cockpit.check_report.type_verdict; its module lists what each contract
 type accepts.
@@ -28,7 +30,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from cockpit import contract, db
+from cockpit import contract, db, official_calendar
 from cockpit.check_report import FAIL, INFO, OK, WARN, CheckReport, Finding, type_verdict
 from cockpit.settings import SH
 
@@ -194,6 +196,7 @@ class _Checker:
             self._rollups()
             self._version()
             counts = self._content()
+            self._calendar_years()
             self._bad_rows(counts)
         except _ProbeError as exc:  # a catalogue query failed: nothing sensible can follow
             self.add(FAIL, "catalogue", f"cannot read the system catalogue: {exc}",
@@ -471,6 +474,38 @@ class _Checker:
                      "is the feed from the operational system running?")
         else:
             self.add(OK, name, f"fresh: {said} ({limit})")
+
+    # -- the working calendar: the current and the next year
+    def _calendar_years(self) -> None:
+        if "work_calendar" not in self.usable:
+            return  # missing or unusable: reported with the relations
+        this = self.now.astimezone(SH).year
+        years = (this, this + 1)
+        try:
+            missing = self.probe.rows(official_calendar.COUNT_SQL, {
+                "first": dt.date(this, 1, 1), "after": dt.date(this + 2, 1, 1)})
+        except _ProbeError as exc:
+            self.add(WARN, "work_calendar", f"cannot count its days: {exc}",
+                     "fix the relation so that it can be selected from")
+            return
+        held = {int(r["year"]): int(r["n"]) for r in missing}
+        lacking = {y: official_calendar.days_in_year(y) - held.get(y, 0) for y in years}
+        if not any(lacking.values()):
+            self.add(OK, "work_calendar", f"holds every day of {this} and {this + 1}")
+            return
+        size = official_calendar.days_in_year
+        said = "; ".join(f"all of {y}" if n == size(y) else f"{n} of the {size(y)} days of {y}"
+                         for y, n in lacking.items() if n)
+        gaps = [y for y, n in lacking.items() if n]
+        span = f"{gaps[0]}" if len(gaps) == 1 else f"{gaps[0]}-{gaps[-1]}"
+        fix = f"python -m cockpit calendar --url {self.report.url} --years {span}"
+        unknown = [str(y) for y in gaps if not official_calendar.covers(y)]
+        if unknown:
+            fix += (f" (the official schedule of {', '.join(unknown)} is not in {official_calendar.SOURCE} "
+                    "yet: upgrade it once the State Council has published the year, or add the rows by hand)")
+        self.add(WARN, "work_calendar",
+                 f"lacks {said}: on the days it lacks, working hours count the standard week "
+                 "(Monday to Friday), so public holidays count as working time and make-up days do not", fix)
 
     # -- bad rows
     def _bad_rows(self, counts: dict[str, int]) -> None:

@@ -1,4 +1,4 @@
-"""Command line: `python -m cockpit demo load|feed`, `soak`, `bench`, `check`, `rollups`, `report`.
+"""Command line: `python -m cockpit demo load|feed`, `soak`, `bench`, `check`, `rollups`, `calendar`, `report`.
 
 Every expected failure (database unreachable, authentication failed, database or contract missing,
 output not writable, a bad argument, a refused load, a week without data) ends the command with one
@@ -59,6 +59,16 @@ def _share(text: str) -> float:
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
     return value
+
+
+def _years(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text or "")
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a year or a span of years (YYYY or YYYY-YYYY): {text!r}")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if last < first or last - first > 50:
+        raise argparse.ArgumentTypeError(f"not a span of at most 50 years, first to last: {text!r}")
+    return first, last
 
 
 def _end(text: str) -> str:
@@ -150,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     rollups.add_argument("--url", required=True, type=_url,
                          help="database URL of a role that owns the rollups")
 
+    calendar = sub.add_parser("calendar", parents=[common],
+                              help="add the official holidays and make-up days the work calendar lacks")
+    calendar.add_argument("--url", required=True, type=_url,
+                          help="database URL of a role that may insert into cockpit.work_calendar")
+    calendar.add_argument("--years", type=_years, default=None,
+                          help="YYYY or YYYY-YYYY (default: the current and the next year)")
+
     report = sub.add_parser("report", parents=[common],
                             help="weekly meeting pack: PPTX, XLSX and maps of one ISO week")
     report.add_argument("--week", default=None,
@@ -231,6 +248,8 @@ def _dispatch(args) -> int:
         return run_check(args)  # reports an unreachable database itself, as its first finding
     if args.command == "rollups":
         return run_rollups(args)
+    if args.command == "calendar":
+        return run_calendar(args)
     if args.command == "report":
         from cockpit.meeting.pack import run_report
 
@@ -348,3 +367,40 @@ def run_rollups(args) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def run_calendar(args) -> int:
+    """`python -m cockpit calendar --url URL [--years 2026-2027]`: add the official days (public holidays,
+    make-up working days, ordinary days; chinese-calendar) that cockpit.work_calendar lacks, in one short
+    transaction. A row that exists is never changed. Exit status 1 when a year could not be filled because
+    the installed chinese-calendar does not hold its schedule yet."""
+    import datetime as dt
+
+    from cockpit import db, official_calendar
+    require_contract(args.url)
+    if args.years is None:
+        this = dt.datetime.now(settings.SH).year
+        first, last = this, this + 1
+    else:
+        first, last = args.years
+    years = range(first, last + 1)
+    engine = db.make_engine(db.normalise_url(args.url), pool_size=1, application_name="pinghu-cockpit-calendar")
+    try:
+        with engine.begin() as conn:
+            added = official_calendar.fill(conn, years)
+            missing = official_calendar.missing_days(conn, years)
+    finally:
+        engine.dispose()
+    unknown = []
+    for year in years:
+        held = official_calendar.days_in_year(year) - missing[year]
+        if added[year] is None:
+            unknown.append(year)
+            print(f"{year}: nothing added, the official schedule is not in {official_calendar.SOURCE}; "
+                  f"the table holds {held} of its {official_calendar.days_in_year(year)} days (days it lacks "
+                  "count as the standard week): upgrade chinese-calendar once the State Council has "
+                  "published the year, or add its rows by hand")
+        else:
+            print(f"{year}: {added[year]} days added from {official_calendar.SOURCE}, "
+                  f"{held - added[year]} already there (kept as they are)")
+    return 1 if unknown else 0

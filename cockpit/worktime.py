@@ -3,7 +3,13 @@
 GB/T 30428 time limits are counted in working hours or working days, so "on time" and "how long a
 stage took" need the working calendar, not wall-clock hours. A day's working periods are
 [am_start, am_end) and [pm_start, pm_end) in Asia/Shanghai; rest days have none. Days missing
-from the calendar fall back to the standard week (Mon–Fri, 08:30–12:00 and 13:30–17:30).
+from the calendar follow China's official schedule (public holidays and make-up working days, from
+`chinese-calendar`: cockpit.official_calendar) with the standard hours 08:30–12:00 and 13:30–17:30,
+and, in a year that schedule does not cover, the standard week (Monday to Friday).
+
+The contract's cockpit.work_clock (SQL) cannot read that schedule: there a day missing from the table
+follows the standard week. `WorkCalendar(days, official=False)` is that rule, the SQL's reference; with
+the table filled (`python -m cockpit calendar`) both rules give the same times.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from cockpit import official_calendar
+from cockpit.official_calendar import STANDARD_HOURS
 from cockpit.settings import SH
 
-STANDARD_HOURS = ((dt.time(8, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
+__all__ = ["SH", "STANDARD_HOURS", "CalendarDay", "WorkCalendar"]
 
 
 @dataclass(frozen=True)
@@ -24,25 +32,33 @@ class CalendarDay:
 
 
 class WorkCalendar:
-    """Working periods per local day; `days` maps a date to its CalendarDay (from cockpit.work_calendar)."""
+    """Working periods per local day; `days` maps a date to its CalendarDay (from cockpit.work_calendar).
 
-    def __init__(self, days: Mapping[dt.date, CalendarDay] | None = None) -> None:
+    Days not in `days` follow the official schedule (`official=True`, the default) or the standard
+    week only (`official=False`, the rule of the contract's cockpit.work_clock)."""
+
+    def __init__(self, days: Mapping[dt.date, CalendarDay] | None = None, official: bool = True) -> None:
         self.days = dict(days or {})
+        self.official = official
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Mapping]) -> "WorkCalendar":
+    def from_rows(cls, rows: Iterable[Mapping], official: bool = True) -> "WorkCalendar":
         """Rows with day, is_workday, am_start, am_end, pm_start, pm_end (as the contract's relation)."""
         days = {}
         for r in rows:
             periods = tuple((s, e) for s, e in ((r.get("am_start"), r.get("am_end")),
                                                  (r.get("pm_start"), r.get("pm_end"))) if s and e and s < e)
             days[r["day"]] = CalendarDay(bool(r["is_workday"]), periods if r["is_workday"] else ())
-        return cls(days)
+        return cls(days, official)
 
     def day(self, day: dt.date) -> CalendarDay:
         found = self.days.get(day)
         if found is not None:
             return found
+        if self.official:
+            known = official_calendar.official_day(day)
+            if known is not None:
+                return CalendarDay(known[0], STANDARD_HOURS if known[0] else ())
         return CalendarDay(day.weekday() < 5, STANDARD_HOURS if day.weekday() < 5 else ())
 
     def _periods(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:

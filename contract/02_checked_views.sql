@@ -536,7 +536,10 @@ SELECT 'parking_road', issue_code, count(*)
 
 -- The working-time clock (工作时钟): one row per local day from 2015 to a year ahead, the day's working
 -- periods from cockpit.work_calendar (days missing there follow the standard week, Mon-Fri
--- 08:30-12:00 and 13:30-17:30, as cockpit/worktime.py does) and the working seconds of all earlier
+-- 08:30-12:00 and 13:30-17:30: SQL cannot know the official holidays and make-up days of a day the
+-- table lacks, so `python -m cockpit calendar` fills the table from China's official schedule and
+-- `python -m cockpit check` warns while it lacks the current or the next year; cockpit/worktime.py
+-- with official=False is this rule) and the working seconds of all earlier
 -- days. Working time from a to b is cum(b) - cum(a), where cum(t) = seconds_before_day of t's local day
 -- + the working seconds of that day up to t's local time.
 CREATE OR REPLACE VIEW cockpit.work_clock AS

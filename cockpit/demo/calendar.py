@@ -1,11 +1,13 @@
-"""The demo's working calendar: Chinese public holidays and make-up working days, and a vectorised clock.
+"""The demo's working calendar: China's official public holidays and make-up working days, and a vectorised clock.
 
-Holidays and make-up working days (调休上班) for 2024, 2025 and 2026 are those of the State
-Council General Office notices (国务院办公厅关于2024/2025/2026年部分节假日安排的通知). The 2027
-schedule had not been published when this was written: it is *estimated* from the statutory
-holidays (元旦 1 day, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3) and the lunar dates,
-arranged the way recent notices do, and its notes say so. Outside 2024–2027 the standard week
-applies (Monday–Friday working days).
+The rows the demo writes into cockpit.work_calendar are those of the official schedule
+(cockpit.official_calendar, from `chinese-calendar`), one per day of every year from 2024 to 2027
+that the schedule covers, and of the days around the period (`calendar_span`). A day whose year the
+installed chinese-calendar does not cover yet is not written: like on the operational database, the
+table lacks it, the contract's cockpit.work_clock counts it as the standard week (Monday–Friday
+working), and so does the demo's clock (`clock_frame`), so that generated deadlines agree with the
+figures. `python -m cockpit check` warns about such a year; `python -m cockpit calendar` fills it
+once chinese-calendar knows it.
 
 Working hours are 08:30–12:00 and 13:30–17:30 local time (Asia/Shanghai, UTC+8 all year, no
 daylight saving), 7.5 hours a working day, the hours cockpit.worktime assumes by default.
@@ -23,97 +25,39 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from cockpit import official_calendar
+from cockpit.official_calendar import AM_END, AM_START, PM_END, PM_START
+
 UTC_OFFSET_S = 8 * 3600  # Asia/Shanghai is UTC+8 all year
 DAY_S = 86_400
-AM_START, AM_END = dt.time(8, 30), dt.time(12, 0)
-PM_START, PM_END = dt.time(13, 30), dt.time(17, 30)
-# the same periods in seconds after local midnight
+# the working periods in seconds after local midnight
 WORK_PERIODS_S = ((8 * 3600 + 1800, 12 * 3600), (13 * 3600 + 1800, 17 * 3600 + 1800))
 WORKDAY_HOURS = 7.5
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 2024, 2027
+COLUMNS = ["day", "is_workday", "am_start", "am_end", "pm_start", "pm_end", "note"]
 
-
-def _days(first: str, last: str) -> list[dt.date]:
-    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
-
-
-# (holiday name, first day off, last day off, make-up working days)
-_SCHEDULE: dict[int, list[tuple[str, str, str, tuple[str, ...]]]] = {
-    # 国办发明电〔2023〕7号
-    2024: [
-        ("元旦", "2024-01-01", "2024-01-01", ()),
-        ("春节", "2024-02-10", "2024-02-17", ("2024-02-04", "2024-02-18")),
-        ("清明节", "2024-04-04", "2024-04-06", ("2024-04-07",)),
-        ("劳动节", "2024-05-01", "2024-05-05", ("2024-04-28", "2024-05-11")),
-        ("端午节", "2024-06-10", "2024-06-10", ()),
-        ("中秋节", "2024-09-15", "2024-09-17", ("2024-09-14",)),
-        ("国庆节", "2024-10-01", "2024-10-07", ("2024-09-29", "2024-10-12")),
-    ],
-    # 国办发明电〔2024〕12号
-    2025: [
-        ("元旦", "2025-01-01", "2025-01-01", ()),
-        ("春节", "2025-01-28", "2025-02-04", ("2025-01-26", "2025-02-08")),
-        ("清明节", "2025-04-04", "2025-04-06", ()),
-        ("劳动节", "2025-05-01", "2025-05-05", ("2025-04-27",)),
-        ("端午节", "2025-05-31", "2025-06-02", ()),
-        ("国庆节、中秋节", "2025-10-01", "2025-10-08", ("2025-09-28", "2025-10-11")),
-    ],
-    # 国务院办公厅 2025年11月4日
-    2026: [
-        ("元旦", "2026-01-01", "2026-01-03", ("2026-01-04",)),
-        ("春节", "2026-02-15", "2026-02-23", ("2026-02-14", "2026-02-28")),
-        ("清明节", "2026-04-04", "2026-04-06", ()),
-        ("劳动节", "2026-05-01", "2026-05-05", ("2026-05-09",)),
-        ("端午节", "2026-06-19", "2026-06-21", ()),
-        ("中秋节", "2026-09-25", "2026-09-27", ()),
-        ("国庆节", "2026-10-01", "2026-10-07", ("2026-09-20", "2026-10-10")),
-    ],
-    # Estimated (not yet published): 春节 2027-02-06, 清明 04-05, 端午 06-09, 中秋 09-15.
-    2027: [
-        ("元旦（估）", "2027-01-01", "2027-01-03", ()),
-        ("春节（估）", "2027-02-05", "2027-02-13", ("2027-01-31", "2027-02-20")),
-        ("清明节（估）", "2027-04-03", "2027-04-05", ()),
-        ("劳动节（估）", "2027-05-01", "2027-05-05", ("2027-04-25",)),
-        ("端午节（估）", "2027-06-09", "2027-06-09", ()),
-        ("中秋节（估）", "2027-09-15", "2027-09-15", ()),
-        ("国庆节（估）", "2027-10-01", "2027-10-07", ("2027-09-26", "2027-10-09")),
-    ],
-}
-
-
-def holiday_overrides() -> dict[dt.date, tuple[bool, str]]:
-    """Days that differ from the standard week: date -> (is_workday, note)."""
-    out: dict[dt.date, tuple[bool, str]] = {}
-    for entries in _SCHEDULE.values():
-        for name, first, last, make_up in entries:
-            for day in _days(first, last):
-                out[day] = (False, name)
-            for day in make_up:
-                out[dt.date.fromisoformat(day)] = (True, f"{name}调休上班")
-    return out
+__all__ = ["AM_END", "AM_START", "PM_END", "PM_START", "WorkClock", "calendar_span", "clock_frame",
+           "work_calendar_frame"]
 
 
 def work_calendar_frame(first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Rows of cockpit.work_calendar for every day from `first` to `last` (inclusive)."""
-    overrides = holiday_overrides()
-    days = pd.date_range(first, last, freq="D")
-    records = []
-    for ts in days:
-        day = ts.date()
-        is_workday, note = overrides.get(day, (day.weekday() < 5, None))
-        records.append((day, is_workday, note))
-    frame = pd.DataFrame(records, columns=["day", "is_workday", "note"])
-    work = frame["is_workday"]
-    periods = (("am_start", AM_START), ("am_end", AM_END), ("pm_start", PM_START), ("pm_end", PM_END))
-    for col, value in periods:
-        frame[col] = np.where(work, value, None)
-    return frame[["day", "is_workday", "am_start", "am_end", "pm_start", "pm_end", "note"]]
+    """Rows of cockpit.work_calendar from `first` to `last` (inclusive): every day of the official
+    schedule (days of a year it does not cover are left out)."""
+    return pd.DataFrame(official_calendar.rows(first, last), columns=COLUMNS)
+
+
+def clock_frame(calendar: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """`day`, `is_workday` for every day from `first` to `last`: the calendar's rows where it has one,
+    the standard week (Monday–Friday) elsewhere, the rule of the contract's cockpit.work_clock."""
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    known = dict(zip(calendar["day"], calendar["is_workday"]))
+    return pd.DataFrame({"day": days,
+                         "is_workday": [bool(known.get(d, d.weekday() < 5)) for d in days]})
 
 
 def calendar_span(start_s: int, end_s: int) -> tuple[dt.date, dt.date]:
-    """The calendar's first and last day: all of 2024–2027, widened to cover the period and the
-    deadlines after it."""
+    """The calendar's first and last day: all of 2024–2027 (CALENDAR_FIRST/LAST_YEAR), widened to
+    cover the period and the deadlines after it."""
     first = min(dt.date(CALENDAR_FIRST_YEAR, 1, 1), local_date(start_s) - dt.timedelta(days=7))
     last = max(dt.date(CALENDAR_LAST_YEAR, 12, 31), local_date(end_s) + dt.timedelta(days=120))
     return first, last

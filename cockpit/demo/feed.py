@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from cockpit import db, places
 from cockpit.demo import cases, common, geography, market, parking, waste
-from cockpit.demo.calendar import WorkClock
+from cockpit.demo.calendar import WorkClock, clock_frame
 from cockpit.demo.feed_drones import DroneFeed, Flight
 from cockpit.worktime import SH
 
@@ -168,7 +168,11 @@ class _Feed(DroneFeed):
                 FROM cockpit.unit_grid"""))
             self.grid_index = {code: i for i, code in enumerate(self.geo.grid_code)}
             self.hotspots = geography.Hotspots(self.geo)
-            self.clock = WorkClock(_frame(cur, "SELECT day, is_workday FROM cockpit.work_calendar"))
+            known = _frame(cur, "SELECT day, is_workday FROM cockpit.work_calendar")
+            today = dt.datetime.now(SH).date()
+            first = min([*known["day"], today - dt.timedelta(days=7)])
+            # days the table lacks count as the standard week, as in cockpit.work_clock
+            self.clock = WorkClock(clock_frame(known, first, today + dt.timedelta(days=400)))
             limits = _frame(cur, "SELECT category_code, dispose_limit_hours FROM cockpit.case_category")
             self.limits = dict(zip(limits["category_code"], limits["dispose_limit_hours"], strict=True))
             self.sources = set(_frame(cur, "SELECT source_code FROM cockpit.case_source")["source_code"])

@@ -44,8 +44,9 @@ waste, scale < 1 keeps a fixed share of the drop-off stations (each kept station
 schedule); scale > 1 cannot add collections, so weighings stay at scale 1.
 
 Time limits: deadlines are computed with cockpit.demo.calendar.WorkClock, an exact vectorised
-working-time clock over the generated work_calendar (holidays, make-up days, 08:30-12:00 and
-13:30-17:30), the same rule as cockpit.worktime.
+working-time clock over the generated work_calendar (the official holidays and make-up days of
+chinese-calendar, 08:30-12:00 and 13:30-17:30; days the table lacks follow the standard week), the
+rule of the contract's cockpit.work_clock.
 
 Bad rows: every fact relation checked by contract/02_checked_views.sql gets a small share
 (BAD_ROW_SHARE, ≈0.6%, at least one row once a relation has 60 rows) of rows that the checked view
@@ -70,7 +71,8 @@ import pandas as pd
 
 from cockpit import places
 from cockpit.db import CONTRACT_VERSION, ROOT
-from cockpit.demo.calendar import DAY_S, UTC_OFFSET_S, WorkClock, calendar_span, work_calendar_frame
+from cockpit.demo.calendar import (DAY_S, UTC_OFFSET_S, WorkClock, calendar_span, clock_frame,
+                                   work_calendar_frame)
 from cockpit.demo.cases import PARTNER_DEPARTMENTS, CaseRelations
 from cockpit.demo.common import (
     FUTURE_OFFSET_MAX_S,
@@ -133,12 +135,18 @@ class DemoGenerator(CaseRelations, DroneRelations, WasteRelations, ParkingRelati
 
     @cached_property
     def calendar(self) -> pd.DataFrame:
+        """The rows of cockpit.work_calendar: the official schedule's days of the calendar span."""
         first, last = calendar_span(self.start_s, self.end_s)
         return work_calendar_frame(first, last)
 
     @cached_property
+    def clock_days(self) -> pd.DataFrame:
+        """Every day of the calendar span as cockpit.work_clock counts it (days the table lacks: standard week)."""
+        return clock_frame(self.calendar, *calendar_span(self.start_s, self.end_s))
+
+    @cached_property
     def clock(self) -> WorkClock:
-        return WorkClock(self.calendar)
+        return WorkClock(self.clock_days)
 
     @cached_property
     def _day_info(self) -> pd.DataFrame:
@@ -148,7 +156,7 @@ class DemoGenerator(CaseRelations, DroneRelations, WasteRelations, ParkingRelati
         idx = np.arange(first_day, last_day + 1)
         midnight = idx * DAY_S - UTC_OFFSET_S
         dates = pd.to_datetime(idx, unit="D")
-        cal = self.calendar.set_index(pd.to_datetime(self.calendar["day"]))["is_workday"]
+        cal = self.clock_days.set_index(pd.to_datetime(self.clock_days["day"]))["is_workday"]
         workday = cal.reindex(dates).fillna(False).to_numpy(dtype=bool)
         doy = dates.day_of_year.to_numpy()
         season = 1.0 + 0.08 * np.sin(2 * np.pi * (doy - 100) / 365.0)

@@ -161,7 +161,8 @@ def test_stage_durations_in_working_hours(gw, contract_db):
 
 
 def test_stage_durations_outside_the_calendar_follow_the_standard_week(gw, contract_db):
-    """Days missing from cockpit.work_calendar count as Mon–Fri 08:30–12:00/13:30–17:30, as in cockpit.worktime."""
+    """Days missing from cockpit.work_calendar count as Mon–Fri 08:30–12:00/13:30–17:30, as in cockpit.worktime
+    with official=False (the SQL side does not know the official schedule)."""
     insert_rows(contract_db, "work_calendar", [   # only Thursday the 19th is known: a holiday
         {"day": dt.date(2026, 11, 19), "is_workday": False, "am_start": None, "am_end": None, "pm_start": None,
          "pm_end": None, "note": "holiday"}])
@@ -177,7 +178,7 @@ def test_stage_durations_outside_the_calendar_follow_the_standard_week(gw, contr
 
     from cockpit.worktime import CalendarDay, WorkCalendar
 
-    python_rule = WorkCalendar({dt.date(2026, 11, 19): CalendarDay(False, ())})
+    python_rule = WorkCalendar({dt.date(2026, 11, 19): CalendarDay(False, ())}, official=False)
     assert [python_rule.working_hours(a, b) for a, b in spans] == pytest.approx([2.0, 1.0, 0.75])
 
 
@@ -304,7 +305,7 @@ def test_stage_durations_match_the_python_working_clock_on_random_cases(gw, cont
         rows.append({"day": day, "is_workday": cd.is_workday, "am_start": periods[0][0], "am_end": periods[0][1],
                      "pm_start": periods[1][0], "pm_end": periods[1][1], "note": None})
     insert_rows(contract_db, "work_calendar", rows)
-    rule = WorkCalendar(known)
+    rule = WorkCalendar(known, official=False)
 
     rng = np.random.default_rng(7)
     as_of = local(2026, 11, 21, 12, 0)

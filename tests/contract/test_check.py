@@ -31,14 +31,24 @@ def _sql(engine: sa.Engine, *statements: str) -> None:
             conn.exec_driver_sql(s)
 
 
+def calendar_days(first_year: int, last_year: int) -> list[dict]:
+    """Every day of the years as work_calendar rows: Monday to Friday working, 08:30–12:00 and 13:30–17:30."""
+    day, rows = dt.date(first_year, 1, 1), []
+    while day.year <= last_year:
+        work = day.weekday() < 5
+        rows.append({"day": day, "is_workday": work, "am_start": dt.time(8, 30) if work else None,
+                     "am_end": dt.time(12) if work else None, "pm_start": dt.time(13, 30) if work else None,
+                     "pm_end": dt.time(17, 30) if work else None, "note": None})
+        day += dt.timedelta(days=1)
+    return rows
+
+
 def fill(engine: sa.Engine) -> None:
     """At least one valid row in every relation of the contract, facts fresh relative to NOW."""
     seed_reference(engine)  # town, squadron, unit_grid, case_source, case_category
     insert_rows(engine, "contract_version", [
         {"version": db.CONTRACT_VERSION, "applied_at": NOW - 30 * 24 * H, "is_demo": False}])
-    insert_rows(engine, "work_calendar", [
-        {"day": dt.date(2026, 11, 16), "is_workday": True, "am_start": dt.time(8, 30), "am_end": dt.time(12),
-         "pm_start": dt.time(13, 30), "pm_end": dt.time(17, 30), "note": None}])
+    insert_rows(engine, "work_calendar", calendar_days(2026, 2027))  # the current and the next year of NOW
     insert_rows(engine, "department", [
         {"dept_code": "SQ-DH", "name_zh": "当湖中队", "name_en": "Danghu squadron", "kind": "squadron"}])
     insert_rows(engine, "community", [
@@ -307,6 +317,46 @@ def test_empty_relations(serving):
         ("market_request", "is empty: the cockpit has nothing to show for it")]
     assert [(f.subject, f.message) for f in report.warnings if f.subject != "role"] == [
         ("parking_supply", "is empty: the pages and filters that use it show nothing")]
+
+
+def calendar_findings(report) -> list[tuple[str, str, str]]:
+    return [(f.level, f.message, f.hint) for f in report.about("work_calendar") if f.subject == "work_calendar"
+            and not f.message.startswith("table with")]
+
+
+def test_a_work_calendar_lacking_the_current_or_the_next_year_warns_with_the_command(serving):
+    from cockpit import official_calendar
+
+    assert calendar_findings(run(serving)) == [(check.OK, "holds every day of 2026 and 2027", "")]
+    url = db.redact(_url(serving))
+    _sql(serving, "DELETE FROM cockpit.work_calendar WHERE day BETWEEN '2026-10-01' AND '2026-10-07'")
+    consequence = ("on the days it lacks, working hours count the standard week (Monday to Friday), so "
+                   "public holidays count as working time and make-up days do not")
+    assert calendar_findings(run(serving)) == [
+        (check.WARN, f"lacks 7 of the 365 days of 2026: {consequence}",
+         f"python -m cockpit calendar --url {url} --years 2026")]
+    _sql(serving, "DELETE FROM cockpit.work_calendar WHERE day >= '2027-01-01'")
+    unknown = "" if official_calendar.covers(2027) else (
+        f" (the official schedule of 2027 is not in {official_calendar.SOURCE} yet: upgrade it once the "
+        "State Council has published the year, or add the rows by hand)")
+    assert calendar_findings(run(serving)) == [
+        (check.WARN, f"lacks 7 of the 365 days of 2026; all of 2027: {consequence}",
+         f"python -m cockpit calendar --url {url} --years 2026-2027{unknown}")]
+    # what the command adds for 2026 makes that year whole; a year later only 2027 is lacking
+    with serving.begin() as conn:
+        official_calendar.fill(conn, [2026])
+    assert calendar_findings(run(serving)) == [
+        (check.WARN, f"lacks all of 2027: {consequence}",
+         f"python -m cockpit calendar --url {url} --years 2027{unknown}")]
+    # a year earlier the current and the next year are 2025 and 2026: the warning is gone once 2025 is filled
+    a_year_before = NOW - 365 * 24 * H
+    assert calendar_findings(run(serving, now=a_year_before)) == [
+        (check.WARN, f"lacks all of 2025: {consequence}",
+         f"python -m cockpit calendar --url {url} --years 2025")]
+    with serving.begin() as conn:
+        assert official_calendar.fill(conn, [2025]) == {2025: 365}
+    assert calendar_findings(run(serving, now=a_year_before)) == [
+        (check.OK, "holds every day of 2025 and 2026", "")]
 
 
 def test_reports_every_problem_not_just_the_first(serving):

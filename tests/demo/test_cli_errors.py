@@ -118,6 +118,7 @@ COMMANDS = {  # every subcommand that reaches a database, with the least argumen
     "soak": ["soak", "--cycles", "1"],
     "bench": ["bench", "--runs", "1"],
     "rollups": ["rollups", "status"],
+    "calendar": ["calendar", "--years", "2026"],
     "report": ["report", "--week", "2026-W01", "--out", "{tmp}"],
 }
 
@@ -137,7 +138,7 @@ def test_check_reports_a_closed_port_in_its_report(closed_port):
     assert "cannot connect" in done.stdout and "Connection refused" in done.stdout
 
 
-@pytest.mark.parametrize("command", ["demo load", "rollups", "report"])
+@pytest.mark.parametrize("command", ["demo load", "rollups", "calendar", "report"])
 def test_a_missing_database_is_one_line(command, pg_admin_url, tmp_path):
     url = server(pg_admin_url, "cockpit_no_such_database")
     args = [a.replace("{tmp}", str(tmp_path / "pack")) for a in COMMANDS[command]]
@@ -152,7 +153,7 @@ def test_an_unknown_role_is_an_authentication_failure(pg_admin_url):
 
 
 def test_a_database_without_the_contract_is_one_line(empty_db, tmp_path):
-    for args in (COMMANDS["report"], COMMANDS["rollups"], COMMANDS["soak"]):
+    for args in (COMMANDS["report"], COMMANDS["rollups"], COMMANDS["soak"], COMMANDS["calendar"]):
         args = [a.replace("{tmp}", str(tmp_path / "pack")) for a in args]
         line = one_line(cockpit(*args, "--url", empty_db))
         assert line == (f"{db.redact(empty_db)} does not hold the cockpit contract (no cockpit.contract_version): "
@@ -236,7 +237,8 @@ def test_a_database_without_events_is_refused(contract_db, tmp_path):
                                   ["demo", "load", "--url", "postgresql://x/y", "--days", "0"],
                                   ["demo", "load", "--url", "postgresql://x/y", "--end", "yesterday"],
                                   ["soak", "--url", "postgresql://x/y", "--cycles", "-3"],
-                                  ["check", "--url", "postgresql://x/y", "--max-bad-share", "2"]])
+                                  ["check", "--url", "postgresql://x/y", "--max-bad-share", "2"],
+                                  ["calendar", "--url", "postgresql://x/y", "--years", "2027-2026"]])
 def test_bad_arguments_are_refused_by_the_parser(args):
     line = one_line(done := cockpit(*args))
     assert done.returncode == 2

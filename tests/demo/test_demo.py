@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from cockpit import db, places
-from cockpit.demo.calendar import WorkClock, work_calendar_frame
+from cockpit import db, official_calendar, places
+from cockpit.demo.calendar import WorkClock, calendar_span, clock_frame, work_calendar_frame
 from cockpit.demo.generate import DemoGenerator
 from cockpit.demo.load import DemoLoadRefused, load_demo
 from cockpit.worktime import SH, WorkCalendar
@@ -77,6 +77,26 @@ def test_reference_counts_are_the_published_ones(demo):
     assert scalar(engine, "SELECT count(*) FROM cockpit.shop WHERE road_name = '新华路'") >= 290
     version = rows(engine, "SELECT version, is_demo FROM cockpit.contract_version")
     assert [tuple(v) for v in version] == [(db.CONTRACT_VERSION, True)]
+
+
+def test_the_demo_calendar_is_chinese_calendar_for_every_year_it_covers(demo):
+    """Every row the demo writes is chinese-calendar's day (working day or not, the standard hours on
+    working days only), and every day of each year of the calendar span that chinese-calendar covers
+    is there; a year it does not cover has no row (its days count as the standard week)."""
+    import chinese_calendar
+
+    engine, _, end, _ = demo
+    table = rows(engine, "SELECT day, is_workday, am_start, am_end, pm_start, pm_end FROM cockpit.work_calendar")
+    hours = (dt.time(8, 30), dt.time(12), dt.time(13, 30), dt.time(17, 30))
+    wrong = [r for r in table if r[1] != chinese_calendar.is_workday(r[0])
+             or tuple(r[2:]) != (hours if r[1] else (None,) * 4)]
+    assert wrong == []
+    first, last = calendar_span(int((end - dt.timedelta(days=DAYS)).timestamp()), int(end.timestamp()))
+    years = range(first.year, last.year + 1)
+    held = {y: sum(1 for r in table if r[0].year == y) for y in years}
+    covered = {y for y in years if official_calendar.covers(y)}
+    assert covered >= {2024, 2025, 2026}
+    assert held == {y: official_calendar.days_in_year(y) if y in covered else 0 for y in years}
 
 
 def test_work_calendar_holds_the_official_holidays(demo):
@@ -257,9 +277,10 @@ def test_generation_is_deterministic():
 
 
 def test_vectorised_deadlines_match_the_working_calendar():
-    frame = work_calendar_frame(dt.date(2025, 12, 1), dt.date(2027, 3, 31))
-    clock = WorkClock(frame)
-    reference = WorkCalendar.from_rows(frame.to_dict("records"))
+    first, last = dt.date(2025, 12, 1), dt.date(2027, 3, 31)
+    frame = work_calendar_frame(first, last)
+    clock = WorkClock(clock_frame(frame, first, last))  # days the table lacks: the standard week
+    reference = WorkCalendar.from_rows(frame.to_dict("records"), official=False)
     rnd = random.Random(3)
     start = dt.datetime(2026, 1, 1, tzinfo=SH)
     for _ in range(300):

@@ -155,7 +155,7 @@ def test_group_table_keeps_every_reference_row(gw):
 
 def test_working_hours_agree_with_the_python_calendar():
     """The SQL clock above and cockpit.worktime give the same spans (holiday, weekend, missing days)."""
-    clock = WorkCalendar.from_rows(calendar_rows())
+    clock = WorkCalendar.from_rows(calendar_rows(), official=False)
     spans = {
         "R2 weekend": (local(2026, 11, 6, 16, 30), local(2026, 11, 9, 9, 30), 2.0),
         "R3 holiday": (local(2026, 11, 3, 16, 30), local(2026, 11, 5, 10, 30), 3.0),

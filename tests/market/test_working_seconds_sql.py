@@ -87,7 +87,7 @@ def test_working_seconds_exact_across_lunch_weekend_holiday_and_short_days(engin
 
 def test_working_seconds_agree_with_the_python_calendar(engine):
     """Every pair of a few instants (in order): the SQL function and cockpit.worktime give the same time."""
-    clock = WorkCalendar.from_rows(calendar_rows())
+    clock = WorkCalendar.from_rows(calendar_rows(), official=False)
     instants = [local(2026, 11, 27, 16), local(2026, 11, 30, 12, 30), local(2026, 12, 2, 10), local(2026, 12, 3, 8, 45),
                 local(2026, 12, 6, 15), local(2026, 12, 11, 10, 20), local(2026, 12, 13, 17), local(2026, 12, 15, 14)]
     spans = [("", a, b, None) for a in instants for b in instants if a <= b]
