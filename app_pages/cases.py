@@ -75,7 +75,7 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('stage_now')}**")
     ui.chart_or_empty(cases.stage_now, charts.stage_bars, key="cases_stage_now",
-                      is_empty=lambda df: df["open_cases"].sum() == 0)
+                      is_empty=lambda df: df["open_cases"].sum() + df["deferred_cases"].sum() == 0)
 with right:
     st.markdown(f"**{ctx.t('stage_durations')}**")
     ui.table_or_empty(cases.durations, charts.stage_duration_table, key="cases_durations")

@@ -78,23 +78,26 @@ SOURCES: dict[str, tuple[str, str]] = {
     "grid_worker": ("网格员", "Grid worker"), "video_ai": ("视频AI", "Video AI"), "drone": ("无人机", "Drone"),
     "patrol": ("巡查/行走平湖", "Patrol"), "citizen": ("群众", "Citizens"), "supervision": ("两单一函", "Supervision letters"),
 }
+# the states of a case not closed in the stage bar (超期未结案 as everywhere: a deferred case is not overdue)
+STATES: dict[str, tuple[str, str]] = {"open": ("在办未超期", "Open, not overdue"), "overdue": ("超期未结案", "Overdue"),
+                                      "deferred": ("缓办", "Deferred")}
 SHOP_COLOURS = {"green": "#3DBE8B", "yellow": "#F2B134", "red": "#E8574C"}
 WEEKDAYS = {"zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
             "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
 
 def stage_bars(stage_now: pd.DataFrame) -> go.Figure:
-    """Open cases by their latest stage, overdue part highlighted."""
-    lang = i18n.current()
+    """Cases not closed by their latest stage: open and not overdue, overdue, and deferred (缓办, neither
+    open nor overdue: its own state), stacked."""
     names = [i18n.label(STAGES, s) for s in stage_now["stage_code"]]
     unit = i18n.t("cases_unit")
     fig = go.Figure()
-    fig.add_bar(y=names, x=stage_now["open_cases"] - stage_now["overdue_cases"], orientation="h",
-                name="未超期" if lang == "zh" else "Not overdue", marker_color=COLORS["received"],
-                hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
-    fig.add_bar(y=names, x=stage_now["overdue_cases"], orientation="h",
-                name="已超期" if lang == "zh" else "Overdue", marker_color=COLORS["hazardous"],
-                hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
+    for label, values, colour in (
+            ("open", stage_now["open_cases"] - stage_now["overdue_cases"], COLORS["received"]),
+            ("overdue", stage_now["overdue_cases"], COLORS["hazardous"]),
+            ("deferred", stage_now["deferred_cases"], OUTCOME_COLORS["deferred"])):
+        fig.add_bar(y=names, x=values, orientation="h", name=i18n.label(STATES, label),
+                    marker_color=colour, hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=unit)
@@ -176,13 +179,15 @@ def hour_weekday_heatmap(pattern: pd.DataFrame, lang: str | None = None, value: 
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "closed_on_time": ("按期结案", "Closed on time"),
-    "closed_late": ("超期结案", "Closed late"),
+    "closed_late": ("未按期结案", "Closed, not on time"),          # also a closed case without a deadline
+    "closed_unregistered": ("未立案结案", "Closed, never registered"),  # in no KPI
     "open": ("在办", "Open"),
     "open_overdue": ("超期在办", "Open, overdue"),
     "rejected": ("作废/不予立案", "Rejected"),
     "deferred": ("缓办", "Deferred"),
 }
-OUTCOME_COLORS = {"closed_on_time": "#3DBE8B", "closed_late": "#F2A541", "open": "#4C9BE8",
+OUTCOME_COLORS = {"closed_on_time": "#3DBE8B", "closed_late": "#F2A541", "closed_unregistered": "#A3B18A",
+                  "open": "#4C9BE8",
                   "open_overdue": "#E8574C", "rejected": "#8A94A6", "deferred": "#B08BE8"}
 
 
