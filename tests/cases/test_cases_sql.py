@@ -205,13 +205,13 @@ def test_shop_violation_days_feed_the_three_colour_rule(gw, contract_db):
         {"violation_id": 99, "shop_id": 2, "observed_at": AS_OF + HOUR, "kind_code": "sign",
          "was_cleared_in_time": None, "case_id": None},
     ])
-    df = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=None)
+    df = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=None, reset_days=60)
     assert df["shop_id"].tolist() == [1, 2, 3]
     assert [len(d) for d in df["violation_days"]] == [5, 3, 0]
     assert df.loc[0, "violation_days"][0] == dt.date(2026, 11, 10)
     colours = [shop_code(days, AS_OF.date()).colour for days in df["violation_days"]]
     assert colours == [RED, YELLOW, "green"]
-    only_b = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=TOWN_B)
+    only_b = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=TOWN_B, reset_days=60)
     assert only_b["shop_id"].tolist() == [3]
 
 
