@@ -131,4 +131,4 @@ else:
             ui.kpi_card(ctx, "shop_red", shops.counts[colour], label=ctx.t(f"shops_{colour}"),
                         text=ui.fmt_int(shops.counts[colour], ctx.t("shops_unit")),
                         caption=ctx.t("red_this_week", n=shops.turned_red_this_week) if colour == rules.RED else None)
-    st.dataframe(charts.shops_by_road_table(shops), width="stretch", key="cases_shops_by_road")
+    st.dataframe(charts.shops_by_road_table(shops), hide_index=True, width="stretch", key="cases_shops_by_road")
