@@ -75,7 +75,7 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**{ctx.t('stage_now')}**")
     ui.chart_or_empty(cases.stage_now, charts.stage_bars, key="cases_stage_now",
-                      is_empty=lambda df: df["open_cases"].sum() == 0)
+                      is_empty=lambda df: df["open_cases"].sum() + df["deferred_cases"].sum() == 0)
 with right:
     st.markdown(f"**{ctx.t('stage_durations')}**")
     ui.table_or_empty(cases.durations, charts.stage_duration_table, key="cases_durations")
@@ -131,4 +131,4 @@ else:
             ui.kpi_card(ctx, "shop_red", shops.counts[colour], label=ctx.t(f"shops_{colour}"),
                         text=ui.fmt_int(shops.counts[colour], ctx.t("shops_unit")),
                         caption=ctx.t("red_this_week", n=shops.turned_red_this_week) if colour == rules.RED else None)
-    st.dataframe(charts.shops_by_road_table(shops), width="stretch", key="cases_shops_by_road")
+    st.dataframe(charts.shops_by_road_table(shops), hide_index=True, width="stretch", key="cases_shops_by_road")

@@ -15,6 +15,54 @@ from cockpit.cases.data import COUNT_COLUMNS as CASE_COUNT_COLUMNS
 from cockpit.cases.rules import COLOURS, ShopSummary
 from cockpit.markup import escape, escape_all
 
+MISSING = "—"
+
+
+# -- display cells: tables show text as read (thousands separators, counts without decimals, "—" for none)
+def _missing(value) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def count_text(value) -> str:
+    """A count as shown in a table: 21,234 (never 21234 or 1,247.0); "—" when missing."""
+    return MISSING if _missing(value) else f"{int(round(float(value))):,}"
+
+
+def number_text(value, digits: int = 1) -> str:
+    """A measured value with `digits` decimals and thousands separators; "—" when missing."""
+    return MISSING if _missing(value) else f"{float(value):,.{digits}f}"
+
+
+def duration_text(hours) -> str:
+    """A duration in days and hours in the current language ("3 天 5 小时" / "3 d 5 h"), to the hour from
+    one day on, else hours and minutes ("5 小时 20 分钟" / "5 h 20 min"); "—" when missing. A negative
+    value is the time still left ("还剩 1 小时 0 分钟" / "1 h 0 min left")."""
+    if _missing(hours):
+        return MISSING
+    zh = i18n.current() == "zh"
+    left = float(hours) < 0
+    minutes = int(round(abs(float(hours)) * 60))
+    if minutes >= 24 * 60:
+        days, rest = divmod(int(round(minutes / 60)), 24)
+        text = f"{days:,} 天 {rest} 小时" if zh else f"{days:,} d {rest} h"
+    elif minutes >= 60:
+        h, m = divmod(minutes, 60)
+        text = f"{h} 小时 {m} 分钟" if zh else f"{h} h {m} min"
+    else:
+        text = f"{minutes} 分钟" if zh else f"{minutes} min"
+    if left:
+        return f"还剩 {text}" if zh else f"{text} left"
+    return text
+
+
+def header(name: str, unit: str) -> str:
+    """A column header with its unit, in the current language's brackets: 受理（件） / Received (cases)."""
+    return f"{name}（{unit}）" if i18n.current() == "zh" else f"{name} ({unit})"
+
+
+def _text_cells(values, digits: int = 1) -> list[str]:
+    return [number_text(v, digits) for v in values]
+
 def daily_received_closed(daily: pd.DataFrame) -> go.Figure:
     """Cases received (bars) and closed (line) per day."""
     unit = i18n.t("cases_unit")
@@ -36,7 +84,7 @@ def names(lookup: pd.DataFrame | None, code_col: str) -> dict[str, str]:
 
 
 def town_ranking(by_town: pd.DataFrame | None, towns: pd.DataFrame | None) -> pd.DataFrame:
-    """Towns ranked by composite score, with the KPIs behind it (units in the headers)."""
+    """Towns ranked by composite score, with the KPIs behind it (units in the headers, cells as shown)."""
     if by_town is None or by_town.empty:
         return pd.DataFrame()
     lang = i18n.current()
@@ -45,24 +93,25 @@ def town_ranking(by_town: pd.DataFrame | None, towns: pd.DataFrame | None) -> pd
     for record in by_town.to_dict("records"):
         rates = kpi.case_rates({c: float(record[c]) for c in CASE_COUNT_COLUMNS})
         rows.append({
-            "town": town_names.get(record["group_code"], record["group_code"]),
+            "town": town_names.get(record["group_code"]) or record["group_code"] or MISSING,
             "received": int(record["received"]),
             **{k: rates[k] for k in ("composite_score", "ontime_dispose_rate", "close_rate", "rework_rate")},
         })
     df = pd.DataFrame(rows).sort_values("composite_score", ascending=False, na_position="last")
-    df.insert(0, "rank", range(1, len(df) + 1))
     k = kpi.KPIS
-    return df.rename(columns={
-        "rank": i18n.t("rank"),
-        "town": i18n.t("town"),
-        "received": f"{i18n.t('received')}（{i18n.t('cases_unit')}）" if lang == "zh"
-        else f"{i18n.t('received')} ({i18n.t('cases_unit')})",
-        "composite_score": f"{k['composite_score'].name(lang)}（分）" if lang == "zh"
-        else f"{k['composite_score'].name(lang)} (pts)",
-        "ontime_dispose_rate": f"{k['ontime_dispose_rate'].name(lang)} (%)",
-        "close_rate": f"{k['close_rate'].name(lang)} (%)",
-        "rework_rate": f"{k['rework_rate'].name(lang)} (%)",
-    }).round(1)
+    return pd.DataFrame({
+        i18n.t("rank"): range(1, len(df) + 1),
+        i18n.t("town"): df["town"].tolist(),
+        header(i18n.t("received"), i18n.t("cases_unit")): [count_text(v) for v in df["received"]],
+        header(k["composite_score"].name(lang), _unit(k["composite_score"].unit)): _text_cells(df["composite_score"]),
+        **{header(k[key].name(lang), "%"): _text_cells(df[key])
+           for key in ("ontime_dispose_rate", "close_rate", "rework_rate")},
+    })
+
+
+def _unit(unit: str) -> str:
+    """A KPI's unit in the current language (分 is "pts" in English)."""
+    return "pts" if unit == "分" and i18n.current() != "zh" else unit
 
 
 # -- grid cases ------------------------------------------------------------------------------------
@@ -78,23 +127,26 @@ SOURCES: dict[str, tuple[str, str]] = {
     "grid_worker": ("网格员", "Grid worker"), "video_ai": ("视频AI", "Video AI"), "drone": ("无人机", "Drone"),
     "patrol": ("巡查/行走平湖", "Patrol"), "citizen": ("群众", "Citizens"), "supervision": ("两单一函", "Supervision letters"),
 }
+# the states of a case not closed in the stage bar (超期未结案 as everywhere: a deferred case is not overdue)
+STATES: dict[str, tuple[str, str]] = {"open": ("在办未超期", "Open, not overdue"), "overdue": ("超期未结案", "Overdue"),
+                                      "deferred": ("缓办", "Deferred")}
 SHOP_COLOURS = {"green": "#3DBE8B", "yellow": "#F2B134", "red": "#E8574C"}
 WEEKDAYS = {"zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
             "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
 
 def stage_bars(stage_now: pd.DataFrame) -> go.Figure:
-    """Open cases by their latest stage, overdue part highlighted."""
-    lang = i18n.current()
+    """Cases not closed by their latest stage: open and not overdue, overdue, and deferred (缓办, neither
+    open nor overdue: its own state), stacked."""
     names = [i18n.label(STAGES, s) for s in stage_now["stage_code"]]
     unit = i18n.t("cases_unit")
     fig = go.Figure()
-    fig.add_bar(y=names, x=stage_now["open_cases"] - stage_now["overdue_cases"], orientation="h",
-                name="未超期" if lang == "zh" else "Not overdue", marker_color=COLORS["received"],
-                hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
-    fig.add_bar(y=names, x=stage_now["overdue_cases"], orientation="h",
-                name="已超期" if lang == "zh" else "Overdue", marker_color=COLORS["hazardous"],
-                hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
+    for label, values, colour in (
+            ("open", stage_now["open_cases"] - stage_now["overdue_cases"], COLORS["received"]),
+            ("overdue", stage_now["overdue_cases"], COLORS["hazardous"]),
+            ("deferred", stage_now["deferred_cases"], OUTCOME_COLORS["deferred"])):
+        fig.add_bar(y=names, x=values, orientation="h", name=i18n.label(STATES, label),
+                    marker_color=colour, hovertemplate=f"%{{x:,}} {unit}<extra></extra>")
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=unit)
@@ -104,19 +156,19 @@ def stage_bars(stage_now: pd.DataFrame) -> go.Figure:
 def stage_duration_table(durations: pd.DataFrame) -> pd.DataFrame:
     if durations is None or durations.empty:
         return pd.DataFrame()
-    lang = i18n.current()
-    hours = "工作小时" if lang == "zh" else "working h"
+    zh = i18n.current() == "zh"
+    hours = "工作小时" if zh else "working h"
     return pd.DataFrame({
-        "环节" if lang == "zh" else "Stage": [i18n.label(STAGES, s) for s in durations["stage_code"]],
-        f"{'案件数' if lang == 'zh' else 'Cases'}（{i18n.t('cases_unit')}）": durations["cases"].astype(int),
-        f"{'中位数' if lang == 'zh' else 'Median'}（{hours}）": durations["median_working_hours"].round(2),
-        f"P90（{hours}）": durations["p90_working_hours"].round(2),
+        "环节" if zh else "Stage": [i18n.label(STAGES, s) for s in durations["stage_code"]],
+        header("案件数" if zh else "Cases", i18n.t("cases_unit")): [count_text(v) for v in durations["cases"]],
+        header("中位数" if zh else "Median", hours): _text_cells(durations["median_working_hours"], 2),
+        header("P90", hours): _text_cells(durations["p90_working_hours"], 2),
     })
 
 
 def group_ranking(by_group: pd.DataFrame | None, lookup: pd.DataFrame | None, code_col: str) -> pd.DataFrame:
-    """Groups ranked by composite score with the standard KPIs (units in the headers); names from the
-    lookup's rows (`code_col` -> name), the code where it has none."""
+    """Groups ranked by composite score with the standard KPIs (units in the headers, cells as shown);
+    names from the lookup's rows (`code_col` -> name), the code where it has none."""
     if by_group is None or by_group.empty:
         return pd.DataFrame()
     lang = i18n.current()
@@ -124,17 +176,16 @@ def group_ranking(by_group: pd.DataFrame | None, lookup: pd.DataFrame | None, co
     rows = []
     for record in by_group.to_dict("records"):
         rates = kpi.case_rates({c: float(record[c]) for c in CASE_COUNT_COLUMNS})
-        rows.append({"name": group_names.get(record["group_code"], record["group_code"]),
+        rows.append({"name": group_names.get(record["group_code"]) or record["group_code"] or MISSING,
                      "received": int(record["received"]), **rates})
     df = pd.DataFrame(rows).sort_values("composite_score", ascending=False, na_position="last")
-    df.insert(0, "rank", range(1, len(df) + 1))
     k = kpi.KPIS
-    columns = {"rank": i18n.t("rank"), "name": "名称" if lang == "zh" else "Name",
-               "received": f"{i18n.t('received')} ({i18n.t('cases_unit')})"}
+    out = {i18n.t("rank"): range(1, len(df) + 1), ("名称" if lang == "zh" else "Name"): df["name"].tolist(),
+           header(i18n.t("received"), i18n.t("cases_unit")): [count_text(v) for v in df["received"]]}
     for key in ("composite_score", "close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate",
                 "rework_rate", "auto_close_rate"):
-        columns[key] = f"{k[key].name(lang)} ({'分' if k[key].unit == '分' else '%'})"
-    return df[list(columns)].rename(columns=columns).round(1)
+        out[header(k[key].name(lang), _unit(k[key].unit))] = _text_cells(df[key])
+    return pd.DataFrame(out)
 
 
 def category_bars(by_category: pd.DataFrame, top: int = 15) -> go.Figure:
@@ -176,13 +227,15 @@ def hour_weekday_heatmap(pattern: pd.DataFrame, lang: str | None = None, value: 
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "closed_on_time": ("按期结案", "Closed on time"),
-    "closed_late": ("超期结案", "Closed late"),
+    "closed_late": ("未按期结案", "Closed, not on time"),          # also a closed case without a deadline
+    "closed_unregistered": ("未立案结案", "Closed, never registered"),  # in no KPI
     "open": ("在办", "Open"),
     "open_overdue": ("超期在办", "Open, overdue"),
     "rejected": ("作废/不予立案", "Rejected"),
     "deferred": ("缓办", "Deferred"),
 }
-OUTCOME_COLORS = {"closed_on_time": "#3DBE8B", "closed_late": "#F2A541", "open": "#4C9BE8",
+OUTCOME_COLORS = {"closed_on_time": "#3DBE8B", "closed_late": "#F2A541", "closed_unregistered": "#A3B18A",
+                  "open": "#4C9BE8",
                   "open_overdue": "#E8574C", "rejected": "#8A94A6", "deferred": "#B08BE8"}
 
 
@@ -221,27 +274,30 @@ def trend_by_source(trend: pd.DataFrame, weekly: bool = False) -> go.Figure:
 
 
 def overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
-    """The overdue and nearly due cases as shown: holder's name or else its code, hours to one decimal."""
+    """The overdue and nearly due cases as shown: holder's name or else its code, how late and how old in
+    days and hours ("—" for anything missing)."""
     zh = i18n.current() == "zh"
+    deadline = overdue["close_deadline_at"]
     return pd.DataFrame({
         i18n.t("col_case"): overdue["case_id"].astype(str),
-        i18n.t("col_category"): overdue["category_name_zh" if zh else "category_name_en"],
-        i18n.t("col_grid"): overdue["grid_code"],
+        i18n.t("col_category"): overdue["category_name_zh" if zh else "category_name_en"].fillna(
+            overdue["category_code"]).fillna(MISSING),
+        i18n.t("col_grid"): overdue["grid_code"].fillna(MISSING),
         i18n.t("col_holder"): overdue["handler_name_zh" if zh else "handler_name_en"]
-        .fillna(overdue["handler_dept_code"]),
-        i18n.t("col_deadline"): overdue["close_deadline_at"].dt.strftime("%Y-%m-%d %H:%M"),
-        i18n.t("col_late"): overdue["hours_late"].round(1),
-        i18n.t("col_age"): overdue["age_hours"].round(1),
+        .fillna(overdue["handler_dept_code"]).fillna(MISSING),
+        i18n.t("col_deadline"): [MISSING if _missing(d) else d.strftime("%Y-%m-%d %H:%M") for d in deadline],
+        i18n.t("col_late"): [duration_text(h) for h in overdue["hours_late"]],
+        i18n.t("col_age"): [duration_text(h) for h in overdue["age_hours"]],
     })
 
 
 def shops_by_road_table(summary: ShopSummary) -> pd.DataFrame:
-    """Shops per colour on the roads with the most red shops (road names as the index)."""
-    frame = pd.DataFrame([counts for _, counts in summary.by_road], index=[road for road, _ in summary.by_road],
-                         columns=list(COLOURS))
-    frame.index.name = "road_name"
-    frame.columns = [i18n.t(f"shops_{c}") + f"（{i18n.t('shops_unit')}）" for c in COLOURS]
-    return frame
+    """Shops per colour on the roads with the most red shops: the road, then one count column per colour."""
+    table = {"道路" if i18n.current() == "zh" else "Road": [road for road, _ in summary.by_road]}
+    for colour in COLOURS:
+        table[header(i18n.t(f"shops_{colour}"), i18n.t("shops_unit"))] = [
+            count_text(counts[colour]) for _, counts in summary.by_road]
+    return pd.DataFrame(table)
 
 
 def category_options(categories: pd.DataFrame | None) -> dict[str, str]:

@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 COUNT_COLUMNS = ("due_close", "closed", "closed_on_time", "due_dispose", "disposed", "disposed_on_time",
                  "reworked", "auto_closed")
+# the source→outcome flow's outcomes that are the KPI cards' closed cases (closed_unregistered is in none)
+CLOSED_OUTCOMES = ("closed_on_time", "closed_late")
 SIDE_COLUMNS = ("reworked", "extended", "deferred", "rejected")
 NARROW_NONE = {"area": None, "source_code": None, "category_code": None}
 
@@ -199,11 +201,12 @@ def build_rates(by_town: pd.DataFrame | None, previous: pd.DataFrame | None = No
 def build_flow_totals(flow: pd.DataFrame | None) -> FlowTotals | None:
     if flow is None or flow.empty:
         return None
-    closed = flow[flow["outcome"].str.startswith("closed")]["cases"].sum()
+    closed = flow[flow["outcome"].isin(CLOSED_OUTCOMES)]["cases"].sum()
     return FlowTotals(closed=int(closed), auto_closed=int(flow["auto_closed"].sum()))
 
 
 def open_total(stage_now: pd.DataFrame | None) -> int | None:
+    """Open cases (neither deferred nor rejected), as the overview's open_cases."""
     return None if stage_now is None else int(stage_now["open_cases"].sum())
 
 
@@ -276,7 +279,8 @@ def page(date_from: dt.date, date_to: dt.date, previous: tuple[dt.date, dt.date]
         "by_category": ("cases.by_category", kpi_params),
         "trend": ("cases.trend", kpi_params),
         "pattern": ("cases.hour_weekday", kpi_params),
-        "shops": ("cases.shop_violation_days", dict(as_of=as_of, town_code=town_code)),
+        "shops": ("cases.shop_violation_days", dict(as_of=as_of, town_code=town_code,
+                                                   reset_days=rules.RESET_AFTER_CLEAN_DAYS)),
         "towns": ("common.towns", {}),
         "squadrons": ("common.squadrons", {}),
         "departments": ("common.departments", {}),

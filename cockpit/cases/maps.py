@@ -145,9 +145,11 @@ def crumbs(where: Drill, town_names: dict[str, str], grid_shapes: pd.DataFrame |
 
 
 def _named_shapes(shapes: pd.DataFrame, level: str, with_grid: bool) -> pd.DataFrame:
+    """The shapes with the `name` their tooltip shows: the name of what the value belongs to (the town at
+    city level; at town level, where each grid shows its community's value, the community)."""
     if level == "city":
         return shapes.assign(name=shapes["name_zh" if i18n.current() == "zh" else "name_en"])
-    if with_grid:
+    if with_grid and level != "town":
         return shapes.assign(name=shapes["community_name_zh"] + " · " + shapes["grid_code"])
     return shapes.assign(name=shapes["community_name_zh"])
 

@@ -15,7 +15,9 @@ colour. Where the publication is silent the cockpit decides, once, here:
 - a 30-day clean stretch also clears a green shop's count (1-2 violations are forgiven);
 - days are local (Asia/Shanghai) calendar days; after a violation on day D the first step down
   happens at the end of day D+30 (days D+1..D+30 clean), the next at the end of D+60, and so on;
-- several violations on one day count one by one.
+- several violations on one day count one by one;
+- the code follows the whole history (a shop red for years stays red); the days before a stretch of
+  RESET_AFTER_CLEAN_DAYS clean days or more change nothing and are not read.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ COLOURS = (GREEN, YELLOW, RED)
 YELLOW_AT = 3  # violations
 RED_AT = 5  # violations
 CLEAN_DAYS_TO_STEP_DOWN = 30
+# this many clean days (two step-downs, red -> yellow -> green) leave any shop green with a count of 0,
+# as at the start: the violations before such a stretch no longer decide the code (cases.shop_violation_days)
+RESET_AFTER_CLEAN_DAYS = 2 * CLEAN_DAYS_TO_STEP_DOWN
 
 
 def colour_for_count(count: int) -> str:

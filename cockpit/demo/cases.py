@@ -32,7 +32,9 @@ from cockpit.demo.geography import along_road, road_polyline
 
 # ------------------------------------------------------------------ volumes at scale 1
 GRID_CASES_PER_YEAR = 530_000
-AUTO_CLOSED_SHARE = 0.8971
+# 自动流转结案率 as published for one year: the card's definition is auto-closed ÷ closed (closed and
+# registered, neither rejected nor deferred: cockpit.grid_case_at), not auto-routed ÷ all cases
+AUTO_CLOSE_RATE = 0.8971
 SHOP_VIOLATIONS_PER_SHOP_MONTH = 0.35  # mean; gamma-distributed across shops
 SHOP_CLEARED_IN_TIME_SHARE = 0.78
 SHOP_CLEAR_WINDOW_MINUTES = 15
@@ -46,6 +48,11 @@ MANUAL_DEFERRED_SHARE = 0.03
 MANUAL_EXTENDED_SHARE = 0.06
 MANUAL_REWORK_SHARE = 0.15
 MANUAL_STUCK_SHARE = 0.004             # never disposed: long-overdue open work
+# the share of cases routed automatically that gives AUTO_CLOSE_RATE: of the other (manual) cases only
+# those neither rejected, deferred nor stuck close, so auto ÷ (auto + manual closed) = AUTO_CLOSE_RATE
+MANUAL_CLOSED_SHARE = 1.0 - MANUAL_REJECTED_SHARE - MANUAL_DEFERRED_SHARE - MANUAL_STUCK_SHARE
+AUTO_CLOSED_SHARE = (AUTO_CLOSE_RATE * MANUAL_CLOSED_SHARE
+                     / (1.0 - AUTO_CLOSE_RATE + AUTO_CLOSE_RATE * MANUAL_CLOSED_SHARE))
 MANUAL_DISPOSE_RATIO_MEDIAN = 0.45     # disposal time ÷ limit, lognormal; P(late) ≈ 14%
 MANUAL_DISPOSE_RATIO_SIGMA = 0.75
 

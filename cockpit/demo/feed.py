@@ -292,7 +292,7 @@ class _Feed(DroneFeed):
         updates: dict[str, list] = {s: [] for s in STAGES}
         for case_id, category, *stages in rows:
             stage = STAGES[next((i for i, v in enumerate(stages) if v is None), len(stages))]
-            fast = case_id % 10_000 < cases.AUTO_CLOSED_SHARE * 10_000  # automatic routing
+            fast = case_id % 10_000 < cases.AUTO_CLOSE_RATE * 10_000  # automatic routing (every live case closes)
             if stage == "disposed_at" and not fast and not working:
                 continue  # field work waits for working hours
             if not self._advances(sim_dt, (FAST_STAGE_MINUTES if fast else WORKFLOW_STAGE_MINUTES)[stage]):

@@ -31,7 +31,7 @@ def received_in_ranking(at: AppTest) -> int:
     for d in at.dataframe:
         column = next((c for c in d.value.columns if str(c).startswith("受理")), None)
         if column is not None:
-            return int(d.value[column].sum())
+            return sum(int(str(v).replace(",", "")) for v in d.value[column])  # cells as shown: "21,234"
     raise AssertionError("no ranking table on the page")
 
 

@@ -38,11 +38,13 @@ def test_stage_now_counts_open_cases_by_latest_stage(gw, contract_db):
         case(t, registered_at=t, closed_at=t + HOUR),                           # closed: not open
         case(t, is_rejected=True),                                              # rejected: not open
         case(t, lat=None),                                                      # bad row
+        case(t, accepted_at=t, registered_at=t, dispatched_at=t, close_deadline_at=t + HOUR,
+             is_deferred=True),                                                 # dispatched, deferred: not overdue
     ])
     df = gw.execute("cases.stage_now", as_of=AS_OF, **SCOPE)
-    got = dict(zip(df["stage_code"], zip(df["open_cases"], df["overdue_cases"])))
-    assert got == {"reported": (1, 0), "accepted": (1, 0), "registered": (1, 0), "dispatched": (1, 1),
-                   "disposed": (1, 0), "feedback": (0, 0), "verified": (0, 0)}
+    got = dict(zip(df["stage_code"], zip(df["open_cases"], df["overdue_cases"], df["deferred_cases"])))
+    assert got == {"reported": (1, 0, 0), "accepted": (1, 0, 0), "registered": (1, 0, 0), "dispatched": (1, 1, 1),
+                   "disposed": (1, 0, 0), "feedback": (0, 0, 0), "verified": (0, 0, 0)}
     assert df["stage_order"].tolist() == [1, 2, 3, 4, 5, 6, 7]
 
 
@@ -204,13 +206,13 @@ def test_shop_violation_days_feed_the_three_colour_rule(gw, contract_db):
         {"violation_id": 99, "shop_id": 2, "observed_at": AS_OF + HOUR, "kind_code": "sign",
          "was_cleared_in_time": None, "case_id": None},
     ])
-    df = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=None)
+    df = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=None, reset_days=60)
     assert df["shop_id"].tolist() == [1, 2, 3]
     assert [len(d) for d in df["violation_days"]] == [5, 3, 0]
     assert df.loc[0, "violation_days"][0] == dt.date(2026, 11, 10)
     colours = [shop_code(days, AS_OF.date()).colour for days in df["violation_days"]]
     assert colours == [RED, YELLOW, "green"]
-    only_b = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=TOWN_B)
+    only_b = gw.execute("cases.shop_violation_days", as_of=AS_OF, town_code=TOWN_B, reset_days=60)
     assert only_b["shop_id"].tolist() == [3]
 
 
@@ -263,9 +265,12 @@ def test_source_outcome_classifies_every_case(gw, contract_db):
     insert_rows(contract_db, "case_source", [{"source_code": "video_ai", "name_zh": "视频AI", "name_en": "Video AI"}])
     t = local(2026, 11, 17, 9)
     insert_rows(contract_db, "grid_case", [
-        case(t, closed_at=t + HOUR, close_deadline_at=t + 2 * HOUR, is_auto_closed=True),   # on time, auto
-        case(t, closed_at=t + 3 * HOUR, close_deadline_at=t + 2 * HOUR),                    # late
-        case(t, closed_at=t + 3 * HOUR, close_deadline_at=t + 3 * HOUR),                    # on the deadline: on time
+        case(t, registered_at=t, closed_at=t + HOUR, close_deadline_at=t + 2 * HOUR,
+             is_auto_closed=True),                                                          # on time, auto
+        case(t, registered_at=t, closed_at=t + 3 * HOUR, close_deadline_at=t + 2 * HOUR),   # late
+        case(t, registered_at=t, closed_at=t + 3 * HOUR, close_deadline_at=t + 3 * HOUR),   # on the deadline: on time
+        case(t, registered_at=t, closed_at=t + HOUR, is_auto_closed=True),                  # no deadline: not on time
+        case(t, closed_at=t + HOUR, close_deadline_at=t + 2 * HOUR, is_auto_closed=True),   # never registered
         case(t, close_deadline_at=AS_OF + HOUR),                                            # open
         case(t, close_deadline_at=t + HOUR, source_code="video_ai"),                        # open, overdue
         case(t, is_rejected=True, source_code="video_ai"),
@@ -274,8 +279,8 @@ def test_source_outcome_classifies_every_case(gw, contract_db):
     ])
     df = gw.execute("cases.source_outcome", as_of=AS_OF, **PERIOD, **SCOPE)
     got = {(r.source_code, r.outcome): (r.cases, r.auto_closed) for r in df.itertuples()}
-    assert got == {("grid_worker", "closed_on_time"): (2, 1), ("grid_worker", "closed_late"): (1, 0),
-                   ("grid_worker", "open"): (2, 0), ("grid_worker", "deferred"): (1, 0),
+    assert got == {("grid_worker", "closed_on_time"): (2, 1), ("grid_worker", "closed_late"): (2, 1),
+                   ("grid_worker", "closed_unregistered"): (1, 0), ("grid_worker", "open"): (2, 0), ("grid_worker", "deferred"): (1, 0),
                    ("video_ai", "open_overdue"): (1, 0), ("video_ai", "rejected"): (1, 0)}
 
 

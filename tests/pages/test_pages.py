@@ -29,7 +29,7 @@ def run_app(page: str | None = None, **query) -> AppTest:
 def period_received(at: AppTest) -> int:
     """Cases received in the chosen period, summed over the overview's town ranking."""
     ranking = next(d.value for d in at.dataframe if "受理（件）" in d.value.columns)
-    return int(ranking["受理（件）"].sum())
+    return sum(int(str(v).replace(",", "")) for v in ranking["受理（件）"])  # cells as shown: "21,234"
 
 
 def test_every_page_of_the_menu_is_tested():
