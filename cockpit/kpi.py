@@ -334,8 +334,11 @@ KPIS.update({
             "%", 35.0, True, "GB/T 19095 生活垃圾分类；回收利用率 35% 为国家阶段目标",
             "GB/T 19095; 35% is the national interim target"),
         Kpi("waste_compliance", "按时清运率", "On-time collection",
-            "定时定点投放站上午、晚间两次收运中按“不过午、不过夜”完成的轮次 ÷ 已到截止时间的轮次 × 100%",
-            "timed drop-off rounds collected before noon / before night ÷ rounds whose cut-off has passed × 100%",
+            "定时定点投放站上午、晚间两次收运中，已过截止时间（12:00、22:00）的轮次里按时收运的轮次 ÷ 已过截止时间的轮次 × 100%"
+            "（截止前已收运的轮次到截止时间后才计入；当天 12:00 前尚无轮次到期，显示“—”）",
+            "timed drop-off rounds past their cut-off (12:00, 22:00) that were collected on time ÷ rounds past their"
+            " cut-off × 100% (a round collected early counts once its cut-off passes; before 12:00 no round of"
+            " the day is due yet, shown as \"—\")",
             "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "before noon, before night; the target is the cockpit's default"),
         Kpi("waste_breaches", "今日违规轮次", "Breaches today",
             "今日已过截止时间仍未按时收运的轮次数（未收或迟收）", "rounds today past their cut-off not collected on time (missed or late)",

@@ -68,10 +68,11 @@ def today(town: str | None) -> Plan[Today]:
 # ------------------------------------------------------------------ "不过午、不过夜": on-time collection
 @dataclass(frozen=True, eq=False)
 class Compliance:
-    """按时清运率 over a period: rounds on time ÷ rounds decided × 100 (KPI waste_compliance), the counts
-    adding up across towns and days; `by_town_day` the waste.compliance_by_town rows."""
-    rounds_on_time: float | None
-    rounds_decided: float | None
+    """按时清运率 over a period: rounds due (cut-off passed) collected on time ÷ rounds due × 100 (KPI
+    waste_compliance), the counts adding up across towns and days; `by_town_day` the
+    waste.compliance_by_town rows. A round collected on time before its cut-off is not in the rate yet."""
+    rounds_on_time: float | None  # rounds due that were collected on time
+    rounds_decided: float | None  # rounds due: their cut-off has passed
     rate: float | None
     station_days_in_breach: float | None  # stations in breach, added up over the days
     by_town_day: pd.DataFrame | None

@@ -37,7 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ws_col_late": ("迟到（分钟）", "Late (min)"),
     "ws_col_vehicle": ("应到车辆", "Expected vehicle"),
     "ws_col_rate": ("按时清运率（%）", "On time (%)"),
-    "ws_col_rounds": ("已判定轮次", "Rounds decided"),
+    "ws_col_rounds": ("已到期轮次", "Rounds due"),
     "ws_col_breach_stations": ("违规站点（个）", "Stations in breach"),
     "ws_col_tonnes": ("吨数（吨）", "Tonnes (t)"),
     "ws_col_capacity": ("设计能力（吨/日）", "Capacity (t/day)"),
