@@ -121,12 +121,16 @@ KPIS: dict[str, Kpi] = {
             "时段内已发送短信提醒的有效违停记录数", "valid parking records in the period with an SMS reminder sent",
             "条", None, True, "一年发送违停提醒短信 53195 条", "53,195 reminders sent in a year"),
         Kpi("parking_tickets", "提醒后开单", "Tickets after a reminder",
-            "已发送提醒、10 分钟后仍未驶离并开具罚单的违停记录数",
-            "records with a reminder whose car was still there after 10 minutes and got a ticket",
+            "已发送提醒、10 分钟后仍未驶离，并在提醒满 10 分钟时或之后开具罚单的违停记录数（提醒后不足 10 分钟开单、"
+            "车已驶离或是否驶离未知的不计）",
+            "records with a reminder whose car had not left and got a ticket 10 minutes or more after the reminder"
+            " (a ticket within 10 minutes, or to a car that left or whose leaving is unknown, is not counted)",
             "起", None, False, "“10 分钟提醒”：提醒后 10 分钟未驶离方开单", "the 10-minute rule: a ticket only if still there"),
         Kpi("parking_warnings", "首违警告", "First-violation warnings",
-            "半年内首次违停、未驶离但只予警告不罚款的记录数",
-            "records of a first violation within half a year: a warning, no fine",
+            "半年内首次违停（同一车牌此前 180 天内无其他有效违停）、提醒后未驶离、予以警告且未开罚单的记录数"
+            "（已罚款、已驶离或车牌不明的不计）",
+            "first violations (no other valid record of the plate in the 180 days before) whose car had not left"
+            " after the reminder and got a warning, no ticket (fined, gone or plate unknown: not counted)",
             "起", None, True, "首违不罚：半年内首次违停予以警告", "first violation in half a year: warning, not a fine"),
         Kpi("shop_red", "红码商铺", "Red-code shops",
             "按三色码规则当前为红码的沿街商铺数（累计 5 次及以上违规，连续 30 天无违规降一级）",
