@@ -76,6 +76,7 @@ class Compliance:
     rate: float | None
     station_days_in_breach: float | None  # stations in breach, added up over the days
     by_town_day: pd.DataFrame | None
+    rounds_ahead: float | None = None  # collected on time, cut-off still to come (not in the rate yet)
 
     @property
     def meets_target(self) -> bool | None:
@@ -92,7 +93,8 @@ def build_compliance(rows: Rows) -> Compliance:
     on_time = _sum(df, "rounds_on_time")
     decided = _sum(df, "rounds_decided")
     rate = None if df is None else kpi.percent(on_time, decided)
-    return Compliance(on_time, decided, rate, _sum(df, "stations_in_breach"), df)
+    ahead = _sum(df, "rounds_ahead") if df is not None and "rounds_ahead" in df.columns else None
+    return Compliance(on_time, decided, rate, _sum(df, "stations_in_breach"), df, ahead)
 
 
 def compliance(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Compliance]:

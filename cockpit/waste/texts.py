@@ -6,6 +6,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ws_all": ("全部类别", "All categories"),
     "ws_day": ("流向日期", "Flow day"),
     "ws_today": ("今日", "today"),
+    "ws_ahead": ("截止前已收运 {n} 轮", "{n} rounds collected ahead of their cut-off"),
     "ws_period": ("所选时段", "chosen period"),
     "ws_map": ("站点与流向", "Sites and flows"),
     "ws_map_note": ("圆点：投放站（大小按所选类别收运吨数）；橙色：转运站；红色：末端处置；弧线：{day} 投放站（按镇街道汇总）→ 转运站 → 末端处置的吨数。",

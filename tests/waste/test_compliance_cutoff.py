@@ -60,6 +60,17 @@ def test_the_rate_today_counts_only_rounds_past_their_cutoff(gw, contract_db, as
     assert got.rate == (None if rate is None else pytest.approx(rate))
 
 
+AHEAD = {t(DAY, 11, 59): 2, t(DAY, 12, 0): 2, t(DAY, 12, 0, 1): 0, t(DAY, 21, 59): 1, t(DAY, 22, 0): 2,
+         t(DAY, 22, 0, 1): 0}
+
+
+@pytest.mark.parametrize("as_of", list(AHEAD))
+def test_the_card_caption_counts_the_rounds_collected_ahead(gw, contract_db, as_of):  # noqa: F811
+    """The rounds already collected on time whose cut-off is still to come (the card's caption)."""
+    rows(contract_db)
+    assert today(gw, as_of).rounds_ahead == AHEAD[as_of]
+
+
 def test_rounds_collected_before_their_cutoff_are_counted_apart(gw, contract_db):  # noqa: F811
     rows(contract_db)
     cols = ["morning_decided", "morning_on_time", "morning_late", "morning_missed", "morning_ahead",
