@@ -84,7 +84,7 @@ class Compliance:
 
     @property
     def trend_rows(self) -> pd.DataFrame | None:
-        """The rows for the daily trend: None when no round was decided in the period."""
+        """The rows for the daily trend: None when no round was due (cut-off passed) in the period."""
         return self.by_town_day if self.rounds_decided else None
 
 

@@ -18,7 +18,8 @@ weighings at or before the time of judgement (`as_of`) count. All clock times ar
 - Evening round (晚班, "不过夜"): window [EVENING_START 16:00, 24:00) of day D. On time when a
   collection falls in [16:00, NIGHT_CUTOFF 22:00] — 22:00:00 is on time.
 - State of a round, judged at `as_of`:
-    on_time   a collection on time (decided as soon as it happens, even before the cut-off);
+    on_time   a collection on time (known as soon as it happens, even before the cut-off; it enters
+              the compliance rate only once the cut-off has passed, see below);
     pending   none on time yet and the cut-off has not passed (`as_of` <= cut-off): not a breach;
     late      the cut-off has passed and the round was collected after it, within its window;
     missed    the cut-off has passed and the window holds no collection (so far).
