@@ -56,7 +56,9 @@ with k3:
 with k4:
     ui.kpi_card(ctx, "waste_recycling_rate", recycling.recycling_rate, caption=ctx.t("ws_period"))
 with k5:
-    ui.kpi_card(ctx, "waste_compliance", compliance_today.rate, caption=ctx.t("ws_today"))
+    ahead = compliance_today.rounds_ahead
+    ui.kpi_card(ctx, "waste_compliance", compliance_today.rate,
+                caption=ctx.t("ws_today") + (f" · {ctx.t('ws_ahead', n=ui.fmt_int(ahead))}" if ahead else ""))
 with k6:
     ui.kpi_card(ctx, "waste_breaches", breaches.count, text=ui.fmt_int(breaches.count, ctx.t("ws_unit_rounds")))
 

@@ -121,12 +121,16 @@ KPIS: dict[str, Kpi] = {
             "时段内已发送短信提醒的有效违停记录数", "valid parking records in the period with an SMS reminder sent",
             "条", None, True, "一年发送违停提醒短信 53195 条", "53,195 reminders sent in a year"),
         Kpi("parking_tickets", "提醒后开单", "Tickets after a reminder",
-            "已发送提醒、10 分钟后仍未驶离并开具罚单的违停记录数",
-            "records with a reminder whose car was still there after 10 minutes and got a ticket",
+            "已发送提醒、10 分钟后仍未驶离，并在提醒满 10 分钟时或之后开具罚单的违停记录数（提醒后不足 10 分钟开单、"
+            "车已驶离或是否驶离未知的不计）",
+            "records with a reminder whose car had not left and got a ticket 10 minutes or more after the reminder"
+            " (a ticket within 10 minutes, or to a car that left or whose leaving is unknown, is not counted)",
             "起", None, False, "“10 分钟提醒”：提醒后 10 分钟未驶离方开单", "the 10-minute rule: a ticket only if still there"),
         Kpi("parking_warnings", "首违警告", "First-violation warnings",
-            "半年内首次违停、未驶离但只予警告不罚款的记录数",
-            "records of a first violation within half a year: a warning, no fine",
+            "半年内首次违停（同一车牌此前 180 天内无其他有效违停）、提醒后未驶离、予以警告且未开罚单的记录数"
+            "（已罚款、已驶离或车牌不明的不计）",
+            "first violations (no other valid record of the plate in the 180 days before) whose car had not left"
+            " after the reminder and got a warning, no ticket (fined, gone or plate unknown: not counted)",
             "起", None, True, "首违不罚：半年内首次违停予以警告", "first violation in half a year: warning, not a fine"),
         Kpi("shop_red", "红码商铺", "Red-code shops",
             "按三色码规则当前为红码的沿街商铺数（累计 5 次及以上违规，连续 30 天无违规降一级）",
@@ -330,8 +334,11 @@ KPIS.update({
             "%", 35.0, True, "GB/T 19095 生活垃圾分类；回收利用率 35% 为国家阶段目标",
             "GB/T 19095; 35% is the national interim target"),
         Kpi("waste_compliance", "按时清运率", "On-time collection",
-            "定时定点投放站上午、晚间两次收运中按“不过午、不过夜”完成的轮次 ÷ 已到截止时间的轮次 × 100%",
-            "timed drop-off rounds collected before noon / before night ÷ rounds whose cut-off has passed × 100%",
+            "定时定点投放站上午、晚间两次收运中，已过截止时间（12:00、22:00）的轮次里按时收运的轮次 ÷ 已过截止时间的轮次 × 100%"
+            "（截止前已收运的轮次到截止时间后才计入；当天 12:00 前尚无轮次到期，显示“—”）",
+            "timed drop-off rounds past their cut-off (12:00, 22:00) that were collected on time ÷ rounds past their"
+            " cut-off × 100% (a round collected early counts once its cut-off passes; before 12:00 no round of"
+            " the day is due yet, shown as \"—\")",
             "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "before noon, before night; the target is the cockpit's default"),
         Kpi("waste_breaches", "今日违规轮次", "Breaches today",
             "今日已过截止时间仍未按时收运的轮次数（未收或迟收）", "rounds today past their cut-off not collected on time (missed or late)",

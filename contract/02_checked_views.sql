@@ -311,6 +311,44 @@ LEFT JOIN cockpit.unit_grid g    ON g.grid_code = v.grid_code;
 CREATE OR REPLACE VIEW cockpit.parking_violation_valid AS
 SELECT * FROM cockpit.parking_violation_checked WHERE issue_code IS NULL;
 
+-- The soft-enforcement rules of parking (cockpit/parking/rules.py), written once for every query that
+-- counts them. Tickets after a reminder (提醒后开单): the car got a reminder, had not left when the wait
+-- was over, and the ticket came at or after reminder + wait (a ticket at 9:59 or to a car that left
+-- breaks the rule and is not one of these).
+CREATE OR REPLACE FUNCTION cockpit.parking_ticket_after_wait(p_reminder_at timestamptz, p_left_within_10min boolean,
+                                                             p_ticketed_at timestamptz, p_wait_minutes integer)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_reminder_at IS NOT NULL AND p_left_within_10min IS FALSE AND p_ticketed_at IS NOT NULL
+       AND p_ticketed_at >= p_reminder_at + make_interval(mins => p_wait_minutes)
+$$;
+
+-- A first violation (首违): the plate is known and has no other valid violation in the p_window_days days
+-- before p_observed_at (observed_at - window <= t < observed_at).
+CREATE OR REPLACE FUNCTION cockpit.parking_first_violation(p_plate text, p_observed_at timestamptz,
+                                                           p_window_days integer)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT p_plate IS NOT NULL AND NOT EXISTS (
+        SELECT 1
+        FROM cockpit.parking_violation_valid e
+        WHERE e.plate = p_plate
+          AND e.observed_at <  p_observed_at
+          AND e.observed_at >= p_observed_at - make_interval(days => p_window_days))
+$$;
+
+-- First-violation warnings (首违警告): the source warned the car (is_first_warning), it got a reminder and
+-- had not left, it was not fined, and it is a first violation by the window. The cheap tests come first,
+-- so the plate's history is read only for the warned records.
+CREATE OR REPLACE FUNCTION cockpit.parking_first_warning(p_plate text, p_observed_at timestamptz,
+                                                         p_reminder_at timestamptz, p_left_within_10min boolean,
+                                                         p_ticketed_at timestamptz, p_is_first_warning boolean,
+                                                         p_window_days integer)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_is_first_warning AND p_reminder_at IS NOT NULL AND p_left_within_10min IS FALSE
+                     AND p_ticketed_at IS NULL AND p_plate IS NOT NULL
+                THEN cockpit.parking_first_violation(p_plate, p_observed_at, p_window_days)
+                ELSE false END
+$$;
+
 CREATE OR REPLACE VIEW cockpit.drone_track_point_checked AS
 SELECT p.*,
        CASE

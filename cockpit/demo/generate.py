@@ -30,8 +30,9 @@ Calibration: which published figure (DOMAIN.md) drives which volume, at scale 1
   sites (the eco-energy plant: 1,000 t/day of 'other' waste; kitchen waste 180 t/day), 185 vehicles.
   Station tonnage is set so that 'other' waste reaching the plant is ≈700 t/day and perishable waste
   ≈140 t/day: plausible loads against the published capacities.
-- parking_violation: 240,000 a year (2021: 60,000+ sidewalk violations and 190,000+ electronic
-  captures), 47% by electronic capture (2023: 14,379 of 30,573) and only on the 7 capture roads;
+- parking_violation: ≈66,700 a year, 80% with an SMS reminder, so one year holds ≈53,400 reminders
+  (2023: 53,195) and ≈30,400 records whose car did not leave after a reminder or got none (2023: 30,573
+  collected); 47% by electronic capture (2023: 14,379 of 30,573) and only on the 7 capture roads;
   68% of reminded cars leave within 10 minutes (2021: 130,000+ of 190,000+ persuaded to leave);
   tickets only after a reminder and 10 minutes; first offence in half a year → warning (首违警告).
 - parking_supply: 24 shared units with 970 spaces, 6 temporary lots, non-motor areas.

@@ -74,7 +74,12 @@ def summary(date_from: dt.date, date_to: dt.date, town: str | None, *, as_of=NOW
 # ------------------------------------------------------------------ the period's counts (parking.by_hour)
 @dataclass(frozen=True)
 class Counts:
-    """A period's counts summed over parking.by_hour; None each when the query failed."""
+    """A period's counts summed over parking.by_hour; None each when the query failed.
+
+    `ticketed_after_reminder` (提醒后开单, KPI parking_tickets): tickets at or after the 10-minute wait to
+    cars that had not left (cockpit.parking_ticket_after_wait); `warned` (首违警告, KPI parking_warnings):
+    first violations in the 180-day window that were warned and not fined, the car not having left
+    (cockpit.parking_first_warning)."""
     violations: float | None = None
     reminded: float | None = None
     left_within_10min: float | None = None
@@ -122,7 +127,7 @@ def rule_check(rows: pd.DataFrame | None) -> RuleCheck | None:
 def roads(date_from: dt.date, date_to: dt.date, town: str | None, method: str | None) -> Plan[pd.DataFrame | None]:
     """parking.roads: the strict and capture roads with the period's figures (the road filter's choices)."""
     return Plan({"roads": ("parking.roads", dict(as_of=NOW, date_from=date_from, date_to=date_to, town_code=town,
-                                                 method=method))}, lambda rows: rows["roads"])
+                                                 method=method, **pr.rule_params()))}, lambda rows: rows["roads"])
 
 
 def shown_roads(roads: pd.DataFrame | None, road: str | None) -> pd.DataFrame | None:
@@ -205,8 +210,9 @@ def page(date_from: dt.date, date_to: dt.date, prev_from: dt.date, prev_to: dt.d
     period = {"date_from": date_from, "date_to": date_to}
     scope = {"town_code": town, "road_id": road, "method": method}
     return Plan({
-        "by_hour": ("parking.by_hour", dict(as_of=NOW, **period, **scope)),
-        "by_hour_prev": ("parking.by_hour", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope)),
+        "by_hour": ("parking.by_hour", dict(as_of=NOW, **period, **scope, **pr.rule_params())),
+        "by_hour_prev": ("parking.by_hour", dict(as_of=NOW, date_from=prev_from, date_to=prev_to, **scope,
+                                                 **pr.rule_params())),
         "daily": ("parking.daily", dict(as_of=NOW, **period, town_code=town, road_id=road)),
         "bins": ("parking.density_bins", dict(as_of=NOW, **period, bin_deg=BIN_DEG, **scope)),
         "supply": ("parking.supply", dict(as_of=NOW, **period, radius_m=pr.SUPPLY_RADIUS_M, town_code=town)),
@@ -240,5 +246,5 @@ def wall(town: str | None, date_from: dt.date, date_to: dt.date) -> Plan[Wall]:
         **summary(date_from, date_to, town).calls,
         "bins": ("parking.density_bins", dict(as_of=NOW, **period, bin_deg=BIN_DEG, town_code=town, road_id=None,
                                               method=None)),
-        "roads": ("parking.roads", dict(as_of=NOW, **period, town_code=town, method=None)),
+        "roads": ("parking.roads", dict(as_of=NOW, **period, town_code=town, method=None, **pr.rule_params())),
     }, partial(build_wall, town=town))

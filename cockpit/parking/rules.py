@@ -8,6 +8,13 @@
   did not leave gets a warning, not a fine. A second violation 179 days after the first is not a first
   violation; one 181 days after is.
 
+The figures that count them are contract functions, one definition for every query
+(contract/02_checked_views.sql): 提醒后开单 (KPI parking_tickets) is cockpit.parking_ticket_after_wait, a
+ticket at or after reminder + TICKET_WAIT to a car that had not left (left_within_10min false); 首违警告
+(KPI parking_warnings) is cockpit.parking_first_warning, a record the source warned (is_first_warning) that
+got a reminder, whose car had not left, that was not fined and that is a first violation by the window
+(cockpit.parking_first_violation: plate known, no other valid record in the 180 days before).
+
 queries/parking/rule_check.sql applies the same rules in the database (tests/test_parking_sql.py checks
 one against the other on records at the boundaries); the demo generator uses these constants.
 """

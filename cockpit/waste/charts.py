@@ -50,7 +50,7 @@ def tonnes_daily(daily: pd.DataFrame, category: str | None = None) -> go.Figure:
 
 
 def compliance_trend(by_town: pd.DataFrame) -> go.Figure:
-    """Daily on-time collection rate over all towns (rounds on time ÷ rounds decided)."""
+    """Daily on-time collection rate over all towns (rounds due collected on time ÷ rounds due)."""
     day = by_town.groupby("day", as_index=False)[["rounds_on_time", "rounds_decided"]].sum()
     day = day[day["rounds_decided"] > 0]
     rate = 100.0 * day["rounds_on_time"] / day["rounds_decided"]

@@ -68,13 +68,15 @@ def today(town: str | None) -> Plan[Today]:
 # ------------------------------------------------------------------ "不过午、不过夜": on-time collection
 @dataclass(frozen=True, eq=False)
 class Compliance:
-    """按时清运率 over a period: rounds on time ÷ rounds decided × 100 (KPI waste_compliance), the counts
-    adding up across towns and days; `by_town_day` the waste.compliance_by_town rows."""
-    rounds_on_time: float | None
-    rounds_decided: float | None
+    """按时清运率 over a period: rounds due (cut-off passed) collected on time ÷ rounds due × 100 (KPI
+    waste_compliance), the counts adding up across towns and days; `by_town_day` the
+    waste.compliance_by_town rows. A round collected on time before its cut-off is not in the rate yet."""
+    rounds_on_time: float | None  # rounds due that were collected on time
+    rounds_decided: float | None  # rounds due: their cut-off has passed
     rate: float | None
     station_days_in_breach: float | None  # stations in breach, added up over the days
     by_town_day: pd.DataFrame | None
+    rounds_ahead: float | None = None  # collected on time, cut-off still to come (not in the rate yet)
 
     @property
     def meets_target(self) -> bool | None:
@@ -82,7 +84,7 @@ class Compliance:
 
     @property
     def trend_rows(self) -> pd.DataFrame | None:
-        """The rows for the daily trend: None when no round was decided in the period."""
+        """The rows for the daily trend: None when no round was due (cut-off passed) in the period."""
         return self.by_town_day if self.rounds_decided else None
 
 
@@ -91,7 +93,8 @@ def build_compliance(rows: Rows) -> Compliance:
     on_time = _sum(df, "rounds_on_time")
     decided = _sum(df, "rounds_decided")
     rate = None if df is None else kpi.percent(on_time, decided)
-    return Compliance(on_time, decided, rate, _sum(df, "stations_in_breach"), df)
+    ahead = _sum(df, "rounds_ahead") if df is not None and "rounds_ahead" in df.columns else None
+    return Compliance(on_time, decided, rate, _sum(df, "stations_in_breach"), df, ahead)
 
 
 def compliance(town: str | None, date_from: dt.date, date_to: dt.date, *, as_of=NOW) -> Plan[Compliance]:

@@ -18,7 +18,8 @@ weighings at or before the time of judgement (`as_of`) count. All clock times ar
 - Evening round (晚班, "不过夜"): window [EVENING_START 16:00, 24:00) of day D. On time when a
   collection falls in [16:00, NIGHT_CUTOFF 22:00] — 22:00:00 is on time.
 - State of a round, judged at `as_of`:
-    on_time   a collection on time (decided as soon as it happens, even before the cut-off);
+    on_time   a collection on time (known as soon as it happens, even before the cut-off; it enters
+              the compliance rate only once the cut-off has passed, see below);
     pending   none on time yet and the cut-off has not passed (`as_of` <= cut-off): not a breach;
     late      the cut-off has passed and the round was collected after it, within its window;
     missed    the cut-off has passed and the window holds no collection (so far).
@@ -38,9 +39,14 @@ Why these times (configurable, see `rule_params`):
   satisfied by an afternoon collection made before the evening drop-off (17:00-18:30) has begun.
   Setting EVENING_START equal to NOON_CUTOFF is not allowed (a collection at 12:00 would fall in both).
 
-Compliance rate (按时清运率) of a set of stations and days = rounds on time / rounds decided, where a
-round is decided when it is not pending (on_time + late + missed). Counts add up across towns and
-days before dividing.
+Compliance rate (按时清运率, KPI waste_compliance) of a set of stations and days = rounds due that were
+collected on time / rounds due, where a round is *due* once its cut-off has passed at `as_of` (as_of
+later than the cut-off: 12:00:00 itself is not yet past noon). A round collected on time before its
+cut-off is not in the rate until the cut-off passes (it is counted apart, "ahead"): were it counted as
+soon as it is collected, the uncollected rounds would stay out until noon and the morning's rate could
+only read 100 % or nothing. So the rate today reads "—" until 12:00:00, from 12:00:01 it judges every
+morning round, and from 22:00:01 every evening round. Counts add up across towns and days before
+dividing; for a past day every round is due.
 
 The expected vehicle of a breached round is the vehicle that collected at the station on the most
 of the EXPECTED_VEHICLE_DAYS (14) local days before today in that round's window; ties go to more
@@ -58,7 +64,8 @@ Other waste measures
   or unusual weight today: the station's tonnes today up to the clock time of `as_of`, compared
   like-for-like with its tonnes up to the same clock time on each of the HISTORY_DAYS = 28 previous
   local days (days without a collection count 0): unusual when outside median +/- MAD_K (3) x
-  MAD_SCALE (1.4826) x MAD, the band being at least MIN_BAND_TONNES (0.2 t) each side; judged only
+  MAD_SCALE (1.4826) x MAD, the band being at least MIN_BAND_TONNES (0.2 t) each side and its low end
+  never below 0 t; judged only
   for stations collected on at least MIN_HISTORY_DAYS (7) of those days. (1.4826 x MAD estimates the
   standard deviation of normal data, so the band is about +/- 3 sigma.)
 """
@@ -149,6 +156,8 @@ class DayCompliance:
     has_evening: bool
     morning_state: str  # on_time | pending | late | missed
     evening_state: str
+    morning_due: bool = False  # the noon cut-off has passed at `now` (the round is in the rate)
+    evening_due: bool = False
 
     @property
     def morning_ok(self) -> bool | None:
@@ -204,6 +213,7 @@ def day_compliance(collection_times: Iterable[dt.datetime], day: dt.date, now: d
         has_morning=bool(in_morning), has_evening=bool(in_evening),
         morning_state=state(in_morning, p["morning_start"], p["noon_cutoff"]),
         evening_state=state(in_evening, p["evening_start"], p["night_cutoff"]),
+        morning_due=now > _at(day, p["noon_cutoff"]), evening_due=now > _at(day, p["night_cutoff"]),
     )
 
 
@@ -219,7 +229,8 @@ def is_breach(collection_times: Iterable[dt.datetime], day: dt.date, now: dt.dat
 
 
 def compliance_rate(rounds_on_time: float, rounds_decided: float) -> float | None:
-    """按时清运率 as a fraction: rounds on time / rounds decided (None when nothing is decided)."""
+    """按时清运率 as a fraction: rounds due collected on time / rounds due, a round being due once its
+    cut-off has passed (None when no cut-off has passed)."""
     return None if not rounds_decided else float(rounds_on_time) / float(rounds_decided)
 
 
@@ -264,9 +275,10 @@ class Band:
 
 def normal_band(history_tonnes: Iterable[float], k: float = MAD_K,
                 min_band_tonnes: float = MIN_BAND_TONNES) -> Band:
-    """The station's normal range: median +/- max(k x 1.4826 x MAD, min_band_tonnes)."""
+    """The station's normal range: median +/- max(k x 1.4826 x MAD, min_band_tonnes), the low end
+    clipped at 0 t (tonnes are never negative, so a range such as "-0.10 – 0.30" reads "0.00 – 0.30")."""
     values = [float(v) for v in history_tonnes]
     median = statistics.median(values)
     mad = statistics.median(abs(v - median) for v in values)
     half = max(k * MAD_SCALE * mad, min_band_tonnes)
-    return Band(median, mad, median - half, median + half)
+    return Band(median, mad, max(0.0, median - half), median + half)

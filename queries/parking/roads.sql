@@ -1,6 +1,6 @@
 -- name: parking.roads
--- grain: one row per road of cockpit.parking_road (all of them, also without records): its attributes and path (null when cockpit.parking_road_checked finds the path bad: the road is counted, not drawn), and its valid violations between :date_from and :date_to (local days, up to :as_of): manual and e-capture records, reminders, cars gone within 10 minutes of the reminder (劝离), tickets after a reminder, first-violation warnings; days_enforced counts the period's days (up to today) since the road became strict, and the per-day and per-km figures divide by it; most violations first (ties by road_id)
--- params: as_of, date_from, date_to, town_code, method
+-- grain: one row per road of cockpit.parking_road (all of them, also without records): its attributes and path (null when cockpit.parking_road_checked finds the path bad: the road is counted, not drawn), and its valid violations between :date_from and :date_to (local days, up to :as_of): manual and e-capture records, reminders, cars gone within 10 minutes of the reminder (劝离), tickets after a reminder (cockpit.parking_ticket_after_wait with :wait_minutes), all tickets, first-violation warnings (cockpit.parking_first_warning with :window_days); days_enforced counts the period's days (up to today) since the road became strict, and the per-day and per-km figures divide by it; most violations first (ties by road_id)
+-- params: as_of, date_from, date_to, town_code, method, wait_minutes, window_days
 -- ttl: 300
 WITH p AS (
     SELECT CAST(:as_of AS timestamptz)                                                     AS as_of,
@@ -18,9 +18,14 @@ counts AS (
            count(*) FILTER (WHERE v.method = 'ecapture')                              AS ecapture,
            count(*) FILTER (WHERE v.reminder_at IS NOT NULL)                          AS reminded,
            count(*) FILTER (WHERE v.reminder_at IS NOT NULL AND v.left_within_10min)  AS left_within_10min,
-           count(*) FILTER (WHERE v.reminder_at IS NOT NULL AND v.ticketed_at IS NOT NULL) AS ticketed_after_reminder,
+           count(*) FILTER (WHERE cockpit.parking_ticket_after_wait(v.reminder_at, v.left_within_10min, v.ticketed_at,
+                                                                    CAST(:wait_minutes AS integer)))
+                                                                                      AS ticketed_after_reminder,
            count(*) FILTER (WHERE v.ticketed_at IS NOT NULL)                          AS ticketed,
-           count(*) FILTER (WHERE v.is_first_warning)                                 AS warned
+           count(*) FILTER (WHERE cockpit.parking_first_warning(v.plate, v.observed_at, v.reminder_at,
+                                                                v.left_within_10min, v.ticketed_at, v.is_first_warning,
+                                                                CAST(:window_days AS integer)))
+                                                                                      AS warned
     FROM p
     JOIN cockpit.parking_violation_valid v
       ON v.observed_at >= p.period_start

@@ -1,5 +1,5 @@
 -- name: waste.stations_attention
--- grain: one row per drop-off station (in :town_code when given) that needs attention at :as_of, at least one flag set; no_collection first, then the largest deviation. no_collection: no valid collect weighing in the :no_collection_hours hours before :as_of (last_collected_at looks back :history_days days). unusual ('high' | 'low'): the station's tonnes today (local day of :as_of, Asia/Shanghai) up to the clock time of :as_of lie outside its normal band, built like-for-like from its tonnes up to the same clock time on each of the :history_days previous local days (0 on days without a collection): median +/- greatest(:mad_k x 1.4826 x MAD, :min_band_tonnes), MAD = median absolute deviation from the median; judged only when the station was collected on at least :min_history_days of those days (cockpit/waste/rules.py)
+-- grain: one row per drop-off station (in :town_code when given) that needs attention at :as_of, at least one flag set; no_collection first, then the largest deviation. no_collection: no valid collect weighing in the :no_collection_hours hours before :as_of (last_collected_at looks back :history_days days). unusual ('high' | 'low'): the station's tonnes today (local day of :as_of, Asia/Shanghai) up to the clock time of :as_of lie outside its normal band, built like-for-like from its tonnes up to the same clock time on each of the :history_days previous local days (0 on days without a collection): median +/- greatest(:mad_k x 1.4826 x MAD, :min_band_tonnes), the low end clipped at 0 t (tonnes are never negative), MAD = median absolute deviation from the median; judged only when the station was collected on at least :min_history_days of those days (cockpit/waste/rules.py)
 -- params: as_of, town_code, no_collection_hours, history_days, min_history_days, mad_k, min_band_tonnes
 -- ttl: 60
 WITH params AS (
@@ -89,8 +89,10 @@ judged AS (
            coalesce(t.tonnes, 0)                                                           AS today_tonnes,
            b.median_tonnes,
            b.mad_tonnes,
-           b.median_tonnes - greatest(CAST(:mad_k AS double precision) * 1.4826 * b.mad_tonnes,
-                                      CAST(:min_band_tonnes AS double precision))          AS low_tonnes,
+           -- tonnes cannot be negative: the band's low end is clipped at 0
+           greatest(0, b.median_tonnes
+                       - greatest(CAST(:mad_k AS double precision) * 1.4826 * b.mad_tonnes,
+                                  CAST(:min_band_tonnes AS double precision)))             AS low_tonnes,
            b.median_tonnes + greatest(CAST(:mad_k AS double precision) * 1.4826 * b.mad_tonnes,
                                       CAST(:min_band_tonnes AS double precision))          AS high_tonnes,
            b.history_days_collected,

@@ -332,7 +332,7 @@ def test_hostile_rows_are_left_out_and_counted(gw, contract_db):
     shapes = gw.execute("common.grid_shapes", town_code=None)
     assert sorted(shapes["grid_code"]) == [GRID_A, GRID_B]
     roads = gw.execute("parking.roads", as_of=now, date_from=now.date(), date_to=now.date(), town_code=None,
-                       method=None)
+                       method=None, wait_minutes=10, window_days=180)
     paths = dict(zip(roads["road_id"], roads["path"]))
     assert set(paths) == {"R1", "R2"} and paths["R2"] is None, "the road is counted, not drawn"
     status = gw.execute("drones.grid_status", as_of=now, town_code=None, blind_days=7)

@@ -63,7 +63,7 @@ def test_naive_parking_counts_the_same_violations_as_the_real_query(b, monkeypat
     assert naive["max_map_bytes"] > 0
     from bench import naive as naive_mod
     real = b.gateway.execute("parking.by_hour", as_of=bench_now(), date_from=date_from, date_to=date_to,
-                             town_code=None, road_id=None, method=None)
+                             town_code=None, road_id=None, method=None, wait_minutes=10, window_days=180)
     assert naive_mod.parking_page() == int(real["violations"].sum()) > 0
 
 

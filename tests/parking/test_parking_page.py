@@ -66,7 +66,8 @@ def test_no_plate_is_ever_sent_unmasked(app_env):
         plates = [r[0] for r in conn.execute(sa.text("SELECT DISTINCT plate FROM cockpit.parking_violation "
                                                      "WHERE plate IS NOT NULL"))]
     engine.dispose()
-    assert len(plates) > 100
+    # the test demo (21 days at 2 %) holds ≈77 parking records at the published year's volume: ≈64 plates
+    assert len(plates) > 50
     blob = sent_bytes(at)
     text = blob.decode("utf-8", "ignore")
     assert not privacy.UNMASKED_PLATE.search(text)

@@ -16,6 +16,7 @@ from tests.factories import GRID_A, GRID_B, TOWN_A, TOWN_B, insert_rows, local, 
 AS_OF = local(2026, 11, 20, 12, 0)          # Friday noon
 PERIOD = {"date_from": dt.date(2026, 11, 16), "date_to": dt.date(2026, 11, 20)}  # Monday..Friday
 ALL = {"town_code": None, "road_id": None, "method": None}
+RULES = {"wait_minutes": 10, "window_days": 180}  # cockpit.parking.rules.rule_params()
 
 
 def road(road_id, town, since, capture, km):
@@ -37,7 +38,9 @@ VIOLATIONS = [
     violation(1, "R01", D(16, 9), "ecapture", reminder=D(16, 9, 2), left=True),
     violation(2, "R01", D(17, 9, 30), lat=30.7050, lon=121.0050, reminder=D(17, 9, 31), left=False,
               ticket=D(17, 9, 45), plate="浙FD12345"),
-    violation(3, "R01", D(19, 18), lat=30.7060, lon=121.0050, reminder=D(19, 18, 1), left=False, first=True),
+    violation(3, "R01", D(19, 18), lat=30.7060, lon=121.0050, reminder=D(19, 18, 1), left=False, first=True,
+              plate="浙FB3333"),                                                  # a first violation: warned
+
     violation(4, "R02", D(19, 9, 10), lat=30.7010, lon=121.0080),
     violation(5, "R02", D(10, 10), lat=30.7010, lon=121.0080),                     # the week before
     violation(6, "R03", D(20, 8), "ecapture", grid=GRID_B, lat=30.7250, lon=120.9650, reminder=D(20, 8, 1),
@@ -112,7 +115,8 @@ def test_hotspots_rank_grids_with_week_over_week(gw):
 
 
 def test_roads_per_day_per_km_and_reminder_outcomes(gw):
-    df = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method=None).set_index("road_id")
+    df = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method=None,
+                    **RULES).set_index("road_id")
     assert df.index.tolist() == ["R01", "R02", "R03"]
     r1 = df.loc["R01"]
     assert (r1.days_enforced, r1.violations, r1.manual, r1.ecapture) == (5, 3, 2, 1)
@@ -129,11 +133,11 @@ def test_roads_per_day_per_km_and_reminder_outcomes(gw):
 
 def test_roads_period_is_cut_at_today_and_filters_apply(gw):
     later = gw.execute("parking.roads", as_of=AS_OF, date_from=dt.date(2026, 11, 16),
-                       date_to=dt.date(2026, 11, 30), town_code=None, method=None).set_index("road_id")
+                       date_to=dt.date(2026, 11, 30), town_code=None, method=None, **RULES).set_index("road_id")
     assert later.loc["R01", "days_enforced"] == 5
-    town_b = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=TOWN_B, method=None)
+    town_b = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=TOWN_B, method=None, **RULES)
     assert town_b["road_id"].tolist() == ["R03"]
-    capture = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method="ecapture")
+    capture = gw.execute("parking.roads", as_of=AS_OF, **PERIOD, town_code=None, method="ecapture", **RULES)
     assert capture.set_index("road_id")["violations"].to_dict() == {"R01": 1, "R03": 1, "R02": 0}
 
 
@@ -153,7 +157,7 @@ def test_road_monthly_counts_from_the_month_it_became_strict(gw):
 
 
 def test_by_hour_covers_every_hour(gw):
-    df = gw.execute("parking.by_hour", as_of=AS_OF, **PERIOD, **ALL).set_index("local_hour")
+    df = gw.execute("parking.by_hour", as_of=AS_OF, **PERIOD, **ALL, **RULES).set_index("local_hour")
     assert len(df) == 24 and int(df["violations"].sum()) == 6
     assert df.loc[9].to_dict() == {"violations": 3, "reminded": 2, "left_within_10min": 1,
                                    "ticketed_after_reminder": 1, "warned": 0}
