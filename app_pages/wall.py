@@ -124,7 +124,7 @@ def draw_screen() -> None:
             notices=status_line(ctx.health(), fresh)), unsafe_allow_html=True)
     if view is not None and view.deck is not None:
         with st.container(key=screen.MAP_KEY):
-            maps.show(view.deck, key=f"wall_screen_map_{key}", height=620)
+            maps.show(view.deck, key=f"wall_screen_map_{key}", height=screen.map_box()[3])
 
 
 def draw_rotate() -> None:

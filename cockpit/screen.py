@@ -63,6 +63,14 @@ def _place(box: tuple[int, int, int, int]) -> str:
             f"width:{u(w)};height:{u(h)};")
 
 
+def _deck_place() -> str:
+    """The deck is laid out at its design size and scaled as a whole (`--s`, the same factor as `--u` but
+    without a unit), so that its view, zoom and label sizes are the same at every resolution."""
+    x, y, w, h = map_box()
+    return (f"position:fixed;left:calc(var(--x0) + {x} * var(--u));top:calc(var(--y0) + {y} * var(--u));"
+            f"width:{w}px;height:{h}px;transform-origin:0 0;transform:scale(var(--s));")
+
+
 def map_box() -> tuple[int, int, int, int]:
     x, y, w, h = BOXES["map"]
     return x + 2, y + MAP_HEAD, w - 4, h - MAP_HEAD - 2
@@ -73,7 +81,8 @@ def stylesheet() -> str:
     boxes = "".join(f".scr-at-{name}{{{_place(box)}}}" for name, box in BOXES.items())
     return f"""<style>
 :root {{--u: min(calc(100vw / {DESIGN_W}), calc(100vh / {DESIGN_H}));
-        --x0: calc((100vw - {DESIGN_W} * var(--u)) / 2); --y0: calc((100vh - {DESIGN_H} * var(--u)) / 2);}}
+        --x0: calc((100vw - {DESIGN_W} * var(--u)) / 2); --y0: calc((100vh - {DESIGN_H} * var(--u)) / 2);
+        --s: min(tan(atan2(100vw, {DESIGN_W}px)), tan(atan2(100vh, {DESIGN_H}px)));}}
 html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflow: hidden !important; background: #000 !important;}}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer {{display: none !important;}}
@@ -85,10 +94,12 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
 .scr-title .name {{font-size: {u(36)}; font-weight: 700; letter-spacing: .08em; white-space: nowrap;}}
 .scr-title .age {{font-size: {u(18)}; color: #9fb0c5; margin-left: {u(32)}; white-space: nowrap;}}
 .st-key-{CLOCK_KEY} {{{_place(CLOCK_BOX)} z-index: 3;}}
-.st-key-{CLOCK_KEY} iframe {{width: 100% !important; height: 100% !important; border: 0;}}
-.st-key-{MAP_KEY} {{{_place(map_box())} z-index: 2;}}
-.st-key-{MAP_KEY} > div, .st-key-{MAP_KEY} [data-testid="stElementContainer"],
-.st-key-{MAP_KEY} [data-testid="stDeckGlJsonChart"] {{width: 100% !important; height: 100% !important;}}
+.st-key-{CLOCK_KEY} [data-testid="stElementContainer"], .st-key-{CLOCK_KEY} iframe
+  {{width: 100% !important; height: 100% !important; border: 0;}}
+.st-key-{MAP_KEY} {{{_deck_place()} z-index: 2;}}
+.st-key-{MAP_KEY} [data-testid="stElementContainer"], .st-key-{MAP_KEY} [data-testid="stFullScreenFrame"],
+.st-key-{MAP_KEY} [data-testid="stDeckGlJsonChart"], .st-key-{MAP_KEY} [data-testid="stDeckGlJsonChart"] > div
+  {{width: 100% !important; height: 100% !important;}}
 .scr-panel {{box-sizing: border-box; padding: {u(12)} {u(18)}; overflow: hidden; z-index: 1;
   background: rgba(13, 27, 48, .88); border: {u(2)} solid #1f3a5f; border-radius: {u(10)};}}
 .scr-panel.spot {{border-color: #7cc4ff; box-shadow: 0 0 {u(18)} rgba(124, 196, 255, .55);}}
@@ -132,7 +143,7 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
   box-sizing: border-box; border-bottom: {u(2)} solid #1f3a5f;}}
 .scr-map .head h2 {{margin: 0; flex: 1 1 auto;}}
 .scr-map .dots {{font-size: {u(18)}; color: #5b6b82; white-space: nowrap;}} .scr-map .dots b {{color: #7cc4ff;}}
-.scr-notice {{position: absolute; left: {u(16)}; right: {u(16)}; top: {u(MAP_HEAD + 12)}; z-index: 4;
+.scr-notice {{position: absolute; left: {u(16)}; max-width: {u(860)}; box-sizing: border-box; top: {u(MAP_HEAD + 12)}; z-index: 4;
   font-size: {u(20)}; font-weight: 700; padding: {u(8)} {u(14)}; border-radius: {u(8)};
   background: rgba(60, 40, 0, .92); color: #ffc857;}}
 .scr-notice.bad {{background: rgba(80, 10, 10, .92); color: #ff8a80;}}
@@ -304,7 +315,7 @@ def waste_panel(f: Figures, spot: str) -> str:
         lines.append(f"<div class='scr-sub'>{escape(t('wall_screen_empty'))}</div>")
     body = (
         "<div class='scr-row'>" + _stat(t("collected_today"), _num(w.collected), tonnes)
-        + _stat(t("disposed_today"), _num(w.disposed), tonnes)
+        + _stat(t("wall_screen_disposed"), _num(w.disposed), tonnes)
         + _stat(t("wall_screen_breaches"), _num(f.breaches.count), "", _bad_if(f.breaches.count)) + "</div>"
         + f"<div class='scr-sub'>{escape(t('wall_screen_by_category'))}</div>" + "".join(lines))
     return _panel("waste", t("wall_waste"), body, spot)
