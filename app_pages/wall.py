@@ -88,7 +88,10 @@ def rotate_header() -> None:
 @st.fragment(run_every=wall.rerun_every(options))
 def live() -> None:
     try:
-        draw_screen() if options.layout == "screen" else draw_rotate()
+        if options.layout == "screen":
+            draw_screen()
+        else:
+            draw_rotate()
     except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
         log.exception("wall screen failed")
         st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",

@@ -93,6 +93,7 @@ def test_composed_screen_at_1080p_and_4k(proxied, context):
     check_layout(page.evaluate(MEASURE), 1920, 1080, 1.0)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".scr-panel.spot").count() == 1
+    assert "None" not in page.locator('[data-testid="stMain"]').inner_text(), "no stray value on the screen"
     page.set_viewport_size({"width": 3840, "height": 2160})
     page.wait_for_function("() => document.documentElement.scrollWidth === 3840", timeout=WAIT_MS)
     page.wait_for_timeout(1500)
