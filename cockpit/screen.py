@@ -109,7 +109,8 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
 .scr-row {{display: flex; gap: {u(12)}; margin-bottom: {u(10)};}}
 .scr-stat {{flex: 1 1 0; min-width: 0; background: rgba(255, 255, 255, .04); border-radius: {u(8)};
   padding: {u(6)} {u(10)};}}
-.scr-stat .lbl {{font-size: {u(18)}; color: #9fb0c5; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.scr-stat .lbl {{font-size: {u(18)}; line-height: 1.25; color: #9fb0c5; overflow: hidden; overflow-wrap: anywhere;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2;}}
 .scr-stat .val {{font-size: {u(40)}; font-weight: 700; line-height: 1.15; white-space: nowrap;
   font-variant-numeric: tabular-nums;}}
 .scr-stat .val small, .scr-kpi small {{font-size: {u(18)}; font-weight: 400; color: #9fb0c5; margin-left: {u(4)};}}
@@ -126,7 +127,7 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
 .scr-days {{display: flex;}} .scr-days span {{flex: 1 1 0; text-align: center; font-size: {u(16)}; color: #9fb0c5;}}
 .scr-line {{display: flex; align-items: center; gap: {u(10)}; font-size: {u(18)}; height: {u(36)};
   white-space: nowrap;}}
-.scr-line .n {{flex: 0 0 {u(90)}; overflow: hidden; text-overflow: ellipsis;}}
+.scr-line .n {{flex: 0 0 {u(150)}; overflow: hidden; text-overflow: ellipsis;}}
 .scr-line .wide {{flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis;}}
 .scr-line .bar {{flex: 1 1 auto; height: {u(14)}; background: rgba(255, 255, 255, .08); border-radius: {u(7)};
   overflow: hidden;}}
@@ -143,14 +144,16 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
   box-sizing: border-box; border-bottom: {u(2)} solid #1f3a5f;}}
 .scr-map .head h2 {{margin: 0; flex: 1 1 auto;}}
 .scr-map .dots {{font-size: {u(18)}; color: #5b6b82; white-space: nowrap;}} .scr-map .dots b {{color: #7cc4ff;}}
-.scr-notice {{position: absolute; left: {u(16)}; max-width: {u(860)}; box-sizing: border-box; top: {u(MAP_HEAD + 12)}; z-index: 4;
+.scr-over {{{_place(map_box())} z-index: 3; pointer-events: none;}}
+.scr-notice {{position: absolute; left: {u(16)}; max-width: {u(860)}; box-sizing: border-box; top: {u(12)};
   font-size: {u(20)}; font-weight: 700; padding: {u(8)} {u(14)}; border-radius: {u(8)};
   background: rgba(60, 40, 0, .92); color: #ffc857;}}
 .scr-notice.bad {{background: rgba(80, 10, 10, .92); color: #ff8a80;}}
 .scr-notice div {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .scr-legend {{position: absolute; left: {u(16)}; bottom: {u(14)}; z-index: 4; max-width: {u(860)};
-  font-size: {u(18)}; padding: {u(6)} {u(12)}; border-radius: {u(8)}; background: rgba(6, 11, 22, .82);
-  white-space: nowrap; overflow: hidden;}}
+  font-size: {u(18)}; line-height: 1.6; padding: {u(6)} {u(12)}; border-radius: {u(8)};
+  background: rgba(6, 11, 22, .82); overflow: hidden;}}
+.scr-legend b {{margin-right: {u(4)};}} .scr-legend .c {{display: inline-block; white-space: nowrap;}}
 .scr-legend i {{display: inline-block; width: {u(16)}; height: {u(16)}; border-radius: {u(3)};
   margin: 0 {u(6)} 0 {u(14)}; vertical-align: middle;}}
 </style>"""
@@ -374,8 +377,8 @@ def _legend(legend: tuple[str, Sequence] | None) -> str:
     if not legend:
         return ""
     title, items = legend
-    chips = "".join(f"<i style='background:rgb({int(c[0])},{int(c[1])},{int(c[2])})'></i>{escape(str(text))}"
-                    for text, c in items)
+    chips = "".join(f"<span class='c'><i style='background:rgb({int(c[0])},{int(c[1])},{int(c[2])})'></i>"
+                    f"{escape(str(text))}</span>" for text, c in items)
     return f"<div class='scr-legend'><b>{escape(str(title))}</b>{chips}</div>"
 
 
@@ -389,7 +392,7 @@ def map_panel(title: str, index: int, count: int, left: int, legend, notices: Se
                 + "".join(f"<div>⚠ {escape(text)}</div>" for _, text in notices) + "</div>")
     return (f"<section class='scr-panel scr-map scr-at-map' data-panel='map'><div class='head'>"
             f"<h2>{escape(title)}</h2><span class='dots'>{dots} &nbsp; {escape(i18n.t('wall_next', n=left))}</span>"
-            f"</div>{note}{_legend(legend)}</section>")
+            f"</div></section><div class='scr-over'>{note}{_legend(legend)}</div>")  # over the deck
 
 
 def render(f: Figures, *, today: dt.date, view: str, view_title: str, index: int, count: int, left: int,
