@@ -72,17 +72,17 @@ def rotate_header() -> None:
         st.markdown(f"<div class='wall-title'>{ctx.t('wall_title')}</div>", unsafe_allow_html=True)
     with head_right:  # a clock that ticks in the browser, without reruns
         st.iframe("""
-    <div id="c" style="font: 600 clamp(24px, 4.2vw, 150px) 'Noto Sans CJK SC', sans-serif; color: #e5edf7;
-         text-align: right; font-variant-numeric: tabular-nums;"></div>
-    <script>
-    function tick() {
-      const now = new Date(Date.now() + (8 * 60 + new Date().getTimezoneOffset()) * 60000);  // Asia/Shanghai
-      const p = n => String(n).padStart(2, "0");
-      document.getElementById("c").textContent =
-        `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
-    }
-    tick(); setInterval(tick, 1000);
-    </script>""", height=56)
+<div id="c" style="font: 600 clamp(24px, 4.2vw, 150px) 'Noto Sans CJK SC', sans-serif; color: #e5edf7;
+     text-align: right; font-variant-numeric: tabular-nums;"></div>
+<script>
+function tick() {
+  const now = new Date(Date.now() + (8 * 60 + new Date().getTimezoneOffset()) * 60000);  // Asia/Shanghai
+  const p = n => String(n).padStart(2, "0");
+  document.getElementById("c").textContent =
+    `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
+}
+tick(); setInterval(tick, 1000);
+</script>""", height=56)
 
 
 @st.fragment(run_every=wall.rerun_every(options))

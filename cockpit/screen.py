@@ -13,6 +13,7 @@ and the panel of the spotlit area is marked.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -137,7 +138,7 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
   grid-template-rows: repeat(5, {u(40)}); column-gap: {u(36)};}}
 .scr-rank .scr-line {{height: {u(40)}; font-size: {u(20)};}}
 .scr-rank .r {{flex: 0 0 {u(32)}; color: #7cc4ff; font-weight: 700;}}
-.scr-rank .n {{flex: 0 0 {u(150)};}}
+.scr-rank .n {{flex: 0 0 {u(190)};}}
 .scr-rank .here {{color: #ffc857; font-weight: 700;}}
 .scr-map {{background: rgba(8, 16, 30, .9); padding: 0;}}
 .scr-map .head {{display: flex; align-items: center; gap: {u(18)}; height: {u(MAP_HEAD)}; padding: 0 {u(18)};
@@ -426,8 +427,6 @@ tick(); setInterval(tick, 1000);
 def clock_html(lang: str) -> str:
     days = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"] if lang == "zh" else \
         ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    import json
-
     return CLOCK_HTML % json.dumps(days, ensure_ascii=False)
 
 
