@@ -163,7 +163,9 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{overflo
 # ------------------------------------------------------------------ the figures
 @dataclass(frozen=True, eq=False)
 class Figures:
-    cases: cases_data.WallOverview
+    counts: cases_data.Counts
+    overdue: cases_data.Overdue
+    rates: cases_data.Rates               # the last WALL_RATE_DAYS days, as on the wall's case views
     daily: pd.DataFrame | None            # received and closed per day, the last TREND_DAYS days
     ranking: list[tuple[str, float | None]]
     town_name: str | None                 # the screen's town (marked in the ranking), None for the city
@@ -178,7 +180,10 @@ def plans(town: str | None, today: dt.date) -> dict[str, area.Plan]:
     """Every plan the screen shows, by panel part; the ranking is always the city's (a town's screen
     marks its own town in it)."""
     out = {
-        "cases": cases_data.wall_overview(town, today),
+        "counts": cases_data.counts(town),
+        "overdue": cases_data.overdue(town),
+        "rates": cases_data.rates(**wall.last_days(today, cases_rules.WALL_RATE_DAYS), town_code=town,
+                                  squadron_code=None),
         "daily": cases_wall.daily(town, today, TREND_DAYS),
         "drones": drone_data.headline(town),
         "waste": waste_data.today(town),
@@ -196,12 +201,12 @@ def load(fetch: area.Fetch, town: str | None, today: dt.date) -> Figures:
     """The screen's figures, the plans' queries started together through `fetch`."""
     r = area.load_many(fetch, **plans(town, today))
     daily, towns = r["daily"]
-    by_town = (r["city"] if town is not None else r["cases"].rates).by_town
+    by_town = (r["city"] if town is not None else r["rates"]).by_town
     town_name = None
     if town is not None and towns is not None:
         names = dict(zip(towns["town_code"], towns["name_zh" if i18n.current() == "zh" else "name_en"]))
         town_name = names.get(town)
-    return Figures(r["cases"], daily, cases_wall.ranking(by_town, towns), town_name, r["drones"], r["waste"],
+    return Figures(r["counts"], r["overdue"], r["rates"], daily, cases_wall.ranking(by_town, towns), town_name, r["drones"], r["waste"],
                    r["breaches"], r["parking"], r["market"])
 
 
@@ -273,16 +278,16 @@ def _closed_today(daily: pd.DataFrame | None, today: dt.date):
 
 def cases_panel(f: Figures, today: dt.date, spot: str) -> str:
     t = i18n.t
-    c, unit = f.cases, t("cases_unit")
+    unit = t("cases_unit")
     body = (
-        "<div class='scr-row'>" + _stat(t("received_today"), _num(c.counts.received_today), unit)
+        "<div class='scr-row'>" + _stat(t("received_today"), _num(f.counts.received_today), unit)
         + _stat(t("wall_screen_closed_today"), _num(_closed_today(f.daily, today)), unit) + "</div>"
-        "<div class='scr-row'>" + _stat(t("wall_overdue"), _num(c.overdue.overdue_open), unit,
-                                        _bad_if(c.overdue.overdue_open))
-        + _stat(t("wall_screen_due_24h"), _num(c.overdue.due_within_24h), unit) + "</div>"
+        "<div class='scr-row'>" + _stat(t("wall_overdue"), _num(f.overdue.overdue_open), unit,
+                                        _bad_if(f.overdue.overdue_open))
+        + _stat(t("wall_screen_due_24h"), _num(f.overdue.due_within_24h), unit) + "</div>"
         + f"<div class='scr-sub'>{escape(t('wall_last_30d'))}</div>"
-        + _kpi("ontime_close_rate", c.rates.current.get("ontime_close_rate"), "%")
-        + _kpi("composite_score", c.rates.current.get("composite_score"), t("wk_points"))
+        + _kpi("ontime_close_rate", f.rates.current.get("ontime_close_rate"), "%")
+        + _kpi("composite_score", f.rates.current.get("composite_score"), t("wk_points"))
         + _trend(f.daily))
     return _panel("cases", t("wall_cases"), body, spot)
 
