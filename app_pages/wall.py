@@ -1,6 +1,8 @@
-"""指挥中心大屏 Wall screen: full screen, rotating views, live numbers, honest about the data's age.
+"""指挥中心大屏 Wall screen: full screen, live numbers, honest about the data's age.
 
-Opened as /?mode=wall (options in cockpit/wall.py). Layout only: the views are built in cockpit.wall.
+Opened as /?mode=wall (options in cockpit/wall.py). Layout only: `layout=screen` (the default) is the
+composed screen of cockpit/screen.py with the map of the spotlit view; `layout=rotate` shows one view of
+cockpit.wall at a time.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ import time
 
 import streamlit as st
 
-from cockpit import maps, ui, wall
+from cockpit import i18n, maps, screen, ui, wall
 
 log = logging.getLogger("cockpit.wall")
 
-st.markdown("""
+ctx = ui.wall_context()
+options = wall.parse_options(st.query_params.to_dict())
+problems = list(options.problems) + list(getattr(ctx, "problems", []))
+town = ctx.filters.town_code
+ROTATE_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer {display: none !important;}
@@ -36,18 +42,36 @@ st.markdown("""
 .wall-dots b {color: #7cc4ff;}
 .cockpit-legend {font-size: clamp(14px, 1vw, 40px) !important;}
 </style>
-""", unsafe_allow_html=True)
+"""
 
-ctx = ui.wall_context()
-options = wall.parse_options(st.query_params.to_dict())
-problems = list(options.problems) + list(getattr(ctx, "problems", []))
-town = ctx.filters.town_code
 
-head_left, head_right = st.columns([3, 1])
-with head_left:
-    st.markdown(f"<div class='wall-title'>{ctx.t('wall_title')}</div>", unsafe_allow_html=True)
-with head_right:  # a clock that ticks in the browser, without reruns
-    st.iframe("""
+def status_line(health, fresh) -> list[tuple[str, str]]:
+    """(level, plain text) of what the screen must say about its data: down, waiting, partial, stale, and
+    every refused URL option."""
+    out = []
+    if health.down_since is not None:  # red only when the database is unreachable; a local failure is yellow
+        since = dt.datetime.fromtimestamp(health.down_since, ui.SH)
+        out.append(("bad", ctx.t("wall_down", time=f"{since:%H:%M:%S}")))
+    elif health.waiting:
+        out.append(("bad", ctx.t("wall_waiting")))
+    elif health.partial:
+        out.append(("warn", ctx.t("wall_partial")))
+    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
+        age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
+        if age_min > ui.stale_after_minutes(ctx.now):
+            out.append(("warn", ctx.t("wall_stale", n=int(age_min))))
+    for k, v in problems:  # the refused value is the URL's: text only
+        out.append(("warn", ctx.t("wall_bad_option", key=k, value=v)))
+    return out
+
+
+def rotate_header() -> None:
+    st.markdown(ROTATE_CSS, unsafe_allow_html=True)
+    head_left, head_right = st.columns([3, 1])
+    with head_left:
+        st.markdown(f"<div class='wall-title'>{ctx.t('wall_title')}</div>", unsafe_allow_html=True)
+    with head_right:  # a clock that ticks in the browser, without reruns
+        st.iframe("""
 <div id="c" style="font: 600 clamp(24px, 4.2vw, 150px) 'Noto Sans CJK SC', sans-serif; color: #e5edf7;
      text-align: right; font-variant-numeric: tabular-nums;"></div>
 <script>
@@ -62,16 +86,51 @@ tick(); setInterval(tick, 1000);
 
 
 @st.fragment(run_every=wall.rerun_every(options))
-def screen() -> None:
+def live() -> None:
     try:
-        draw()
+        if options.layout == "screen":
+            draw_screen()
+        else:
+            draw_rotate()
     except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
         log.exception("wall screen failed")
         st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",
                     unsafe_allow_html=True)
 
 
-def draw() -> None:
+def draw_screen() -> None:
+    """Every area's panels at once; the map shows the spotlit view's layer and its panel is marked."""
+    ctx.results.clear()
+    ctx.unavailable.clear()
+    ctx.now = dt.datetime.now(ui.SH)
+    index, key, left = wall.view_at(options, time.time())
+    figures = screen.load(ctx.start, town, ctx.today)
+    figure_results = [r for r in ctx.results if not r.name.startswith("common.")]  # not the names and shapes
+    view = None
+    try:  # the spotlit view's map; its figures are not shown (the panels hold them)
+        view = wall.BUILDERS[key](ctx.run, ctx.t, town, ctx.today, ctx.lang)
+    except Exception:  # noqa: BLE001 - the panels stand without the map
+        log.exception("wall map %s failed", key)
+    fresh = ctx.run("common.freshness", as_of=wall.NOW)
+
+    fetched = min((r.fetched_at for r in figure_results), default=None)
+    updated = [ctx.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}")
+               if fetched is not None else ctx.t("wall_updated", time="—")]
+    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
+        age = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds()
+        updated.append(ctx.t("wall_screen_age", age=ui.fmt_age(max(0.0, age), ctx.lang)))
+    title = view.title if view is not None else ctx.t(f"wall_{key}")
+    with i18n.language(ctx.lang):
+        st.markdown(screen.render(
+            figures, today=ctx.today, view=key, view_title=title, index=index, count=len(options.views),
+            left=left, updated=" · ".join(updated), legend=view.legend if view is not None else None,
+            notices=status_line(ctx.health(), fresh)), unsafe_allow_html=True)
+    if view is not None and view.deck is not None:
+        with st.container(key=screen.MAP_KEY):
+            maps.show(view.deck, key=f"wall_screen_map_{key}", height=screen.map_box()[3])
+
+
+def draw_rotate() -> None:
     ctx.results.clear()
     ctx.unavailable.clear()
     ctx.now = dt.datetime.now(ui.SH)
@@ -97,7 +156,7 @@ def draw() -> None:
             status.append(f"<span class='warn'>{ctx.t('wall_stale', n=int(age_min))}</span>")
     for k, v in problems:  # the refused value is the URL's: text only
         status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=ui.escape(k), value=ui.escape(v))}</span>")
-    dots = " ".join(f"<b>●</b>" if i == index else "○" for i in range(len(options.views)))
+    dots = " ".join("<b>●</b>" if i == index else "○" for i in range(len(options.views)))
     st.markdown(
         f"<div class='wall-head'><div class='wall-view'>{ui.escape(view.title)}</div>"
         f"<div class='wall-status'>{' · '.join(status)}</div>"
@@ -113,4 +172,10 @@ def draw() -> None:
         maps.show_legend(*view.legend)
 
 
-screen()
+if options.layout == "screen":
+    st.markdown(screen.stylesheet(), unsafe_allow_html=True)
+    with st.container(key=screen.CLOCK_KEY):  # the date and a clock that ticks in the browser, without reruns
+        st.iframe(screen.clock_html(ctx.lang), height=60)
+else:
+    rotate_header()
+live()

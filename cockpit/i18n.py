@@ -139,6 +139,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_waiting": ("正在连接数据库…", "Connecting to the database…"),
     "wall_next": ("{n} 秒后切换", "next view in {n} s"),
     "wall_bad_option": ("大屏参数 {key}={value} 无效，已用默认值", "Wall option {key}={value} is not valid; using the default"),
+    # the composed screen (layout=screen, cockpit/screen.py)
+    "wall_screen_closed_today": ("今日结案", "Closed today"),
+    "wall_screen_due_24h": ("24 小时内到期", "Due within 24 h"),
+    "wall_screen_trend": ("近 7 天受理与结案", "Received and closed, 7 days"),
+    "wall_screen_flying": ("机巢 飞行", "Nests flying"),
+    "wall_screen_standby": ("待命", "Standby"),
+    "wall_screen_down": ("离线/维护", "Down"),
+    "wall_screen_coverage_note": ("近 7 天覆盖网格 {covered} / {total}", "Grids covered in 7 days: {covered} / {total}"),
+    "wall_screen_breaches": ("超时未清运", "Breaches now"),
+    "wall_screen_disposed": ("今日处置", "Disposed today"),
+    "wall_screen_by_category": ("今日末端处置 / 设计能力（按品类）", "Received at disposal / capacity today, by category"),
+    "wall_screen_reminded": ("近 7 天提醒", "Reminded, 7 days"),
+    "wall_screen_hot_roads": ("近 7 天违停最多的道路", "Roads with most violations, 7 days"),
+    "wall_screen_market_30d": ("近 30 天受理", "Received, 30 days"),
+    "wall_screen_market_resolved": ("近 30 天办结", "Resolved, 30 days"),
+    "wall_screen_empty": ("暂无数据", "No data"),
+    "wall_screen_age": ("最新记录 {age}", "newest record {age}"),
     # -- end wall mode
     # -- trust: cli (the weekly pack's command line refuses a week without data) --
     "wk_error_no_data": ("{value} 无数据：数据库中还没有任何事件。",

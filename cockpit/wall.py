@@ -6,6 +6,8 @@ A wall screen is opened as `/?mode=wall` with optional parameters:
     refresh=60     seconds between data refreshes (10–3600)
     town=330482001 one town's figures (any of the 9 codes)
     lang=zh|en
+    layout=screen  the composed screen (every area at once, the playlist as the spotlight of its map:
+                   cockpit/screen.py) or layout=rotate (one view at a time, for small screens)
 The view shown is a function of the clock (`view_at`), not of the session: every screen with the same
 playlist shows the same view at the same moment, and a reload or a server restart continues the rotation.
 Views are built from aggregate queries only, so no personal data can reach the wall.
@@ -27,6 +29,7 @@ DEFAULT_SECONDS = 30
 DEFAULT_REFRESH = 60
 MIN_SECONDS, MAX_SECONDS = 10, 3600
 MAX_VIEWS = 24
+LAYOUTS = ("screen", "rotate")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class WallOptions:
     seconds: int = DEFAULT_SECONDS
     refresh: int = DEFAULT_REFRESH
     problems: tuple[tuple[str, str], ...] = ()
+    layout: str = LAYOUTS[0]
 
 
 def requested(params: Mapping[str, object]) -> bool:
@@ -70,7 +74,11 @@ def parse_options(params: Mapping[str, object]) -> WallOptions:
         views = tuple(good) or VIEWS
     seconds = _seconds(_one(params, "secs"), DEFAULT_SECONDS, "secs", problems)
     refresh = _seconds(_one(params, "refresh"), DEFAULT_REFRESH, "refresh", problems)
-    return WallOptions(views, seconds, refresh, tuple(problems))
+    layout = _one(params, "layout") or LAYOUTS[0]
+    if layout not in LAYOUTS:
+        problems.append(("layout", layout))
+        layout = LAYOUTS[0]
+    return WallOptions(views, seconds, refresh, tuple(problems), layout)
 
 
 def view_at(options: WallOptions, epoch_seconds: float) -> tuple[int, str, int]:

@@ -485,7 +485,7 @@ def expire_all(gateway: Gateway) -> None:
 def test_wall_under_a_silent_network_shows_the_banner_in_time_and_recovers(app_through_proxy, proxy):
     from tests.pages.test_wall import html, run_wall
 
-    at = run_wall(views="cases")
+    at = run_wall(views="cases", layout="rotate")
     before = [m.value for m in at.markdown if "wall-tiles" in m.value]
     gateway = app_through_proxy.get_runtime().gateway
     proxy.go_silent()

@@ -21,7 +21,7 @@ PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, 
     "app_pages/market.py": ("dept", "group", "view"),
     "app_pages/weekly.py": ("week",),
 }
-WALL_KEYS = ("views", "secs", "refresh", "town", "lang")
+WALL_KEYS = ("views", "secs", "refresh", "town", "lang", "layout")
 TOWN = "330482001"
 
 
@@ -97,7 +97,8 @@ def test_hostile_text_in_the_database_is_shown_as_text(hostile_env, page):
         assert "&#60;img src=x onerror" in crumb and "&#33;&#91;p&#93;&#40;http" in crumb, crumb
 
 
+@pytest.mark.parametrize("layout", wall.LAYOUTS)
 @pytest.mark.parametrize("view", wall.VIEWS)
-def test_hostile_text_on_every_wall_view(hostile_env, view):
-    at = run(None, mode="wall", views=view)
+def test_hostile_text_on_every_wall_view(hostile_env, view, layout):
+    at = run(None, mode="wall", views=view, layout=layout)
     assert hostile.raw_markup(interpreted_texts(at)) == []

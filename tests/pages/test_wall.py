@@ -1,13 +1,25 @@
-"""Wall-screen mode: options, rotation, every view under AppTest, and a database outage."""
+"""Wall-screen mode: options, rotation, the composed screen and every rotating view under AppTest, and a
+database outage."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import itertools
+import re
+
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from cockpit import runtime, wall
+from cockpit import area, runtime, screen, wall
+from cockpit.cases import data as cases_data
+from cockpit.gateway import UNAVAILABLE, DataUnavailable, Gateway
+from cockpit.parking import data as parking_data
 from tests.pages.test_pages import APP
+
+HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def run_wall(**query) -> AppTest:
@@ -34,6 +46,9 @@ def test_options_default_and_validation():
     assert o.views == ("cases",) and o.seconds == 30 and o.refresh == 60
     assert [k for k, _ in o.problems] == ["views", "secs", "refresh"]
     assert wall.parse_options({"views": "nothing"}).views == wall.VIEWS
+    assert o.layout == "screen" and wall.parse_options({"layout": "rotate"}).layout == "rotate"
+    o = wall.parse_options({"layout": "<b>", "secs": "15"})
+    assert o.layout == "screen" and o.seconds == 15 and o.problems == (("layout", "<b>"),)
 
 
 def test_rotation_follows_the_clock():
@@ -53,7 +68,7 @@ def test_wall_mode_is_asked_by_the_url():
 # ---------------------------------------------------------------- the page
 @pytest.mark.parametrize("view", wall.VIEWS)
 def test_every_view_renders_big_numbers(app_env, view):
-    at = run_wall(views=view)
+    at = run_wall(views=view, layout="rotate")
     text = html(at)
     assert "wall-tile" in text and "数据更新于" in text
     assert len(at.selectbox) == 0 and len(at.radio) == 0 and len(at.date_input) == 0, "no controls on a wall"
@@ -70,7 +85,7 @@ def test_bad_options_are_shown_not_fatal(app_env):
 
 
 def test_database_outage_keeps_the_last_numbers_with_a_warning(app_env):
-    at = run_wall(views="cases")
+    at = run_wall(views="cases", layout="rotate")
     before = [m.value for m in at.markdown if "wall-tiles" in m.value]
     gateway = runtime.get_runtime().gateway
     gateway.engine = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
@@ -93,8 +108,9 @@ def test_no_personal_data_on_the_wall(app_env):
         people = [r for r in conn.execute(sa.text(
             "SELECT merchant_name, merchant_phone FROM cockpit.market_request LIMIT 200"))]
     engine.dispose()
-    for view in wall.VIEWS:
-        text = html(run_wall(views=view))
+    screens = [run_wall(views=view, layout="rotate") for view in wall.VIEWS] + [run_wall()]
+    for at in screens:
+        text = html(at)
         for plate in plates:
             assert plate not in text
         for name, phone in people:
@@ -106,6 +122,109 @@ def test_a_failing_view_shows_a_calm_message_not_an_error(app_env, monkeypatch):
         raise ValueError("boom")
 
     monkeypatch.setitem(wall.BUILDERS, "cases", broken)
-    at = run_wall(views="cases")
+    at = run_wall(views="cases", layout="rotate")
     assert not at.exception and not at.error
     assert "正在连接数据库" in html(at)
+    at = run_wall(views="cases")  # the screen loses only its map
+    assert not at.exception and not at.error
+    assert "data-panel='cases'" in html(at) and len(at.get("deck_gl_json_chart")) == 0
+
+
+# ---------------------------------------------------------------- the composed screen (layout=screen)
+PANELS = ("cases", "drones", "map", "ranking", "waste", "parking", "market")
+
+
+def screen_html(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "<div class='scr-canvas'>" in m.value)
+
+
+def stat(text: str, label: str) -> str:
+    """The value shown under a stat's label (its unit left out)."""
+    m = re.search(rf"<div class='lbl'>{re.escape(label)}</div><div class='val'>([^<]*)", text)
+    assert m, label
+    return m.group(1)
+
+
+def test_screen_boxes_neither_overlap_nor_leave_the_canvas():
+    boxes = {k: dict(zip(("x", "y", "width", "height"), v)) for k, v in screen.BOXES.items()}
+    for (a, ba), (b, bb) in itertools.combinations(boxes.items(), 2):
+        assert not screen.boxes_overlap(ba, bb), (a, b)
+    for box in screen.BOXES.values():
+        x, y, w, h = box
+        assert x >= 0 and y >= 0 and x + w <= screen.DESIGN_W and y + h <= screen.DESIGN_H
+    mx, my, mw, mh = screen.BOXES["map"]
+    x, y, w, h = screen.map_box()
+    assert mx <= x and my <= y and x + w <= mx + mw and y + h <= my + mh
+    sizes = [float(n) for n in re.findall(r"font-size: calc\((\d+(?:\.\d+)?) \* var\(--u\)\)", screen.stylesheet())]
+    assert sizes and min(sizes) >= screen.MIN_FONT_PX
+
+
+def test_screen_escapes_every_text_from_data():
+    failed = screen.load(lambda **calls: {k: None for k in calls}, None, dt.date(2026, 12, 1))
+    figures = dataclasses.replace(
+        failed,
+        ranking=[(HOSTILE, 91.5), ("当湖街道", None)], town_name=HOSTILE,
+        waste=dataclasses.replace(failed.waste, by_category=pd.DataFrame([{
+            "name_zh": HOSTILE, "name_en": HOSTILE, "collected_tonnes": 1.0, "disposed_tonnes": 2.0,
+            "capacity_tonnes_per_day": 4.0}])),
+        parking=parking_data.Wall(failed.parking.summary, None, pd.DataFrame([{
+            "name_zh": HOSTILE, "violations": 3}]), None))
+    text = screen.render(figures, today=dt.date(2026, 12, 1), view="parking", view_title=HOSTILE, index=0,
+                         count=2, left=5, updated=HOSTILE, legend=(HOSTILE, [(HOSTILE, (1, 2, 3))]),
+                         notices=[("bad", HOSTILE)])
+    assert "<img" not in text and "onerror=alert(1)>" not in text
+    assert text.count("&#60;img src=x onerror=alert&#40;1&#41;&#62;") == 8  # title, age, rank, waste, road, legend ×2, notice
+    assert "data-panel='parking'" in text and text.count(" spot'") == 1
+
+
+def test_screen_with_every_query_failed_is_calm_and_shows_dashes():
+    failed = screen.load(lambda **calls: {k: None for k in calls}, "330482001", dt.date(2026, 12, 1))
+    text = screen.render(failed, today=dt.date(2026, 12, 1), view="overview", view_title="x", index=0, count=1,
+                         left=5, updated="")
+    for panel in PANELS:
+        assert f"data-panel='{panel}'" in text
+    assert stat(text, "今日受理") == "—" and stat(text, "在办诉求") == "—" and stat(text, "今日架次") == "—"
+    assert "<section class='scr-panel scr-at-ranking spot'" in text and "暂无数据" in text
+
+
+def test_screen_shows_every_area_with_the_plans_figures(app_env):
+    at = run_wall(views="waste,parking")
+    assert not at.error
+    text = screen_html(at)
+    for panel in PANELS:
+        assert f"data-panel='{panel}'" in text
+    assert text.count(" spot'") == 1 and "数据更新于" in text and len(at.get("deck_gl_json_chart")) == 1
+    assert len(at.selectbox) == 0 and len(at.radio) == 0 and len(at.date_input) == 0, "no controls on a wall"
+    gateway = runtime.get_runtime().gateway
+    fetch = area.sequential(lambda name, **params: gateway.run(name, **params).df)
+    counts = area.load(fetch, cases_data.counts(None))
+    assert counts.received_today is not None
+    assert stat(text, "今日受理") == wall.fmt(counts.received_today)
+    assert re.search(r"<span class='r'>9</span>", text), "all nine towns ranked"
+
+
+def test_screen_when_every_query_fails_shows_dashes_and_the_banner(app_env, monkeypatch):
+    def down(self, name, **params):
+        raise DataUnavailable("connection refused", UNAVAILABLE)
+
+    monkeypatch.setattr(Gateway, "run", down)
+    at = run_wall()
+    assert not at.error
+    text = screen_html(at)
+    for panel in PANELS:
+        assert f"data-panel='{panel}'" in text
+    assert "正在连接数据库" in text and stat(text, "今日受理") == "—" and stat(text, "超时未清运") == "—"
+
+
+def test_screen_outage_keeps_the_last_numbers_with_the_banner(app_env):
+    at = run_wall(views="cases", town="330482002")
+    before = stat(screen_html(at), "今日受理")
+    gateway = runtime.get_runtime().gateway
+    gateway.engine = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
+                                      connect_args={"connect_timeout": 2})
+    for entry in gateway._entries.values():
+        entry.expires_at = 0
+    at.run()
+    assert not at.exception
+    text = screen_html(at)
+    assert "数据库连接中断" in text and stat(text, "今日受理") == before != "—"
