@@ -54,7 +54,7 @@ for area in weekly.AREAS:
                         delta_label=ctx.t("wk_vs_prev_week"), caption=card["caption"])
 
 with st.expander(ctx.t("wk_headlines"), expanded=False):
-    st.dataframe(tables.headline_table(report), hide_index=True, width="stretch")
+    st.dataframe(tables.headline_display(report), hide_index=True, width="stretch")
 
 # -- largest movers
 st.subheader(ctx.t("wk_movers"))
@@ -74,7 +74,7 @@ else:
     left, right = st.columns([2, 5])
     with left:
         st.markdown(f"**{ctx.t('wk_holders')}**")
-        st.dataframe(holders, hide_index=True, width="stretch")
+        st.dataframe(holders, hide_index=True, width="stretch", column_config=ui.number_formats(holders))
     with right:
         st.dataframe(tables.overdue_table(report), hide_index=True, width="stretch")
 

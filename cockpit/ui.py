@@ -54,6 +54,22 @@ def fmt_num(value, unit: str = "", digits: int = 1) -> str:
     return f"{float(value):,.{digits}f} {unit}".strip()
 
 
+def number_formats(df: pd.DataFrame) -> dict:
+    """A table's number columns as shown: thousands separators, counts (whole numbers) without decimals,
+    other numbers with the decimals they were rounded to (at most 2). For st.dataframe's column_config."""
+    config = {}
+    for column in df.columns:
+        values = df[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        present = values.dropna().astype(float)
+        if present.empty:
+            continue
+        digits = next((d for d in (0, 1, 2) if (present.round(d) - present).abs().max() < 1e-9), 2)
+        config[column] = st.column_config.NumberColumn(format="%,d" if digits == 0 else f"%,.{digits}f")
+    return config
+
+
 def fmt_age(seconds: float, lang: str) -> str:
     seconds = max(0, int(seconds))
     if seconds < 120:
@@ -350,7 +366,8 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
     parts = []
     if fetched is not None:
         local = dt.datetime.fromtimestamp(fetched, SH)
-        parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}（{fmt_age(time.time() - fetched, ctx.lang)}）")
+        age = fmt_age(time.time() - fetched, ctx.lang)
+        parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}" + (f"（{age}）" if ctx.lang == "zh" else f" ({age})"))
     if fresh is None and "common.freshness" in ctx.unavailable:
         parts.append(f"{ctx.t('newest_event')} {ctx.t('header_unknown')}")  # its query failed or timed out
     elif fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
@@ -379,7 +396,7 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
                 ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
                 ctx.t("rows"): dq["row_count"].astype(int),
             })
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", column_config=number_formats(table))
 
 
 def status_banner(ctx: Context) -> None:
@@ -409,15 +426,16 @@ def status_banner(ctx: Context) -> None:
 def kpi_definition(ctx: Context, key: str) -> None:
     """The KPI's definition behind one click."""
     item = kpi.KPIS[key]
+    colon, unit = i18n.colon(ctx.lang), i18n.unit(item.unit, ctx.lang)
     with st.popover(ctx.t("definition"), icon=":material/info:"):
         st.markdown(f"**{item.name(ctx.lang)}**")
-        st.markdown(f"{ctx.t('formula')}：{item.formula(ctx.lang)}")
-        st.markdown(f"{ctx.t('unit')}：{item.unit}")
+        st.markdown(f"{ctx.t('formula')}{colon}{item.formula(ctx.lang)}")
+        st.markdown(f"{ctx.t('unit')}{colon}{unit or ctx.t('unit_count')}")
         if item.target is not None:
-            st.markdown(f"{ctx.t('target')}：{'≥' if item.higher_is_better else '≤'} {item.target:g} {item.unit}")
-        st.markdown(f"{ctx.t('direction')}：{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
+            st.markdown(f"{ctx.t('target')}{colon}{'≥' if item.higher_is_better else '≤'} {item.target:g} {unit}".rstrip())
+        st.markdown(f"{ctx.t('direction')}{colon}{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
         if item.source(ctx.lang):
-            st.caption(f"{ctx.t('source')}：{item.source(ctx.lang)}")
+            st.caption(f"{ctx.t('source')}{colon}{item.source(ctx.lang)}")
 
 
 DQ_DAYS = 30  # the header's data-quality count covers the rows of the last 30 days
@@ -429,12 +447,13 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
              caption: str | None = None) -> None:
     """A bordered metric: value with unit, change against `previous`, target status, definition one click away."""
     item = kpi.KPIS[key]
+    shown_unit = i18n.unit(item.unit, ctx.lang)
     if text is None:
-        text = fmt_pct(value) if item.unit == "%" else fmt_num(value, item.unit, 1 if item.unit == "分" else 0)
+        text = fmt_pct(value) if item.unit == "%" else fmt_num(value, shown_unit, 1 if item.unit == "分" else 0)
     delta = None
     if value is not None and previous is not None and not _missing(previous):
         diff = float(value) - float(previous)
-        unit = " pp" if item.unit == "%" else f" {item.unit}"
+        unit = " pp" if item.unit == "%" else f" {shown_unit}".rstrip()
         digits = 0 if item.unit in COUNT_UNITS else 1
         delta = f"{diff:+,.{digits}f}{unit} {delta_label or ctx.t('vs_previous')}"
     with st.container(border=True, key=f"kpi_{key}_{label or ''}".replace(" ", "_")):
@@ -445,7 +464,8 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
             sign = "≥" if item.higher_is_better else "≤"
             status = "" if met is None else (f" · :green[{ctx.t('meets_target')}]" if met
                                              else f" · :red[{ctx.t('misses_target')}]")
-            st.caption(f"{ctx.t('target')} {sign} {item.target:g}{'' if item.unit == '%' else ' '}{item.unit}{status}")
+            target = f"{item.target:g}{'' if item.unit == '%' else ' '}{shown_unit}".rstrip()
+            st.caption(f"{ctx.t('target')} {sign} {target}{status}")
         if caption:
             st.caption(caption)
         kpi_definition(ctx, key)
@@ -475,5 +495,7 @@ def table_or_empty(df: pd.DataFrame | None, build, *, key: str, is_empty=None, e
     if _is_empty(df, is_empty):
         (st.success if ok_when_empty else st.info)(i18n.t(empty_key, **kwargs))
         return False
-    st.dataframe(build(df), hide_index=True, width="stretch", key=key)
+    table = build(df)
+    formats = number_formats(table) if isinstance(table, pd.DataFrame) else None
+    st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=formats)
     return True

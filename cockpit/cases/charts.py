@@ -108,9 +108,9 @@ def stage_duration_table(durations: pd.DataFrame) -> pd.DataFrame:
     hours = "工作小时" if lang == "zh" else "working h"
     return pd.DataFrame({
         "环节" if lang == "zh" else "Stage": [i18n.label(STAGES, s) for s in durations["stage_code"]],
-        f"{'案件数' if lang == 'zh' else 'Cases'}（{i18n.t('cases_unit')}）": durations["cases"].astype(int),
-        f"{'中位数' if lang == 'zh' else 'Median'}（{hours}）": durations["median_working_hours"].round(2),
-        f"P90（{hours}）": durations["p90_working_hours"].round(2),
+        i18n.with_unit('案件数' if lang == 'zh' else 'Cases', i18n.t('cases_unit')): durations["cases"].astype(int),
+        i18n.with_unit('中位数' if lang == 'zh' else 'Median', hours): durations["median_working_hours"].round(2),
+        i18n.with_unit("P90", hours): durations["p90_working_hours"].round(2),
     })
 
 
@@ -133,7 +133,7 @@ def group_ranking(by_group: pd.DataFrame | None, lookup: pd.DataFrame | None, co
                "received": f"{i18n.t('received')} ({i18n.t('cases_unit')})"}
     for key in ("composite_score", "close_rate", "ontime_close_rate", "dispose_rate", "ontime_dispose_rate",
                 "rework_rate", "auto_close_rate"):
-        columns[key] = f"{k[key].name(lang)} ({'分' if k[key].unit == '分' else '%'})"
+        columns[key] = f"{k[key].name(lang)} ({i18n.unit('分' if k[key].unit == '分' else '%')})"
     return df[list(columns)].rename(columns=columns).round(1)
 
 
@@ -240,7 +240,7 @@ def shops_by_road_table(summary: ShopSummary) -> pd.DataFrame:
     frame = pd.DataFrame([counts for _, counts in summary.by_road], index=[road for road, _ in summary.by_road],
                          columns=list(COLOURS))
     frame.index.name = "road_name"
-    frame.columns = [i18n.t(f"shops_{c}") + f"（{i18n.t('shops_unit')}）" for c in COLOURS]
+    frame.columns = [i18n.with_unit(i18n.t(f"shops_{c}"), i18n.t('shops_unit')) for c in COLOURS]
     return frame
 
 

@@ -47,6 +47,16 @@ def headline_table(report: WeeklyReport, area: str | None = None) -> pd.DataFram
     return out
 
 
+def headline_display(report: WeeklyReport, area: str | None = None) -> pd.DataFrame:
+    """The headline table as the page shows it: each figure in its metric's format (thousands separators,
+    counts without decimals, "—" when missing), since one column holds counts and rates."""
+    out = headline_table(report, area)
+    h = report.headlines(area)
+    for col, source in (("wk_col_this", "this_week"), ("wk_col_prev", "previous_week"), ("wk_col_year_ago", "year_ago")):
+        out[t(col)] = [weekly.METRIC[(a, k)].fmt(v, unit=False) for a, k, v in zip(h["area"], h["key"], h[source])]
+    return out
+
+
 def kpi_cards(report: WeeklyReport, area: str) -> list[dict]:
     """The page's KPI cards of one area: the value as shown, last week's as the base, the comparisons."""
     cards = []

@@ -70,7 +70,7 @@ def tonnes_by_town_table(by_town: pd.DataFrame) -> pd.DataFrame:
     pivot["total"] = pivot.sum(axis=1)
     pivot = pivot.sort_values("total", ascending=False)
     unit = i18n.t("tonnes")
-    pivot.columns = [f"{category_name(c)}（{unit}）" if c != "total" else
+    pivot.columns = [i18n.with_unit(category_name(c), unit) if c != "total" else
                      ("合计（吨）" if _zh() else "Total (t)") for c in pivot.columns]
     pivot.index.name = i18n.t("ws_col_town")
     return pivot.round(1).reset_index()
