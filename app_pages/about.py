@@ -19,7 +19,7 @@ st.subheader(ctx.t("kpi_definitions"))
 rows = [{
     ctx.t("kpi"): item.name(ctx.lang),
     ctx.t("formula"): item.formula(ctx.lang),
-    ctx.t("unit"): i18n.unit(item.unit) or ctx.t("unit_count"),
+    ctx.t("unit"): item.unit_in(ctx.lang) or ctx.t("unit_count"),
     ctx.t("target"): "—" if item.target is None else f"{'≥' if item.higher_is_better else '≤'} {item.target:g}",
     ctx.t("direction"): ctx.t("higher_better" if item.higher_is_better else "lower_better"),
     ctx.t("source"): item.source(ctx.lang),

@@ -57,17 +57,29 @@ def fmt_num(value, unit: str = "", digits: int = 1) -> str:
 def number_formats(df: pd.DataFrame) -> dict:
     """A table's number columns as shown: thousands separators, counts (whole numbers) without decimals,
     other numbers with the decimals they were rounded to (at most 2). For st.dataframe's column_config."""
-    config = {}
+    return {column: st.column_config.NumberColumn(format="%,d" if digits == 0 else f"%,.{digits}f")
+            for column, digits in _number_digits(df).items()}
+
+
+def _number_digits(df: pd.DataFrame) -> dict:
+    """Each number column's decimals as rounded (0 for whole numbers, at most 2)."""
+    out = {}
     for column in df.columns:
         values = df[column]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
         present = values.dropna().astype(float)
-        if present.empty:
-            continue
-        digits = next((d for d in (0, 1, 2) if (present.round(d) - present).abs().max() < 1e-9), 2)
-        config[column] = st.column_config.NumberColumn(format="%,d" if digits == 0 else f"%,.{digits}f")
-    return config
+        out[column] = next((d for d in (0, 1, 2) if (present.round(d) - present).abs().max() < 1e-9), 2) \
+            if not present.empty else 0
+    return out
+
+
+def display_table(df: pd.DataFrame):
+    """A table as shown: missing numbers read "—" (not Streamlit's "None"), formatted as number_formats."""
+    missing = {c: d for c, d in _number_digits(df).items() if df[c].isna().any()}
+    if not missing:
+        return df
+    return df.style.format({c: (lambda v, d=d: f"{v:,.{d}f}") for c, d in missing.items()}, na_rep="—")
 
 
 def fmt_age(seconds: float, lang: str) -> str:
@@ -426,7 +438,7 @@ def status_banner(ctx: Context) -> None:
 def kpi_definition(ctx: Context, key: str) -> None:
     """The KPI's definition behind one click."""
     item = kpi.KPIS[key]
-    colon, unit = i18n.colon(ctx.lang), i18n.unit(item.unit, ctx.lang)
+    colon, unit = i18n.colon(ctx.lang), item.unit_in(ctx.lang)
     with st.popover(ctx.t("definition"), icon=":material/info:"):
         st.markdown(f"**{item.name(ctx.lang)}**")
         st.markdown(f"{ctx.t('formula')}{colon}{item.formula(ctx.lang)}")
@@ -447,7 +459,7 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
              caption: str | None = None) -> None:
     """A bordered metric: value with unit, change against `previous`, target status, definition one click away."""
     item = kpi.KPIS[key]
-    shown_unit = i18n.unit(item.unit, ctx.lang)
+    shown_unit = item.unit_in(ctx.lang)
     if text is None:
         text = fmt_pct(value) if item.unit == "%" else fmt_num(value, shown_unit, 1 if item.unit == "分" else 0)
     delta = None
@@ -496,6 +508,9 @@ def table_or_empty(df: pd.DataFrame | None, build, *, key: str, is_empty=None, e
         (st.success if ok_when_empty else st.info)(i18n.t(empty_key, **kwargs))
         return False
     table = build(df)
-    formats = number_formats(table) if isinstance(table, pd.DataFrame) else None
-    st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=formats)
+    if isinstance(table, pd.DataFrame):
+        st.dataframe(display_table(table), hide_index=True, width="stretch", key=key,
+                     column_config=number_formats(table))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key=key)
     return True

@@ -160,7 +160,8 @@ def recent_table(recent: pd.DataFrame) -> pd.DataFrame:
     rows = recent.to_dict("records")
     return pd.DataFrame({
         _t("pk_time"): [r["observed_at"].strftime("%m-%d %H:%M") for r in rows],
-        _t("pk_road"): [r["road_name_zh"] or _t("pk_off_road") for r in rows],
+        _t("pk_road"): [r["road_name_zh"] if isinstance(r["road_name_zh"], str) and r["road_name_zh"]
+                        else _t("pk_off_road") for r in rows],
         _t("grid"): [r["grid_code"] for r in rows],
         _t("pk_method"): [_t(f"pk_method_{r['method']}") for r in rows],
         _t("pk_plate"): [privacy.mask_plate(r["plate"]) for r in rows],

@@ -139,7 +139,8 @@ def table_problems(at: AppTest) -> list[str]:
 
 
 def number_problems(at: AppTest) -> list[str]:
-    """Number columns shown without thousands separators, or counts (whole numbers) shown with decimals."""
+    """Number columns shown without thousands separators, counts (whole numbers) shown with decimals, or
+    missing numbers left to Streamlit, which shows them as "None"."""
     found = []
     for d in at.dataframe:
         df, config = d.value, json.loads(d.proto.columns or "{}")
@@ -154,7 +155,13 @@ def number_problems(at: AppTest) -> list[str]:
                 found.append(f"{c}: no thousands separator ({fmt or 'default'})")
             if pd.api.types.is_integer_dtype(df[c]) and re.search(r"\.\d+f", fmt):
                 found.append(f"{c}: a count with decimals ({fmt})")
+        if _has_missing_numbers(df) and "—".encode() not in d.proto.arrow_data.styler.display_values:
+            found.append(f"{list(df.columns)}: missing numbers shown as Streamlit's None, not —")
     return found
+
+
+def _has_missing_numbers(df: pd.DataFrame) -> bool:
+    return any(pd.api.types.is_numeric_dtype(df[c]) and df[c].isna().any() for c in df.columns)
 
 
 def english_date_ticks(figs: list[dict]) -> list[str]:
@@ -235,3 +242,14 @@ def test_the_checks_can_fail(app_env, chinese_only_data):
     bars.update_xaxes(tickformat="%b %d")
     assert english_date_ticks([json.loads(bars.to_json())]) == ["xaxis: %b %d"]
     runtime.reset_runtime()
+
+
+def test_the_number_check_can_fail(app_env, monkeypatch):
+    """Without the shared table formats, the market page's tables (empty medians, counts) are found."""
+    from cockpit import ui
+
+    monkeypatch.setattr(ui, "display_table", lambda df: df)
+    monkeypatch.setattr(ui, "number_formats", lambda df: None)
+    problems = number_problems(run("app_pages/market.py"))
+    assert any("no thousands separator" in p for p in problems)
+    assert any("None" in p for p in problems)
