@@ -37,11 +37,14 @@ def layout(fig: go.Figure, height: int = 300) -> go.Figure:
     fig.update_yaxes(separatethousands=True)
     lang = i18n.current()
     for name, with_time in _date_axes(fig).items():
-        axis = fig.layout[name]
-        if axis.tickformat is None and not axis.tickformatstops and lang == "zh":
-            axis.tickformatstops = ZH_DATE_TICKS
-        if axis.hoverformat is None:
-            axis.hoverformat = (HOVER_TIME if with_time else HOVER_DAY)[lang]
+        axis = fig.layout[name] if name in fig.layout else None
+        update = {}
+        if lang == "zh" and (axis is None or (axis.tickformat is None and not axis.tickformatstops)):
+            update["tickformatstops"] = ZH_DATE_TICKS
+        if axis is None or axis.hoverformat is None:
+            update["hoverformat"] = (HOVER_TIME if with_time else HOVER_DAY)[lang]
+        if update:
+            fig.update_layout({name: update})
     return fig
 
 
