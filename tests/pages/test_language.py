@@ -25,6 +25,7 @@ BILINGUAL = ("语言 / Language", "Language / 语言", "中文", "demo data / �
 # English month and weekday names as plotly's default date formats print them
 ENGLISH_DATE_FORMATS = re.compile(r"%[bBaA]")
 MASKED_PLATE = r"[\u4e00-\u9fff][A-Z]·[A-Z0-9]{2}\*+"  # a plate as shown: province, authority, two characters
+TOWN = "330482002"
 RAW_COLUMN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
@@ -200,6 +201,14 @@ def test_english_pages_send_no_chinese(app_env, chinese_only_data, page):
     at = run(page, lang="en")
     assert chinese_left(sent_texts(at), chinese_only_data) == []
     assert table_problems(at) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_english_pages_of_one_town_send_no_chinese(app_env, chinese_only_data, page):
+    """One town chosen: the community level of the maps and tables, and fewer rows (some of them empty)."""
+    at = run(page, lang="en", town=TOWN)
+    assert chinese_left(sent_texts(at), chinese_only_data) == []
+    assert table_problems(at) == [] and number_problems(at) == []
 
 
 @pytest.mark.parametrize("view", wall.VIEWS)
