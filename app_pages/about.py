@@ -19,7 +19,7 @@ st.subheader(ctx.t("kpi_definitions"))
 rows = [{
     ctx.t("kpi"): item.name(ctx.lang),
     ctx.t("formula"): item.formula(ctx.lang),
-    ctx.t("unit"): item.unit,
+    ctx.t("unit"): item.unit_in(ctx.lang) or ctx.t("unit_count"),
     ctx.t("target"): "—" if item.target is None else f"{'≥' if item.higher_is_better else '≤'} {item.target:g}",
     ctx.t("direction"): ctx.t("higher_better" if item.higher_is_better else "lower_better"),
     ctx.t("source"): item.source(ctx.lang),
@@ -33,11 +33,12 @@ if dq is None:
 elif dq.empty:
     st.success(ctx.t("dq_none"))
 else:
-    st.dataframe(pd.DataFrame({
+    dq_table = pd.DataFrame({
         ctx.t("relation"): [i18n.label(i18n.RELATIONS, r, ctx.lang) for r in dq["relation_name"]],
         ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
         ctx.t("rows"): dq["row_count"].astype(int),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(dq_table, hide_index=True, width="stretch", column_config=ui.number_formats(dq_table))
 
 st.subheader(ctx.t("contract"))
 if meta:

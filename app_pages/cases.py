@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import area, maps, ui
+from cockpit import area, i18n, maps, ui
 from cockpit.cases import charts, data, rules
 from cockpit.cases import maps as cases_map
 
@@ -35,7 +35,7 @@ with m2:
                               ctx.t("map_layer"), "grids")
 with m3:
     crumbs = cases_map.crumbs(where, charts.names(options.towns, "town_code"), options.grid_shapes)
-    st.markdown(f"**{ctx.t('selected_area')}：** " + " › ".join(crumbs))
+    st.markdown(f"**{ctx.t('selected_area')}{i18n.colon().strip()}** " + " › ".join(crumbs))
     if where.level != "city" and st.button(ctx.t("drill_up"), key="drill_up"):
         ui.set_url(where.up())
     st.caption(ctx.t("drill_hint_city" if where.level == "city" else "drill_hint_town"))

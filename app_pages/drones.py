@@ -102,8 +102,9 @@ with right:
     else:
         table = cd.coverage_table(d.coverage)
         st.dataframe(table, hide_index=True, width="stretch", key="dr_cov_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.columns
-                                    if c.endswith("(%)")})
+                     column_config={**ui.number_formats(table),
+                                    **{c: st.column_config.NumberColumn(format="%,.1f") for c in table.columns
+                                       if c.endswith("(%)")}})
 
 # -- nests
 st.subheader(ctx.t("dr_nests_table"))

@@ -107,8 +107,9 @@ with right:
         st.info(ctx.t("empty"))
     else:
         st.caption(ctx.t("pk_supply_note", spaces=f"{p.supply_spaces:,}", n=len(p.supply), r=pr.SUPPLY_RADIUS_M))
-        st.dataframe(cp.supply_table(p.supply, pr.SUPPLY_RADIUS_M), hide_index=True, width="stretch",
-                     key="pk_supply", height=300)
+        supply = cp.supply_table(p.supply, pr.SUPPLY_RADIUS_M)
+        st.dataframe(supply, hide_index=True, width="stretch", key="pk_supply", height=300,
+                     column_config=ui.number_formats(supply))
 
 # -- the latest records (plates masked) and data quality
 st.subheader(ctx.t("pk_recent"))

@@ -78,9 +78,12 @@ else:
     left, right = st.columns([2, 5])
     with left:
         st.markdown(f"**{ctx.t('wk_holders')}**")
-        st.dataframe(holders, hide_index=True, width="stretch")
+        st.dataframe(ui.display_table(holders), hide_index=True, width="stretch",
+                     column_config=ui.number_formats(holders))
     with right:
-        st.dataframe(tables.overdue_table(report), hide_index=True, width="stretch")
+        overdue = tables.overdue_table(report)
+        st.dataframe(ui.display_table(overdue), hide_index=True, width="stretch",
+                     column_config=ui.number_formats(overdue))
 
 # -- KPI ranking of towns and squadrons
 st.subheader(ctx.t("wk_ranking"))

@@ -52,6 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "formula": ("公式", "Formula"),
     "source": ("依据", "Source"),
     "unit": ("单位", "Unit"),
+    "unit_count": ("个", "count"),
     "direction": ("方向", "Direction"),
     "higher_better": ("越高越好", "higher is better"),
     "lower_better": ("越低越好", "lower is better"),
@@ -283,6 +284,32 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     zh, en = TEXT[key]
     text = zh if (lang or current()) == "zh" else en
     return text.format(**values) if values else text
+
+
+# the units of the KPI register and of the area figures (cockpit/kpi.py keeps them in Chinese)
+UNITS: dict[str, str] = {
+    "件": "cases", "起": "records", "条": "SMS", "架次": "sorties", "家": "shops", "次": "rounds",
+    "个": "", "分": "points", "工作小时": "working h", "小时": "h", "吨": "t", "天": "days", "%": "%",
+}
+
+
+def unit(zh_unit: str, lang: str | None = None, /) -> str:
+    """A unit in the current language: the register's Chinese unit, or its English word."""
+    if (lang or current()) == "zh":
+        return zh_unit
+    return UNITS.get(zh_unit, zh_unit)
+
+
+def with_unit(name: str, unit_text: str, lang: str | None = None, /) -> str:
+    """A column or axis title with its unit: "受理（件）" in Chinese, "Received (cases)" in English."""
+    if not unit_text:
+        return name
+    return f"{name}（{unit_text}）" if (lang or current()) == "zh" else f"{name} ({unit_text})"
+
+
+def colon(lang: str | None = None, /) -> str:
+    """The colon after a label: full width in Chinese, ": " in English."""
+    return "：" if (lang or current()) == "zh" else ": "
 
 
 def label(table: dict[str, tuple[str, str]], code: str, lang: str | None = None) -> str:

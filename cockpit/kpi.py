@@ -24,9 +24,18 @@ class Kpi:
     higher_is_better: bool
     source_zh: str = ""  # standard or published figure behind the definition and target
     source_en: str = ""
+    unit_en: str = ""  # the unit in English where the shared word (cockpit.i18n.UNITS) does not fit
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def unit_in(self, lang: str) -> str:
+        """The unit as shown in `lang` (Chinese: the register's unit)."""
+        from cockpit import i18n
+
+        if lang == "zh":
+            return self.unit
+        return self.unit_en or i18n.unit(self.unit, lang)
 
     def formula(self, lang: str) -> str:
         return self.formula_zh if lang == "zh" else self.formula_en
@@ -138,7 +147,7 @@ KPIS: dict[str, Kpi] = {
             "家", None, False, "平湖沿街商铺“三色码”", "Pinghu street-shop three-colour code"),
         Kpi("market_open", "服装城在办诉求", "Market requests open",
             "尚未办结的商户诉求数", "merchant requests not yet resolved",
-            "件", None, False, "服装城联勤中心已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+            "件", None, False, "服装城联勤中心已解决商户诉求 120 余件", "120+ merchant requests resolved", unit_en="requests"),
     )
 }
 
@@ -191,14 +200,14 @@ KPIS.update({
         Kpi("market_received", "收到诉求", "Requests received",
             "提交时间在所选时段内的有效商户诉求数（现场、线上、工单）",
             "valid merchant requests submitted in the period (on site, online, work order)",
-            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved", unit_en="requests"),
         Kpi("market_waiting", "待响应诉求", "Waiting for a first response",
             "截至当前已提交、尚无首次响应且未办结的诉求数", "requests submitted, not yet answered and not resolved",
-            "件", None, False, _MARKET, _MARKET_EN),
+            "件", None, False, _MARKET, _MARKET_EN, unit_en="requests"),
         Kpi("market_overdue_open", "超承诺时限在办", "Open beyond the promised time",
             "未办结且已用工作时间超过该事项承诺时限的诉求数（不限提交日期）",
             "open requests whose working time so far exceeds their item's promised working hours (any date)",
-            "件", None, False, "28 项监管服务清单承诺时限（工作小时）", "promised working hours of the 28-item list"),
+            "件", None, False, "28 项监管服务清单承诺时限（工作小时）", "promised working hours of the 28-item list", unit_en="requests"),
         Kpi("market_within_promise_rate", "承诺时限内办结率", "Resolved within the promised time",
             "承诺时限内办结数 ÷ 应办结数 × 100%（时段内提交的诉求；应办结：已办结，或已用工作时间超过该事项承诺时限；"
             "时限按工作日历计）",
@@ -219,7 +228,7 @@ KPIS.update({
             "时段内办结且已评价诉求的满意度评分之和 ÷ 评价数（1–5 分）",
             "sum of ratings ÷ ratings of the requests resolved in the period (1–5)",
             "分", 4.5, True, _MARKET, _MARKET_EN),
-        Kpi("market_no_trip_share", "零次跑占比", "No-trip share (零次跑)",
+        Kpi("market_no_trip_share", "零次跑占比", "No-trip share ('zero trips')",
             "线上提交与工单派件的诉求数 ÷ 时段内收到诉求数 × 100%",
             "requests submitted online or by work order ÷ requests received in the period × 100%",
             "%", None, True, "“零次跑”：民声线上提交通道、工单派件", "'zero trips': online channel and work orders"),
@@ -230,7 +239,7 @@ KPIS.update({
         Kpi("market_waiting_absent", "待不在岗部门响应", "Waiting for an absent department",
             "待首次响应、且承办部门今日不在中心值守（排班表无当日记录）的诉求数",
             "requests waiting for a first response whose department is not on site today (no duty row today)",
-            "件", None, False, "常驻 + 轮驻 + 预约", "resident + rotating + by appointment"),
+            "件", None, False, "常驻 + 轮驻 + 预约", "resident + rotating + by appointment", unit_en="requests"),
     )
 })
 # -- end market page
@@ -258,7 +267,7 @@ KPIS.update({
             "吨", None, True, "智慧环卫监管系统：622 个投放站", "Smart sanitation: 622 drop-off stations"),
         Kpi("week_collection_compliance", "按时清运率", "Collected on time",
             "按时班次 ÷ 应清运班次 × 100%（定时定点投放站每日早晚两班，“不过午、不过夜”，见 cockpit/waste/rules.py）",
-            "rounds on time ÷ rounds due × 100% (timed stations, two rounds a day, 不过午、不过夜; see cockpit/waste/rules.py)",
+            "rounds on time ÷ rounds due × 100% (timed stations, two rounds a day, before noon and before night; see cockpit/waste/rules.py)",
             "%", 95.0, True, "“不过午、不过夜”；目标为本系统默认值", "'never past noon, never overnight'; target is the cockpit's default"),
         Kpi("week_parking_reminders", "违停提醒", "Parking reminders",
             "本周已发送短信提醒的有效违停数", "valid parking violations with an SMS reminder in the week",
@@ -271,10 +280,10 @@ KPIS.update({
             "件", None, True, "2024年8–12月派发处置问题 28 个", "Aug–Dec 2024: 28 problems dispatched"),
         Kpi("week_market_received", "受理诉求", "Requests received",
             "提交时间在本周内的有效商户诉求数", "valid merchant requests submitted during the week",
-            "件", None, True, "服装城联勤中心", "Clothing-market joint-service centre"),
+            "件", None, True, "服装城联勤中心", "Clothing-market joint-service centre", unit_en="requests"),
         Kpi("week_market_resolved", "办结诉求", "Requests resolved",
             "办结时间在本周内的有效商户诉求数（不限提交日期）", "valid merchant requests resolved during the week (any submission date)",
-            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved"),
+            "件", None, True, "已解决商户诉求 120 余件", "120+ merchant requests resolved", unit_en="requests"),
     )
 })
 # -- end weekly meeting

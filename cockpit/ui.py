@@ -54,6 +54,34 @@ def fmt_num(value, unit: str = "", digits: int = 1) -> str:
     return f"{float(value):,.{digits}f} {unit}".strip()
 
 
+def number_formats(df: pd.DataFrame) -> dict:
+    """A table's number columns as shown: thousands separators, counts (whole numbers) without decimals,
+    other numbers with the decimals they were rounded to (at most 2). For st.dataframe's column_config."""
+    return {column: st.column_config.NumberColumn(format="%,d" if digits == 0 else f"%,.{digits}f")
+            for column, digits in _number_digits(df).items()}
+
+
+def _number_digits(df: pd.DataFrame) -> dict:
+    """Each number column's decimals as rounded (0 for whole numbers, at most 2)."""
+    out = {}
+    for column in df.columns:
+        values = df[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        present = values.dropna().astype(float)
+        out[column] = next((d for d in (0, 1, 2) if (present.round(d) - present).abs().max() < 1e-9), 2) \
+            if not present.empty else 0
+    return out
+
+
+def display_table(df: pd.DataFrame):
+    """A table as shown: missing numbers read "—" (not Streamlit's "None"), formatted as number_formats."""
+    missing = {c: d for c, d in _number_digits(df).items() if df[c].isna().any()}
+    if not missing:
+        return df
+    return df.style.format({c: (lambda v, d=d: f"{v:,.{d}f}") for c, d in missing.items()}, na_rep="—")
+
+
 def fmt_age(seconds: float, lang: str) -> str:
     seconds = max(0, int(seconds))
     if seconds < 120:
@@ -373,7 +401,8 @@ def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:
     parts = []
     if fetched is not None:
         local = dt.datetime.fromtimestamp(fetched, SH)
-        parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}（{fmt_age(time.time() - fetched, ctx.lang)}）")
+        age = fmt_age(time.time() - fetched, ctx.lang)
+        parts.append(f"{ctx.t('data_updated')} {local:%H:%M:%S}" + (f"（{age}）" if ctx.lang == "zh" else f" ({age})"))
     if fresh is None and "common.freshness" in ctx.unavailable:
         parts.append(f"{ctx.t('newest_event')} {ctx.t('header_unknown')}")  # its query failed or timed out
     elif fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
@@ -402,7 +431,7 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
                 ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
                 ctx.t("rows"): dq["row_count"].astype(int),
             })
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", column_config=number_formats(table))
 
 
 def status_banner(ctx: Context) -> None:
@@ -432,15 +461,16 @@ def status_banner(ctx: Context) -> None:
 def kpi_definition(ctx: Context, key: str) -> None:
     """The KPI's definition behind one click."""
     item = kpi.KPIS[key]
+    colon, unit = i18n.colon(ctx.lang), item.unit_in(ctx.lang)
     with st.popover(ctx.t("definition"), icon=":material/info:"):
         st.markdown(f"**{item.name(ctx.lang)}**")
-        st.markdown(f"{ctx.t('formula')}：{item.formula(ctx.lang)}")
-        st.markdown(f"{ctx.t('unit')}：{item.unit}")
+        st.markdown(f"{ctx.t('formula')}{colon}{item.formula(ctx.lang)}")
+        st.markdown(f"{ctx.t('unit')}{colon}{unit or ctx.t('unit_count')}")
         if item.target is not None:
-            st.markdown(f"{ctx.t('target')}：{'≥' if item.higher_is_better else '≤'} {item.target:g} {item.unit}")
-        st.markdown(f"{ctx.t('direction')}：{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
+            st.markdown(f"{ctx.t('target')}{colon}{'≥' if item.higher_is_better else '≤'} {item.target:g} {unit}".rstrip())
+        st.markdown(f"{ctx.t('direction')}{colon}{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
         if item.source(ctx.lang):
-            st.caption(f"{ctx.t('source')}：{item.source(ctx.lang)}")
+            st.caption(f"{ctx.t('source')}{colon}{item.source(ctx.lang)}")
 
 
 DQ_DAYS = 30  # the header's data-quality count covers the rows of the last 30 days
@@ -452,12 +482,13 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
              caption: str | None = None) -> None:
     """A bordered metric: value with unit, change against `previous`, target status, definition one click away."""
     item = kpi.KPIS[key]
+    shown_unit = item.unit_in(ctx.lang)
     if text is None:
-        text = fmt_pct(value) if item.unit == "%" else fmt_num(value, item.unit, 1 if item.unit == "分" else 0)
+        text = fmt_pct(value) if item.unit == "%" else fmt_num(value, shown_unit, 1 if item.unit == "分" else 0)
     delta = None
     if value is not None and previous is not None and not _missing(previous):
         diff = float(value) - float(previous)
-        unit = " pp" if item.unit == "%" else f" {item.unit}"
+        unit = " pp" if item.unit == "%" else f" {shown_unit}".rstrip()
         digits = 0 if item.unit in COUNT_UNITS else 1
         delta = f"{diff:+,.{digits}f}{unit} {delta_label or ctx.t('vs_previous')}"
     with st.container(border=True, key=f"kpi_{key}_{label or ''}".replace(" ", "_")):
@@ -468,7 +499,8 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
             sign = "≥" if item.higher_is_better else "≤"
             status = "" if met is None else (f" · :green[{ctx.t('meets_target')}]" if met
                                              else f" · :red[{ctx.t('misses_target')}]")
-            st.caption(f"{ctx.t('target')} {sign} {item.target:g}{'' if item.unit == '%' else ' '}{item.unit}{status}")
+            target = f"{item.target:g}{'' if item.unit == '%' else ' '}{shown_unit}".rstrip()
+            st.caption(f"{ctx.t('target')} {sign} {target}{status}")
         if caption:
             st.caption(caption)
         kpi_definition(ctx, key)
@@ -498,5 +530,10 @@ def table_or_empty(df: pd.DataFrame | None, build, *, key: str, is_empty=None, e
     if _is_empty(df, is_empty):
         (st.success if ok_when_empty else st.info)(i18n.t(empty_key, **kwargs))
         return False
-    st.dataframe(build(df), hide_index=True, width="stretch", key=key)
+    table = build(df)
+    if isinstance(table, pd.DataFrame):
+        st.dataframe(display_table(table), hide_index=True, width="stretch", key=key,
+                     column_config=number_formats(table))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key=key)
     return True

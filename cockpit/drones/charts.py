@@ -129,7 +129,7 @@ def quality_text(q: dict[str, int]) -> tuple[str, list[str]]:
             continue
         level, code = key.split(":", 1)
         reason = _t(f"dr_break_{code}") if f"dr_break_{code}" in i18n.TEXT else escape(i18n.label(i18n.ISSUES, code))
-        details.append(f"{_t(f'dr_level_{level}')}：{reason} {value:,}")
+        details.append(f"{_t(f'dr_level_{level}')}{i18n.colon()}{reason} {value:,}")
     return line, details
 
 

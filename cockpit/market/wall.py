@@ -22,7 +22,7 @@ def build(run: Runner, t: Callable[[str], str], town: str | None, today: dt.date
         deck = market_maps.market_deck(around.zones, around.context, radius_m=around.radius_m)
         legend = (t("map_layer"), market_maps.legend())
     return View("market", t("wall_market"), deck=deck, legend=legend, tiles=[
-        Tile(t("wall_market_open"), fmt(head.open, t("cases_unit"))),
-        Tile(t("wall_market_received"), fmt(head.received, t("cases_unit")), t("wall_last_30d")),
-        Tile(t("wall_market_resolved"), fmt(head.resolved, t("cases_unit")), t("wall_last_30d")),
+        Tile(t("wall_market_open"), fmt(head.open, t("mk_unit_requests"))),
+        Tile(t("wall_market_received"), fmt(head.received, t("mk_unit_requests")), t("wall_last_30d")),
+        Tile(t("wall_market_resolved"), fmt(head.resolved, t("mk_unit_requests")), t("wall_last_30d")),
     ])

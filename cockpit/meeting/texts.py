@@ -132,7 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Highest composite score: {best} ({best_score} pts); lowest: {worst} ({worst_score} pts)."),
     "wk_b_no_data": ("本周无{area}数据。", "No {area} data this week."),
     "wk_b_waste": ("垃圾收运 {tonnes} 吨，{changes}；按时清运率（不过午、不过夜）{compliance}，回收利用率 {recycling}。",
-                   "{tonnes} t of waste were collected ({changes}); collected on time (不过午、不过夜) {compliance}, "
+                   "{tonnes} t of waste were collected ({changes}); collected on time (before noon, before night) {compliance}, "
                    "recycling rate {recycling}."),
     "wk_b_parking": ("违停 {violations} 起，{changes}；发送提醒 {reminded} 条，劝离率 {persuade}",
                      "{violations} parking violations ({changes}); {reminded} reminders sent, {persuade} persuaded to leave"),

@@ -21,7 +21,7 @@ _t = i18n.t  # the current language (set once per run)
 
 def road_label(row: dict | pd.Series) -> str:
     kind = _t("pk_capture_road" if row["has_ecapture"] else "pk_strict_road")
-    return f"{row['name_zh']}（{kind}）" if i18n.current() == "zh" else f"{row['name_zh']} ({kind})"
+    return i18n.with_unit(row['name_zh'], kind) if i18n.current() == "zh" else f"{row['name_zh']} ({kind})"
 
 
 def road_options(roads: pd.DataFrame | None) -> dict[str, str]:
@@ -47,8 +47,8 @@ def hotspot_table(hot: pd.DataFrame, top: int = 15) -> pd.DataFrame:
         _t("grid"): top_rows["grid_code"].to_numpy(),
         _t("community"): top_rows["community_name_zh"].to_numpy(),
         _t("pk_main_road"): top_rows["main_road_name_zh"].fillna("–").to_numpy(),
-        f"{_t('pk_this_week')}（{unit}）": top_rows["violations"].astype(int).to_numpy(),
-        f"{_t('pk_last_week')}（{unit}）": top_rows["previous_week"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_this_week'), unit): top_rows["violations"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_last_week'), unit): top_rows["previous_week"].astype(int).to_numpy(),
         _t("pk_wow"): ["–" if c is None else f"{c:+.0f}%" for c in change],
     })
 
@@ -62,15 +62,15 @@ def road_table(roads: pd.DataFrame) -> pd.DataFrame:
         _t("pk_road_kind"): [_t("pk_capture_road" if c else ("pk_strict_road" if s else "pk_other_road"))
                              for c, s in zip(roads["has_ecapture"], roads["is_strict"])],
         _t("pk_strict_since"): [None if pd.isna(d) else str(d) for d in roads["strict_since"]],
-        f"{_t('pk_length')}（km）": roads["length_km"].round(2).to_numpy(),
-        f"{_t('pk_violations')}（{unit}）": roads["violations"].astype(int).to_numpy(),
-        f"{_t('pk_per_day')}（{_t('pk_unit_per_day')}）": roads["per_day"].round(1).to_numpy(),
-        f"{_t('pk_per_km_day')}（{_t('pk_unit_per_km_day')}）": roads["per_km_day"].round(1).to_numpy(),
-        f"{_t('pk_ecapture_share')}（%）": [None if v is None else round(v, 1) for v in ecap],
-        f"{_t('pk_reminded')}（{_t('pk_unit_sms')}）": roads["reminded"].astype(int).to_numpy(),
-        f"{_t('pk_persuade')}（%）": [None if v is None else round(v, 1) for v in persuade],
-        f"{_t('pk_tickets')}（{unit}）": roads["ticketed_after_reminder"].astype(int).to_numpy(),
-        f"{_t('pk_warnings')}（{unit}）": roads["warned"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_length'), "km"): roads["length_km"].round(2).to_numpy(),
+        i18n.with_unit(_t('pk_violations'), unit): roads["violations"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_per_day'), _t('pk_unit_per_day')): roads["per_day"].round(1).to_numpy(),
+        i18n.with_unit(_t('pk_per_km_day'), _t('pk_unit_per_km_day')): roads["per_km_day"].round(1).to_numpy(),
+        i18n.with_unit(_t('pk_ecapture_share'), "%"): [None if v is None else round(v, 1) for v in ecap],
+        i18n.with_unit(_t('pk_reminded'), _t('pk_unit_sms')): roads["reminded"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_persuade'), "%"): [None if v is None else round(v, 1) for v in persuade],
+        i18n.with_unit(_t('pk_tickets'), unit): roads["ticketed_after_reminder"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_warnings'), unit): roads["warned"].astype(int).to_numpy(),
     })
 
 
@@ -138,8 +138,8 @@ def supply_table(supply: pd.DataFrame, radius_m: int) -> pd.DataFrame:
     return pd.DataFrame({
         _t("pk_supply_name"): supply["name_zh"].to_numpy(),
         _t("pk_supply_kind"): [_t(f"pk_supply_{k}") if k in SUPPLY_KINDS else k for k in supply["kind"]],
-        f"{_t('pk_spaces')}（{_t('pk_unit_space')}）": supply["spaces"].astype(int).to_numpy(),
-        f"{_t('pk_nearby', r=radius_m)}（{unit}）": supply["violations_nearby"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_spaces'), _t('pk_unit_space')): supply["spaces"].astype(int).to_numpy(),
+        i18n.with_unit(_t('pk_nearby', r=radius_m), unit): supply["violations_nearby"].astype(int).to_numpy(),
     })
 
 
@@ -160,7 +160,8 @@ def recent_table(recent: pd.DataFrame) -> pd.DataFrame:
     rows = recent.to_dict("records")
     return pd.DataFrame({
         _t("pk_time"): [r["observed_at"].strftime("%m-%d %H:%M") for r in rows],
-        _t("pk_road"): [r["road_name_zh"] or _t("pk_off_road") for r in rows],
+        _t("pk_road"): [r["road_name_zh"] if isinstance(r["road_name_zh"], str) and r["road_name_zh"]
+                        else _t("pk_off_road") for r in rows],
         _t("grid"): [r["grid_code"] for r in rows],
         _t("pk_method"): [_t(f"pk_method_{r['method']}") for r in rows],
         _t("pk_plate"): [privacy.mask_plate(r["plate"]) for r in rows],

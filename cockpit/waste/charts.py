@@ -70,7 +70,7 @@ def tonnes_by_town_table(by_town: pd.DataFrame) -> pd.DataFrame:
     pivot["total"] = pivot.sum(axis=1)
     pivot = pivot.sort_values("total", ascending=False)
     unit = i18n.t("tonnes")
-    pivot.columns = [f"{category_name(c)}（{unit}）" if c != "total" else
+    pivot.columns = [i18n.with_unit(category_name(c), unit) if c != "total" else
                      ("合计（吨）" if _zh() else "Total (t)") for c in pivot.columns]
     pivot.index.name = i18n.t("ws_col_town")
     return pivot.round(1).reset_index()
@@ -121,7 +121,7 @@ def vehicles_table(vehicles: pd.DataFrame, top: int = 15) -> pd.DataFrame:
         i18n.t("ws_col_state"): [i18n.t(f"ws_state_{s}") for s in v["state"]],
         i18n.t("ws_col_trips"): v["trips"].astype(int),
         i18n.t("ws_col_tonnes"): (_num(v["collected_tonnes"]) + _num(v["unloaded_tonnes"])).round(1),
-        i18n.t("ws_col_last"): pd.to_datetime(v["last_weighed_at"]).dt.tz_convert("Asia/Shanghai")
+        i18n.t("ws_col_last"): pd.to_datetime(v["last_weighed_at"], utc=True).dt.tz_convert("Asia/Shanghai")
         .dt.strftime("%H:%M").fillna("—"),
     })
 

@@ -55,8 +55,10 @@ def site_frames(sites: pd.DataFrame, category: str | None) -> dict[str, pd.DataF
 def flow_arcs(flows: pd.DataFrame, category: str | None) -> pd.DataFrame:
     """The day's arcs of `category` (all when None): tonnes per from/to pair over stages and categories."""
     arcs = flows if category is None else flows[flows["category_code"] == category]
-    arcs = arcs.groupby(ARC_KEYS, as_index=False)["tonnes"].sum()
-    arcs["name"] = arcs["from_name_zh"] + " → " + arcs["to_name_zh"]
+    keys = ARC_KEYS + [c for c in ("from_name_en",) if c in arcs.columns]  # a town's English name
+    arcs = arcs.groupby(keys, as_index=False)["tonnes"].sum()
+    source = "from_name_en" if i18n.current() == "en" and "from_name_en" in arcs.columns else "from_name_zh"
+    arcs["name"] = arcs[source] + " → " + arcs["to_name_zh"]
     arcs["value_text"] = _tonnes_text(arcs["tonnes"])
     return arcs
 

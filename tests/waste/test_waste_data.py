@@ -267,3 +267,16 @@ def test_wall_view_when_every_query_failed():
     view = waste_wall.build(lambda name, **params: None, lambda key: i18n.t(key, "zh"), None, DAY, "zh")
     assert [(tile.value, tile.state) for tile in view.tiles] == [("—", "normal"), ("—", "normal"), ("—", "normal")]
     assert view.deck is None
+
+
+def test_vehicles_table_with_no_weighing_yet_shows_a_dash():
+    """A town's vehicles that have not weighed anything yet (no last time at all) do not break the table."""
+    vehicles = pd.DataFrame({"vehicle_id": ["V1", "V2"], "category_code": ["other", "other"],
+                             "state": ["idle", "idle"], "trips": [0, 0], "collected_tonnes": [0.0, 0.0],
+                             "unloaded_tonnes": [0.0, 0.0], "last_weighed_at": [None, None]})
+    with i18n.language("en"):
+        table = cw.vehicles_table(vehicles)
+    assert table.iloc[:, -1].tolist() == ["—", "—"]
+    vehicles["last_weighed_at"] = pd.to_datetime(["2026-11-08 01:30:00+00:00", None], utc=True)
+    with i18n.language("en"):
+        assert cw.vehicles_table(vehicles).iloc[:, -1].tolist() == ["09:30", "—"]
