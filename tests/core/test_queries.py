@@ -20,7 +20,7 @@ TYPICAL = {
     "dimension": "town", "source_code": None, "category_code": None, "horizon_hours": 2, "limit_rows": 50,
     "bin_deg": 0.005,
     # parking
-    "road_id": None, "method": None, "wait_minutes": 10, "window_days": 180,
+    "road_id": None, "method": None, "wait_minutes": 10, "window_days": 180, "reset_days": 60,
     # waste
     **waste_rules.rule_params(), **waste_rules.vehicle_params(), **waste_rules.attention_params(),
     # market

@@ -95,14 +95,14 @@ def _shown(url: str):
     def waste_rate() -> float | None:
         """The period's on-time collection over every town of the waste page's town table (rate × rounds)."""
         t = table(waste, "按时清运率（%）")
-        rounds = [number(v) or 0.0 for v in t["已判定轮次"]]
+        rounds = [number(v) or 0.0 for v in t["已到期轮次"]]
         on_time = sum((number(r) or 0.0) * n / 100.0 for r, n in zip(t["按时清运率（%）"], rounds))
         return None if not sum(rounds) else round(100.0 * on_time / sum(rounds), 1)
 
     figures = {
         "cases received": {
             "overview (town ranking)": column_sum(overview, "受理（件）"),
-            "cases page (town ranking)": column_sum(cases, "受理 (件)", towns),
+            "cases page (town ranking)": column_sum(cases, "受理（件）", towns),
             "weekly page": metric(meeting, "受理案件数"),
             "xlsx": number(xlsx[("网格案件", "受理案件数")])},
         "按期结案率": {
