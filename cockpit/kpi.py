@@ -287,8 +287,8 @@ KPIS.update({
     k.key: k
     for k in (
         Kpi("drone_coverage_1d", "网格覆盖率（近1天）", "Grid coverage (1 day)",
-            "近 1 天被有效航段覆盖（航段距网格外包矩形不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
-            "grids covered by an unbroken track segment (within the nest camera's radius of the grid's box) in the "
+            "近 1 天被有效航段覆盖（航段距网格边界不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
+            "grids covered by an unbroken track segment (within the nest camera's radius of the grid's boundary) in the "
             "last day ÷ all grids × 100%", "%", None, True, *_DRONE_SRC),
         Kpi("drone_coverage_30d", "网格覆盖率（近30天）", "Grid coverage (30 days)",
             "近 30 天被有效航段覆盖的单元网格数 ÷ 单元网格总数 × 100%",
