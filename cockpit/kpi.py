@@ -107,7 +107,12 @@ KPIS: dict[str, Kpi] = {
         Kpi("drone_coverage", "网格覆盖率（近7天）", "Grid coverage (7 days)",
             "近 7 天航迹经过（距网格边界不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
             "grids passed by a track within the nest camera's footprint radius in 7 days ÷ all grids × 100%",
-            "%", 60.0, True, "“消除巡查盲区”；目标为本系统默认值", "'eliminate patrol blind spots'; target is the cockpit's default"),
+            "%", 60.0, True,
+            "“消除巡查盲区”；目标 60% 是本系统设定的巡查目标，尚未达到：固定航线只经过各机巢周边数公里内的网格"
+            "（演示数据中航线所及的网格约占全部网格的 20%，近 7 天覆盖率约 12%）",
+            "'eliminate patrol blind spots'; the 60% target is the cockpit's goal, not yet met: fixed routes only pass "
+            "the grids within a few km of each nest (in the demo, about 20% of all grids lie under a route and the "
+            "7-day coverage is about 12%)"),
         Kpi("drone_sorties", "无人机架次", "Drone sorties",
             "起飞时间在时段内的有效航次数", "valid flights started in the period",
             "架次", None, True, "2024年8–12月服装城区域 500 余架次", "Aug–Dec 2024: 500+ sorties"),
@@ -296,8 +301,8 @@ KPIS.update({
     k.key: k
     for k in (
         Kpi("drone_coverage_1d", "网格覆盖率（近1天）", "Grid coverage (1 day)",
-            "近 1 天被有效航段覆盖（航段距网格外包矩形不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
-            "grids covered by an unbroken track segment (within the nest camera's radius of the grid's box) in the "
+            "近 1 天被有效航段覆盖（航段距网格边界不超过机巢相机覆盖半径）的单元网格数 ÷ 单元网格总数 × 100%",
+            "grids covered by an unbroken track segment (within the nest camera's radius of the grid's boundary) in the "
             "last day ÷ all grids × 100%", "%", None, True, *_DRONE_SRC),
         Kpi("drone_coverage_30d", "网格覆盖率（近30天）", "Grid coverage (30 days)",
             "近 30 天被有效航段覆盖的单元网格数 ÷ 单元网格总数 × 100%",

@@ -343,7 +343,11 @@ def _jsonable(v) -> bool:
 def hexagon_layer(bins: pd.DataFrame, *, weight: str = "n", resolution: int = 8, layer_id: str = "hexagons",
                   scale: Scale | None = None, unit: str = "", extruded: bool = False) -> tuple[pdk.Layer, Scale]:
     """H3 hexagons from pre-aggregated bins (lat, lon, `weight`): each bin's weight goes to the hexagon
-    holding its centre. Returns the layer and its colour scale."""
+    holding its centre. Returns the layer and its colour scale.
+
+    The cells are WGS-84 cells (where the bins are). On a basemap drawn in another datum (GCJ-02, BD-09)
+    the hexagons are sent as polygons whose corners are converted like every other layer's coordinates,
+    so that they sit under the points they count; offline (WGS-84) the cell ids are sent as they are."""
     import h3
 
     if bins is None or bins.empty:
@@ -360,10 +364,15 @@ def hexagon_layer(bins: pd.DataFrame, *, weight: str = "n", resolution: int = 8,
     rows = [{"hex": h, "value": round(float(v), 2), "fill": scale.color(v),
              "value_text": f"{v:,.{scale.digits}f} {scale.unit}".strip()}
             for h, v in zip(hexes["hex"], hexes["value"])]
-    layer = pdk.Layer("H3HexagonLayer", id=layer_id, data=rows, get_hexagon="hex", get_fill_color="fill",
-                      get_elevation="value", elevation_scale=20 if extruded else 0, extruded=extruded,
-                      stroked=False, filled=True, pickable=True, auto_highlight=True, opacity=0.85)
-    return layer, scale
+    common = dict(id=layer_id, data=rows, get_fill_color="fill", get_elevation="value",
+                  elevation_scale=20 if extruded else 0, extruded=extruded, stroked=False, filled=True,
+                  pickable=True, auto_highlight=True, opacity=0.85)
+    if (basemap_datum() if basemap_style() else "wgs84") == "wgs84":
+        return pdk.Layer("H3HexagonLayer", get_hexagon="hex", **common), scale
+    for row in rows:
+        corners = np.asarray(h3.cell_to_boundary(row["hex"]), dtype=float)  # (lat, lng) pairs, WGS-84
+        row["polygon"] = _ring(np.column_stack([corners[:, 1], corners[:, 0]]))
+    return pdk.Layer("PolygonLayer", get_polygon="polygon", **common), scale
 
 
 def points_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str = "lon",

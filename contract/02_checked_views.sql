@@ -108,6 +108,67 @@ BEGIN
 END
 $geometry$;
 
+-- The edges of a GeoJSON Polygon or MultiPolygon (as checked by geometry_issue: call it on valid ones
+-- only), every ring's, as four aligned arrays: edge i runs from (lon0[i], lat0[i]) to (lon1[i], lat1[i]),
+-- the next position of its ring, the last one back to the first (a ring is read as closed whether or not
+-- its last position repeats its first; a repeated one adds an edge of length 0). An edge's end is the
+-- very same number as the next edge's start, so that a test at a vertex counts it once. Also the
+-- bounding box of all positions, and `is_box`: the polygon is exactly that box (one ring through its
+-- four corners, each edge along a side), so that a distance to it is the distance to the box. Degrees,
+-- WGS-84. Plpgsql, so that the planner sees one row per geometry.
+CREATE OR REPLACE FUNCTION cockpit.polygon_edges(g jsonb,
+                                                 OUT min_lon double precision, OUT max_lon double precision,
+                                                 OUT min_lat double precision, OUT max_lat double precision,
+                                                 OUT lon0 double precision[], OUT lat0 double precision[],
+                                                 OUT lon1 double precision[], OUT lat1 double precision[],
+                                                 OUT is_box boolean)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $edges$
+DECLARE
+    poly  jsonb;
+    ring  jsonb;
+    n     integer;
+    rings integer := 0;
+    x     double precision;
+    y     double precision;
+BEGIN
+    lon0 := '{}';
+    lat0 := '{}';
+    lon1 := '{}';
+    lat1 := '{}';
+    FOR poly IN SELECT e FROM jsonb_array_elements(CASE WHEN g ->> 'type' = 'Polygon'
+                                                        THEN jsonb_build_array(g -> 'coordinates')
+                                                        ELSE g -> 'coordinates' END) AS t (e) LOOP
+        FOR ring IN SELECT e FROM jsonb_array_elements(poly) AS t (e) LOOP
+            rings := rings + 1;
+            n := jsonb_array_length(ring);
+            FOR i IN 0 .. n - 1 LOOP
+                x := CAST(ring -> i ->> 0 AS double precision);
+                y := CAST(ring -> i ->> 1 AS double precision);
+                lon0 := lon0 || x;
+                lat0 := lat0 || y;
+                lon1 := lon1 || CAST(ring -> mod(i + 1, n) ->> 0 AS double precision);
+                lat1 := lat1 || CAST(ring -> mod(i + 1, n) ->> 1 AS double precision);
+                min_lon := least(min_lon, x);
+                max_lon := greatest(max_lon, x);
+                min_lat := least(min_lat, y);
+                max_lat := greatest(max_lat, y);
+            END LOOP;
+        END LOOP;
+    END LOOP;
+    n := cardinality(lon0);
+    -- one ring of four corners (a fifth position repeating the first is an edge of length 0), two
+    -- opposite pairs (so no corner twice), each edge along a side of a box that is not flat
+    is_box := rings = 1 AND min_lon < max_lon AND min_lat < max_lat
+              AND (n = 4 OR (n = 5 AND lon0[5] = lon1[5] AND lat0[5] = lat1[5]))
+              AND lon0[1] <> lon0[3] AND lat0[1] <> lat0[3] AND lon0[2] <> lon0[4] AND lat0[2] <> lat0[4];
+    FOR i IN 1 .. 4 LOOP
+        EXIT WHEN NOT is_box;
+        is_box := lon0[i] IN (min_lon, max_lon) AND lat0[i] IN (min_lat, max_lat)
+                  AND (lon0[i] = lon1[i]) <> (lat0[i] = lat1[i]);
+    END LOOP;
+END
+$edges$;
+
 CREATE OR REPLACE VIEW cockpit.town_checked AS
 SELECT t.*,
        CASE
@@ -427,12 +488,20 @@ CROSS JOIN LATERAL (
 ) m;
 
 -- A unit grid is overflown by a segment of a valid flight when the segment (not only its end points)
--- passes within the nest's camera footprint radius (`drone_nest.camera_radius_m`) of the grid's
--- bounding box: distance(segment, box) <= radius in the metric plane. One row per unbroken segment and
--- grid it covers. Candidate pairs meet on 0.01-degree cells (an equi-join, no spatial index needed);
--- each pair is kept once, at the first cell both cover. The exact distance is 0 when the segment
--- crosses the box (Liang-Barsky clipping), else the least of its end points' distances to the box and
--- the box corners' distances to the segment (two disjoint convex shapes are nearest at a vertex).
+-- passes within the nest's camera footprint radius (`drone_nest.camera_radius_m`) of the grid itself,
+-- its polygon (`boundary`): distance(segment, polygon) <= radius in the metric plane, 0 when the segment
+-- enters it. One row per unbroken segment and grid it covers, with that distance.
+--
+-- How it is found: candidate pairs meet on 0.01-degree cells (an equi-join, no spatial index needed);
+-- each pair is kept once, at the first cell both cover. The polygon's bounding box (taken from the
+-- polygon's own positions) is only a prefilter: the distance to the box (0 when the segment crosses it,
+-- by Liang-Barsky clipping, else the least of the end points' distances to the box and the corners'
+-- distances to the segment) is never more than the distance to the polygon inside it, so a pair farther
+-- than the radius from the box is dropped before the polygon is read. For the rest the distance to the
+-- polygon is 0 when the segment's start lies inside it (even-odd rule over every ring, so holes are
+-- holes) or the segment properly crosses one of its edges, else the least distance between the segment
+-- and an edge (between two segments that do not cross: an end point of one to the other). Rings are
+-- read as closed whether or not the last position repeats the first.
 CREATE OR REPLACE VIEW cockpit.drone_grid_overflight AS
 SELECT s.flight_id,
        f.nest_id,
@@ -470,15 +539,21 @@ CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS ox (k)
 JOIN (
     SELECT u.grid_code,
            u.town_code,
-           u.min_lon * 95802.0  AS xa,
-           u.max_lon * 95802.0  AS xb,
-           u.min_lat * 110864.0 AS ya,
-           u.max_lat * 110864.0 AS yb,
+           u.xa, u.xb, u.ya, u.yb,
+           u.lon0, u.lat0, u.lon1, u.lat1, u.is_box,
            CAST(floor(u.min_lat / 0.01) AS integer) AS cy_lo,
            CAST(floor(u.min_lon / 0.01) AS integer) AS cx_lo,
            CAST(floor(u.min_lat / 0.01) AS integer) + gy.k AS cy,
            CAST(floor(u.min_lon / 0.01) AS integer) + gx.k AS cx
-    FROM cockpit.unit_grid_valid u
+    FROM (  -- each grid's bounding box and its edges
+        SELECT v.grid_code, v.town_code,
+               pe.min_lon, pe.max_lon, pe.min_lat, pe.max_lat,
+               pe.min_lon * 95802.0 AS xa, pe.max_lon * 95802.0 AS xb,
+               pe.min_lat * 110864.0 AS ya, pe.max_lat * 110864.0 AS yb,
+               pe.lon0, pe.lat0, pe.lon1, pe.lat1, pe.is_box
+        FROM cockpit.unit_grid_valid v
+        CROSS JOIN LATERAL cockpit.polygon_edges(v.boundary) AS pe
+    ) u
     CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gy (k)
     CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS gx (k)
     WHERE CAST(floor(u.min_lat / 0.01) AS integer) + gy.k <= CAST(floor(u.max_lat / 0.01) AS integer)
@@ -504,7 +579,7 @@ CROSS JOIN LATERAL (  -- Liang-Barsky: the part [t_in, t_out] of the segment ins
            CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.bx * a.dx + r.ay * a.dy) / r.len2)) END AS t_ba,
            CASE WHEN r.len2 = 0 THEN 0.0 ELSE greatest(0.0, least(1.0, (r.bx * a.dx + r.by * a.dy) / r.len2)) END AS t_bb
 ) c
-CROSS JOIN LATERAL (
+CROSS JOIN LATERAL (  -- the prefilter: the distance to the box
     SELECT CASE
                WHEN greatest(0.0, c.tx_in, c.ty_in) <= least(1.0, c.tx_out, c.ty_out) THEN 0.0
                ELSE least(
@@ -515,7 +590,58 @@ CROSS JOIN LATERAL (
                    sqrt(power(c.t_ab * a.dx - r.ax, 2) + power(c.t_ab * a.dy - r.by, 2)),
                    sqrt(power(c.t_ba * a.dx - r.bx, 2) + power(c.t_ba * a.dy - r.ay, 2)),
                    sqrt(power(c.t_bb * a.dx - r.bx, 2) + power(c.t_bb * a.dy - r.by, 2)))
-           END AS distance_m
+           END AS box_m
+) b
+CROSS JOIN LATERAL (  -- the distance to the polygon (the box's when the polygon is its box), read only
+                      -- for a pair within the radius of the box; OFFSET 0 keeps each step computed once
+    SELECT CASE WHEN g.is_box THEN b.box_m
+                WHEN b.box_m > n.camera_radius_m THEN NULL
+                ELSE (
+        SELECT CASE WHEN bool_or(q.o1 * q.o2 < 0 AND q.o3 * q.o4 < 0)   -- the segment crosses an edge
+                      OR mod(sum(q.ray), 2) = 1                         -- its start lies inside
+                    THEN 0.0
+                    ELSE sqrt(min(least(q.start2, q.end2, q.vertex2))) END
+        FROM (
+            SELECT -- o1, o2: the edge's ends on either side of the segment's line; o3, o4: the reverse
+                   e.dx * e.py - e.dy * e.px                             AS o1,
+                   e.dx * e.qy - e.dy * e.qx                             AS o2,
+                   e.uy * e.px - e.ux * e.py                             AS o3,
+                   e.ux * (e.dy - e.py) - e.uy * (e.dx - e.px)           AS o4,
+                   -- the ray from the segment's start eastwards crosses the edge (half-open in y)
+                   CASE WHEN (e.py > 0) = (e.qy > 0) THEN 0
+                        WHEN e.px - e.ux * e.py / e.uy > 0 THEN 1
+                        ELSE 0 END                                        AS ray,
+                   -- squared distances of the segment's start and end to the edge, and of the edge's
+                   -- first vertex to the segment (its last one is the next edge's first)
+                   (e.px + e.t0 * e.ux) * (e.px + e.t0 * e.ux) + (e.py + e.t0 * e.uy) * (e.py + e.t0 * e.uy) AS start2,
+                   (e.px + e.t1 * e.ux - e.dx) * (e.px + e.t1 * e.ux - e.dx)
+                       + (e.py + e.t1 * e.uy - e.dy) * (e.py + e.t1 * e.uy - e.dy)                           AS end2,
+                   (e.tv * e.dx - e.px) * (e.tv * e.dx - e.px) + (e.tv * e.dy - e.py) * (e.tv * e.dy - e.py) AS vertex2
+            FROM (  -- the nearest points, as fractions of the edge (t0, t1) and of the segment (tv)
+                SELECT w.px, w.py, w.qx, w.qy, w.ux, w.uy, w.dx, w.dy,
+                       CASE WHEN w.ulen2 = 0 THEN 0.0
+                            ELSE greatest(0.0, least(1.0, -(w.px * w.ux + w.py * w.uy) / w.ulen2)) END AS t0,
+                       CASE WHEN w.ulen2 = 0 THEN 0.0
+                            ELSE greatest(0.0, least(1.0, ((w.dx - w.px) * w.ux + (w.dy - w.py) * w.uy) / w.ulen2)) END AS t1,
+                       CASE WHEN w.len2 = 0 THEN 0.0
+                            ELSE greatest(0.0, least(1.0, (w.px * w.dx + w.py * w.dy) / w.len2)) END AS tv
+                FROM (
+                    SELECT z.px, z.py, z.qx, z.qy, z.qx - z.px AS ux, z.qy - z.py AS uy,
+                           (z.qx - z.px) * (z.qx - z.px) + (z.qy - z.py) * (z.qy - z.py) AS ulen2,
+                           z.dx, z.dy, z.len2
+                    FROM (  -- each edge, from (px, py) to (qx, qy), relative to the segment's start
+                        SELECT p.lon0 * 95802.0 - k.x0 AS px, p.lat0 * 110864.0 - k.y0 AS py,
+                               p.lon1 * 95802.0 - k.x0 AS qx, p.lat1 * 110864.0 - k.y0 AS qy,
+                               k.dx, k.dy, k.len2
+                        FROM (SELECT a.x0, a.y0, a.dx, a.dy, r.len2 OFFSET 0) k
+                        CROSS JOIN unnest(g.lon0, g.lat0, g.lon1, g.lat1) AS p (lon0, lat0, lon1, lat1)
+                        OFFSET 0
+                    ) z
+                ) w
+                OFFSET 0
+            ) e
+        ) q
+    ) END AS distance_m
 ) d
 WHERE s.break_code IS NULL
   AND ac.cy_lo + oy.k <= ac.cy_hi

@@ -29,11 +29,13 @@ DRONE_TRACK_INTERVAL_S = 10
 DRONE_NO_FLY_DAY_SHARE = 0.10          # rain and wind days without sorties
 
 DRONE_NESTS = (
-    # nest_id, name, town, lat, lon, camera radius m, routes: (name, purpose)
-    ("N01", "服装城北机巢", "330482002", 30.7262, 120.9655, 220.0,
+    # nest_id, name, town, lat, lon, camera radius m, routes: (name, purpose); every nest lies inside the
+    # county outline (at least 750 m from its edge) and its own town's area (500 m; assets/)
+    # (tests/demo/test_demo_places.py)
+    ("N01", "服装城北机巢", "330482002", 30.7318, 120.9762, 220.0,
      (("服装城消防通道巡查", "fire_lane"), ("服装城周边建筑垃圾巡查", "construction_waste"),
       ("服装城综合巡航", "general"))),
-    ("N02", "服装城南机巢", "330482002", 30.7178, 120.9718, 220.0,
+    ("N02", "服装城南机巢", "330482002", 30.7185, 120.9850, 220.0,
      (("嘉荟城夜市周边巡航", "general"), ("钟埭河道巡查", "river"), ("服装城违建巡查", "illegal_building"))),
     ("N03", "东湖机巢", "330482001", 30.7078, 121.0335, 200.0,
      (("东湖水域巡查", "river"), ("老城区违建巡查", "illegal_building"), ("城区综合巡航", "general"))),
@@ -41,9 +43,9 @@ DRONE_NESTS = (
      (("曹桥河道巡查", "river"), ("曹桥建筑垃圾巡查", "construction_waste"))),
     ("N05", "新埭机巢", "330482101", 30.8140, 121.1085, 200.0,
      (("新埭河道巡查", "river"), ("新埭违建巡查", "illegal_building"))),
-    ("N06", "独山港机巢", "330482103", 30.6235, 121.1795, 240.0,
+    ("N06", "独山港机巢", "330482103", 30.6375, 121.1711, 240.0,
      (("独山港工业区巡航", "general"), ("独山港建筑垃圾巡查", "construction_waste"))),
-    ("N07", "广陈机巢", "330482104", 30.7985, 121.1990, 200.0,
+    ("N07", "广陈机巢", "330482104", 30.7809, 121.2036, 200.0,
      (("广陈河道巡查", "river"), ("广陈违建巡查", "illegal_building"))),
     ("N08", "经开区机巢", "330482400", 30.6885, 121.0605, 220.0,
      (("经开区消防通道巡查", "fire_lane"), ("经开区综合巡航", "general"))),

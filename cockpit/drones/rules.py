@@ -19,8 +19,11 @@ Coverage (网格覆盖): the one definition
   by the checked view (out_of_area, missing_location) and counted in data_quality.
 - A unit grid is *overflown* by an unbroken segment of a valid flight when the segment — every point of
   it, not only its ends — passes within the nest's camera footprint radius (`drone_nest.camera_radius_m`,
-  configured per nest, e.g. 150-240 m) of the grid's bounding box (min/max lat/lon): the distance
-  between the segment and the box in the plane is <= the radius (a segment crossing the box is at 0).
+  configured per nest, e.g. 150-240 m) of the grid itself, its polygon (`unit_grid.boundary`): the
+  distance in the plane between the segment and the polygon's boundary is <= the radius, and a segment
+  that enters the grid is at 0. A grid that fills little of its bounding box (an L, a strip along a
+  river) is not overflown by a track that only crosses the empty part of its box. The bounding box is
+  only the query's prefilter (never nearer than the polygon inside it).
 - A grid is *covered in the last N days* at `as_of` when a segment starting in (as_of - N days, as_of]
   overflies it. Coverage (网格覆盖率) = covered grids / all grids, per town or for the city, for
   N = 1, 7 and 30 (COVERAGE_WINDOWS_DAYS).
@@ -107,14 +110,15 @@ DAY_PICKER_DAYS = 90          # how far back the day picker goes
 
 DEFINITION = {
     "zh": (f"网格覆盖：有效航次中相邻两个有效航迹点连成的航段（间隔不超过 {MAX_GAP_S} 秒、速度不超过 {MAX_SPEED_MPS:g} 米/秒，"
-           f"否则视为断裂航迹，不计入也不绘制），只要航段上任一点到单元网格外包矩形的距离不超过机巢相机覆盖半径"
-           f"（各机巢配置，如 150–240 米），该网格即视为被巡查覆盖。距离在以北纬 {REFERENCE_LAT}° 为基准的平面内计算"
+           f"否则视为断裂航迹，不计入也不绘制），只要航段上任一点到单元网格边界（网格多边形）的距离不超过机巢相机覆盖半径"
+           f"（各机巢配置，如 150–240 米），或航段进入网格内，该网格即视为被巡查覆盖。距离在以北纬 {REFERENCE_LAT}° 为基准的平面内计算"
            f"（纬度每度 {M_PER_DEG_LAT:,.0f} 米，经度每度 {M_PER_DEG_LON:,.0f} 米）。近 N 天覆盖率 = 近 N 天被覆盖的网格数 ÷ 网格总数；"
            f"盲区 = 近 N 天未被覆盖的网格。"),
     "en": (f"Grid coverage: an unbroken segment between two consecutive valid track points of a valid flight "
            f"(at most {MAX_GAP_S} s apart and at most {MAX_SPEED_MPS:g} m/s; broken segments are neither counted nor drawn) "
            f"covers a unit grid when any point of it comes within the nest camera's footprint radius (configured per "
-           f"nest, e.g. 150–240 m) of the grid's bounding box. Distances are taken in a plane fitted at {REFERENCE_LAT}° N "
+           f"nest, e.g. 150–240 m) of the grid's boundary (its polygon), or enters the grid. Distances are taken in a "
+           f"plane fitted at {REFERENCE_LAT}° N "
            f"({M_PER_DEG_LAT:,.0f} m per degree of latitude, {M_PER_DEG_LON:,.0f} m per degree of longitude). Coverage over "
            f"N days = grids covered in the last N days ÷ all grids; a blind spot is a grid not covered in the last N days."),
 }

@@ -137,3 +137,35 @@ def test_view_fits_the_bounds():
     px_lat = 0.1 * px_per_deg_lon / math.cos(math.radians(30.65))
     assert max(px_lon / 1000, px_lat / 500) <= 1.0
     assert max(px_lon / 1000, px_lat / 500) > 0.8
+
+
+def test_hexagons_follow_the_basemap_datum_like_the_points(monkeypatch):
+    """Under a GCJ-02 basemap a hexagon and a point of the same WGS-84 place are drawn at the same place."""
+    from shapely.geometry import Point, Polygon
+
+    import h3
+    monkeypatch.setenv("COCKPIT_BASEMAP_STYLE", "http://tiles.bureau.local/style.json")
+    monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")
+    lat, lon = 30.70312, 121.01687
+    point = maps.points_layer(pd.DataFrame({"lat": [lat], "lon": [lon]}), layer_id="p").data[0]["position"]
+    layer, _ = maps.hexagon_layer(pd.DataFrame({"lat": [lat], "lon": [lon], "n": [4]}), resolution=10)
+    spec = json.loads(maps.deck([layer]).to_json())
+    assert [x["@@type"] for x in spec["layers"] if x["id"] == "hexagons"] == ["PolygonLayer"]
+    row = layer.data[0]
+    assert row["value"] == 4.0 and row["hex"] == h3.latlng_to_cell(lat, lon, 10)  # binned in WGS-84
+    hexagon = Polygon(row["polygon"])
+    assert hexagon.contains(Point(point))  # the point sits in its hexagon (a resolution-10 cell is ~65 m across)
+    # each corner moved by the GCJ-02 offset of that corner (about 500 m here), not left in WGS-84
+    wgs = [(c[1], c[0]) for c in h3.cell_to_boundary(row["hex"])]
+    assert row["polygon"] == [[round(v, 5) for v in geo.wgs84_to_gcj02(x, y)] for x, y in wgs]
+    assert not Polygon(wgs).contains(Point(point))
+    assert geo.haversine_m(lat, lon, point[1], point[0]) > 300
+
+
+def test_offline_hexagons_stay_h3_cells(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")  # ignored without a basemap
+    layer, _ = maps.hexagon_layer(pd.DataFrame({"lat": [30.7], "lon": [121.0], "n": [1]}))
+    spec = json.loads(maps.deck([layer]).to_json())
+    assert [x["@@type"] for x in spec["layers"] if x["id"] == "hexagons"] == ["H3HexagonLayer"]
+    assert "polygon" not in layer.data[0]

@@ -74,6 +74,16 @@ def test_definition_text_states_the_parameters():
         assert f"{dr.M_PER_DEG_LAT:,.0f}" in text and f"{dr.M_PER_DEG_LON:,.0f}" in text
 
 
+def test_every_coverage_text_names_the_grid_boundary_not_its_box():
+    from cockpit import kpi
+    texts = [dr.DEFINITION["zh"], dr.DEFINITION["en"], _view("drone_grid_overflight")]
+    texts += [k.formula_zh + k.formula_en for k in (kpi.KPIS["drone_coverage"], kpi.KPIS["drone_coverage_1d"])]
+    for text in texts:
+        assert "外包矩形" not in text and "of the grid's box" not in text and "bounding box of the grid" not in text
+    assert "网格边界" in dr.DEFINITION["zh"] and "grid's boundary" in dr.DEFINITION["en"]
+    assert "polygon_edges" in _view("drone_grid_overflight")
+
+
 @pytest.mark.parametrize("blind_days, expected", [(3, 30), (7, 30), (23, 30), (24, 31), (30, 37)])
 def test_lookback_covers_the_blind_window_now_and_a_week_ago(blind_days, expected):
     assert dr.lookback_days(blind_days) == expected
