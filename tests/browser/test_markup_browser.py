@@ -76,11 +76,13 @@ def visits() -> list[tuple[str, str]]:
             query["town"] = TOWN
         out.append((page, f"{path}?{urllib.parse.urlencode(query)}"))
     for i, view in enumerate(wall.VIEWS):
-        query = {"mode": "wall", "views": view}
-        if i == 0:  # one wall with every option hostile (a playlist with a bad entry keeps its good one)
+        query = {"mode": "wall", "views": view, "layout": "rotate"}  # each view on its own
+        name = f"wall:{view}"
+        if i == 0:  # the composed screen with every option hostile (a playlist with a bad entry keeps its good one)
             query = {"mode": "wall", "views": f"{view},{hostile.URL_VALUE}",
                      **{k: hostile.URL_VALUE for k in ("secs", "refresh", "town", "lang")}}
-        out.append((f"wall:{view}", f"/?{urllib.parse.urlencode(query)}"))
+            name = f"wall:screen:{view}"
+        out.append((name, f"/?{urllib.parse.urlencode(query)}"))
     return out
 
 
@@ -101,7 +103,8 @@ def test_hostile_data_and_urls_run_nothing_fetch_nothing_and_create_nothing(host
         before = runs.finished
         page.goto(hostile_app + target, wait_until="domcontentloaded")
         # the cockpit's own marks: a wall tile, the page's keyed chart or card (see test_browser.PAGE_MARKS)
-        element = ".wall-tile" if name.startswith("wall:") else PAGE_MARKS[name.split("/")[-1].removesuffix(".py")]
+        element = (".scr-panel" if name.startswith("wall:screen:") else ".wall-tile" if name.startswith("wall:")
+                   else PAGE_MARKS[name.split("/")[-1].removesuffix(".py")])
         runs.settle(before, element)  # the new page's first full run, its charts and maps drawn
         if name == "app_pages/cases.py":  # a tooltip of the town map: a stored name shown as text
             chart = page.locator('[class*="st-key-cases_map_"]').first
