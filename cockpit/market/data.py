@@ -99,8 +99,23 @@ class Kpis:
         return cls(**{f.name: number(k[f"market_{f.name}"]) for f in fields(cls)})
 
 
+# the counts of market.by_group: a period without requests has no row, and that is zero requests (a failed
+# query, None, stays "—")
+_COUNTS = ("received", "received_today", "resolved", "open_now", "waiting_now", "in_progress_now", "overdue_now",
+           "due", "within_promise", "rated", "satisfied", "satisfaction_points")
+
+
+def total_row(df: pd.DataFrame | None) -> dict | None:
+    """The one `market.by_group` row of dimension 'all': zero counts when the period had no request."""
+    if df is None:
+        return None
+    if df.empty:
+        return dict.fromkeys(_COUNTS, 0)
+    return first(df)
+
+
 def _totals(rows: Rows) -> Kpis:
-    return Kpis.of(first(rows["total"]))
+    return Kpis.of(total_row(rows["total"]))
 
 
 def totals(scope: Scope, as_of=NOW) -> Plan[Kpis]:
@@ -120,8 +135,8 @@ class Summary:
 def _summary(rows: Rows) -> Summary:
     duty = rows["duty"]
     return Summary(
-        now=Kpis.of(first(rows["total"]), rows["daily"], first(rows["repeat"])),
-        previous=Kpis.of(first(rows["total_prev"])),
+        now=Kpis.of(total_row(rows["total"]), rows["daily"], first(rows["repeat"])),
+        previous=Kpis.of(total_row(rows["total_prev"])),
         waiting_absent=None if duty is None else float(rules.waiting_for_absent(duty)),
         data_quality=_shown(rows["data_quality"]))
 
