@@ -47,14 +47,11 @@ def test_the_generated_nests_are_those(generator, outline):
     assert all(outline.contains(Point(r.lon, r.lat)) for r in nests.itertuples())
 
 
-@pytest.mark.xfail(strict=True, reason="two drop-off stations (WS0059, WS0122) are generated just outside the "
-                                       "outline: the waste area's demo places them")
 def test_every_waste_site_lies_inside_the_outline(generator, outline):
     sites = generator.waste_site()
     assert [r.site_id for r in sites.itertuples() if not outline.contains(Point(r.lon, r.lat))] == []
 
 
-@pytest.mark.xfail(strict=True, reason="road R17 runs partly outside the outline: the parking area's demo draws it")
 def test_every_parking_road_lies_inside_the_outline(generator, outline):
     roads = generator.parking_road()
     assert [r.road_id for r in roads.itertuples()
