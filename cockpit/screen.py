@@ -345,7 +345,7 @@ def parking_panel(f: Figures, spot: str) -> str:
         lines.append(f"<div class='scr-sub'>{escape(t('wall_screen_empty'))}</div>")
     body = (
         "<div class='scr-row'>" + _stat(t("wall_violations_today"), _num(s.violations_today), unit)
-        + _stat(t("wall_screen_reminded"), _num(s.reminded), unit)
+        + _stat(t("wall_screen_reminded"), _num(s.reminded), t("pk_unit_sms"))  # as the parking page counts them
         + _stat(kpi.KPIS["parking_persuade_rate"].name(i18n.current()), _num(rate, 1), "%",
                 wall.rate_state("parking_persuade_rate", rate)) + "</div>"
         + f"<div class='scr-sub'>{escape(t('wall_screen_hot_roads'))}</div>" + "".join(lines))
@@ -354,7 +354,7 @@ def parking_panel(f: Figures, spot: str) -> str:
 
 def market_panel(f: Figures, spot: str) -> str:
     t = i18n.t
-    m, unit = f.market, t("cases_unit")
+    m, unit = f.market, t("mk_unit_requests")
     body = ("<div class='scr-row'>" + _stat(t("wall_market_open"), _num(m.open), unit)
             + _stat(t("wall_screen_market_30d"), _num(m.received), unit)
             + _stat(t("wall_screen_market_resolved"), _num(m.resolved), unit) + "</div>")
