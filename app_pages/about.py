@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit import i18n, kpi, ui
+from cockpit import kpi, ui
 from cockpit.gateway import NOW
 
 ctx = ui.page_context()
@@ -33,11 +33,7 @@ if dq is None:
 elif dq.empty:
     st.success(ctx.t("dq_none"))
 else:
-    dq_table = pd.DataFrame({
-        ctx.t("relation"): [i18n.label(i18n.RELATIONS, r, ctx.lang) for r in dq["relation_name"]],
-        ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
-        ctx.t("rows"): dq["row_count"].astype(int),
-    })
+    dq_table = ui.data_quality_table(dq)
     st.dataframe(dq_table, hide_index=True, width="stretch", column_config=ui.number_formats(dq_table))
 
 st.subheader(ctx.t("contract"))

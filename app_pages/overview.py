@@ -19,26 +19,22 @@ ui.header(ctx, "overview_title")
 f = ctx.filters
 scope = {"town_code": f.town_code, "squadron_code": f.squadron_code}
 prev_from, prev_to = f.previous_period()
-waste_plan = waste_data.today(f.town_code)
-parking_plan = parking_data.summary(f.date_from, f.date_to, f.town_code)
 
 
 @st.fragment(run_every=ui.REFRESH_SECONDS)
 def body() -> None:
     ctx.results.clear()
     ctx.now = dt.datetime.now(ui.SH)
-    drones = drone_data.headline(f.town_code)
-    ctx.prefetch(*drones.calls.values())  # started with the others, built in its block
-    cases_plan = data.overview(f.date_from, f.date_to, (prev_from, prev_to), **scope)
-    market = market_data.headline(f.date_from, f.date_to)
-    q = ctx.start(  # side by side, the slowest first
-        **cases_plan.calls,
-        **{f"waste.{key}": call for key, call in waste_plan.calls.items()},
-        **parking_plan.calls,
-        **market.calls,
+    got = area.load_many(  # every area's queries side by side, then each area's figures
+        ctx.start,
+        cases=data.overview(f.date_from, f.date_to, (prev_from, prev_to), **scope),
+        drones=drone_data.headline(f.town_code),
+        waste=waste_data.today(f.town_code),
+        parking=parking_data.summary(f.date_from, f.date_to, f.town_code),
+        market=market_data.headline(f.date_from, f.date_to),
     )
-    cases = cases_plan.build(q)
-    ui.status_banner(ctx)
+    cases = got["cases"]
+    ui.status_banner(ctx)  # after every area's figures, so the banner speaks for all of them
 
     # -- cases received and overdue
     st.subheader(ctx.t("cases_block"))
@@ -81,13 +77,13 @@ def body() -> None:
     # -- the other areas
     a1, a2, a3, a4 = st.columns(4)
     with a1:
-        drone_block(area.load(ctx.start, drones))
+        drone_block(got["drones"])
     with a2:
-        waste_block(q)
+        waste_block(got["waste"])
     with a3:
-        parking_block(q)
+        parking_block(got["parking"])
     with a4:
-        market_block(market.build(q))
+        market_block(got["market"])
 
 
 def drone_block(d: drone_data.Headline) -> None:
@@ -102,9 +98,8 @@ def drone_block(d: drone_data.Headline) -> None:
                 caption=f"{ui.fmt_int(cov.covered)} / {ui.fmt_int(cov.total)} {ctx.t('dr_unit_grids')}")
 
 
-def waste_block(q: ui.Started) -> None:
+def waste_block(waste: waste_data.Today) -> None:
     st.subheader(ctx.t("waste_block"))
-    waste = waste_plan.build({key: q[f"waste.{key}"] for key in waste_plan.calls})
     if waste.by_category is None:
         st.info(ctx.t("empty"))
         return
@@ -115,9 +110,8 @@ def waste_block(q: ui.Started) -> None:
     ui.chart_or_empty(waste.by_category, waste_charts.waste_by_category, key="overview_waste")
 
 
-def parking_block(q: ui.Started) -> None:
+def parking_block(park: parking_data.Summary) -> None:
     st.subheader(ctx.t("parking_block"))
-    park = parking_plan.build(q)
     unit = ctx.t("pk_unit")
     ui.kpi_card(ctx, "parking_violations", park.violations_today, label=ctx.t("violations_today"),
                 text=ui.fmt_int(park.violations_today, unit),
@@ -129,7 +123,7 @@ def parking_block(q: ui.Started) -> None:
 
 def market_block(head: market_data.Headline) -> None:
     st.subheader(ctx.t("market_block"))
-    ui.kpi_card(ctx, "market_open", head.open, text=ui.fmt_int(head.open, ctx.t("cases_unit")),
+    ui.kpi_card(ctx, "market_open", head.open, text=ui.fmt_int(head.open, ctx.t("mk_unit_requests")),
                 caption=ctx.t("market_received", n=ui.fmt_int(head.received), m=ui.fmt_int(head.resolved))
                 + ("" if head.satisfaction is None else " · " + ctx.t("satisfaction", s=f"{head.satisfaction:.2f}")))
 

@@ -426,11 +426,7 @@ def _data_quality_popover(ctx: Context, dq: pd.DataFrame | None) -> None:
         if dq.empty:
             st.write(ctx.t("dq_none"))
         else:
-            table = pd.DataFrame({
-                ctx.t("relation"): [i18n.label(i18n.RELATIONS, r, ctx.lang) for r in dq["relation_name"]],
-                ctx.t("issue"): [i18n.label(i18n.ISSUES, c, ctx.lang) for c in dq["issue_code"]],
-                ctx.t("rows"): dq["row_count"].astype(int),
-            })
+            table = data_quality_table(dq)
             st.dataframe(table, hide_index=True, width="stretch", column_config=number_formats(table))
 
 
@@ -471,6 +467,15 @@ def kpi_definition(ctx: Context, key: str) -> None:
         st.markdown(f"{ctx.t('direction')}{colon}{ctx.t('higher_better' if item.higher_is_better else 'lower_better')}")
         if item.source(ctx.lang):
             st.caption(f"{ctx.t('source')}{colon}{item.source(ctx.lang)}")
+
+
+def data_quality_table(dq: pd.DataFrame) -> pd.DataFrame:
+    """Rows left out of the figures, by relation and issue, with their names in the current language."""
+    return pd.DataFrame({
+        i18n.t("relation"): [i18n.label(i18n.RELATIONS, r) for r in dq["relation_name"]],
+        i18n.t("issue"): [i18n.label(i18n.ISSUES, c) for c in dq["issue_code"]],
+        i18n.t("rows"): dq["row_count"].astype(int),
+    })
 
 
 DQ_DAYS = 30  # the header's data-quality count covers the rows of the last 30 days

@@ -10,20 +10,13 @@ from streamlit.testing.v1 import AppTest
 from cockpit import runtime
 
 from cockpit.cases import maps as cases_map
-from tests.pages.test_pages import APP
+from tests.pages.test_pages import run_page
 
 TOWN = "330482001"
 
 
 def run_cases(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/cases.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("app_pages/cases.py", **query)
 
 
 def received_in_ranking(at: AppTest) -> int:

@@ -26,6 +26,13 @@ def run_app(page: str | None = None, **query) -> AppTest:
     return at
 
 
+def run_page(page: str, **query) -> AppTest:
+    """One page opened by a URL with `query` (after the app's first run), and run without an exception."""
+    at = run_app(page, **query)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def period_received(at: AppTest) -> int:
     """Cases received in the chosen period, summed over the overview's town ranking."""
     ranking = next(d.value for d in at.dataframe if "受理（件）" in d.value.columns)

@@ -9,18 +9,11 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cockpit import privacy
-from tests.pages.test_pages import APP
+from tests.pages.test_pages import run_page
 
 
 def run_parking(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/parking.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("app_pages/parking.py", **query)
 
 
 def _walk(node):

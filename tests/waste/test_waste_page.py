@@ -7,18 +7,11 @@ import datetime as dt
 from streamlit.testing.v1 import AppTest
 
 from cockpit import ui
-from tests.pages.test_pages import APP
+from tests.pages.test_pages import run_page
 
 
 def run_waste(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/waste.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("app_pages/waste.py", **query)
 
 
 def test_waste_page_shows_the_chain_and_the_rule(app_env):
