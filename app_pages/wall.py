@@ -7,13 +7,15 @@ cockpit.wall at a time.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
 
 import streamlit as st
 
-from cockpit import i18n, maps, screen, ui, wall
+from cockpit import live as live_check
+from cockpit import maps, screen, ui, wall
 
 log = logging.getLogger("cockpit.wall")
 
@@ -45,7 +47,7 @@ ROTATE_CSS = """
 """
 
 
-def status_line(health, fresh) -> list[tuple[str, str]]:
+def status_line(ctx, health, fresh) -> list[tuple[str, str]]:
     """(level, plain text) of what the screen must say about its data: down, waiting, partial, stale, and
     every refused URL option."""
     out = []
@@ -85,47 +87,87 @@ tick(); setInterval(tick, 1000);
 </script>""", height=56)
 
 
+MAP_SHOWS = "wall_map_shows"  # the view whose map is on the screen
+
+
+def _fresh(base: ui.Context) -> ui.Context:
+    """A context of its own for one fragment run (its results and failures are that run's)."""
+    return dataclasses.replace(base, results=[], unavailable={}, now=dt.datetime.now(ui.SH))
+
+
 @st.fragment(run_every=wall.rerun_every(options))
 def live() -> None:
     try:
-        if options.layout == "screen":
-            draw_screen()
-        else:
-            draw_rotate()
+        draw_rotate()
     except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
         log.exception("wall screen failed")
         st.markdown(f"<div class='wall-status'><span class='warn'>{ctx.t('wall_waiting')}</span></div>",
                     unsafe_allow_html=True)
 
 
-def draw_screen() -> None:
-    """Every area's panels at once; the map shows the spotlit view's layer and its panel is marked."""
-    ctx.results.clear()
-    ctx.unavailable.clear()
-    ctx.now = dt.datetime.now(ui.SH)
-    index, key, left = wall.view_at(options, time.time())
-    figures = screen.load(ctx.start, town, ctx.today)
-    figure_results = [r for r in ctx.results if not r.name.startswith("common.")]  # not the names and shapes
-    view = None
-    try:  # the spotlit view's map; its figures are not shown (the panels hold them)
-        view = wall.BUILDERS[key](ctx.run, ctx.t, town, ctx.today, ctx.lang)
-    except Exception:  # noqa: BLE001 - the panels stand without the map
-        log.exception("wall map %s failed", key)
-    fresh = ctx.run("common.freshness", as_of=wall.NOW)
+@st.fragment(run_every=live_check.CHECK_SECONDS)
+def screen_panels() -> None:
+    """Every few seconds: the change check, then every panel, the ticker and the alarms (figures of an
+    area that did not change come from the shared cache)."""
+    try:
+        draw_panels()
+    except Exception:  # noqa: BLE001 - a wall never shows a traceback; the next rerun tries again
+        log.exception("wall screen failed")
+        st.markdown(f"<div class='scr-notice bad'>{ctx.t('wall_waiting')}</div>", unsafe_allow_html=True)
 
-    fetched = min((r.fetched_at for r in figure_results), default=None)
-    updated = [ctx.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}")
-               if fetched is not None else ctx.t("wall_updated", time="—")]
+
+@st.fragment(run_every=options.refresh)
+def screen_map() -> None:
+    """The spotlit view's map layer, every refresh period; a spotlight step reruns the whole screen."""
+    try:
+        draw_map()
+    except Exception:  # noqa: BLE001 - the panels stand without the map
+        log.exception("wall map failed")
+
+
+def draw_panels() -> None:
+    c = _fresh(ctx)
+    now = time.time()
+    changed = live_check.changes_for(c.gateway).observe(c.run("wall.changes", as_of=wall.NOW), now)
+    c.fresh_after = live_check.fresh_after(changed, now, options.refresh)
+    index, key, left = wall.view_at(options, now)
+    if st.session_state.get(MAP_SHOWS, key) != key:
+        st.rerun()  # the spotlight moved on: the whole screen, so that the map follows at once
+    down = c.gateway.health.down_since if c.gateway.health.is_down else None
+    calls = {f"{name}.{k}": call for name, plan in screen.plans(town, c.today).items() for k, call in plan.calls.items()}
+    figures = screen.load(c.start, town, c.today, down_since=down)
+    fresh = c.run("common.freshness", as_of=wall.NOW)
+    figure_results = [r for r in c.results if r.name in {name for name, _ in calls.values()}
+                      and not r.name.startswith("common.")]
+    # the newest refresh (a panel whose figures are older says so itself: screen.panel_ages)
+    fetched = max((r.fetched_at for r in figure_results if not r.is_stale), default=None)
+    updated = [c.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}")
+               if fetched is not None else c.t("wall_updated", time="—")]
     if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
-        age = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds()
-        updated.append(ctx.t("wall_screen_age", age=ui.fmt_age(max(0.0, age), ctx.lang)))
-    title = view.title if view is not None else ctx.t(f"wall_{key}")
-    with i18n.language(ctx.lang):
-        st.markdown(screen.render(
-            figures, today=ctx.today, view=key, view_title=title, index=index, count=len(options.views),
-            left=left, updated=" · ".join(updated), legend=view.legend if view is not None else None,
-            notices=status_line(ctx.health(), fresh)), unsafe_allow_html=True)
-    if view is not None and view.deck is not None:
+        age = (c.now - fresh["newest_at"].max().to_pydatetime()).total_seconds()
+        updated.append(c.t("wall_screen_age", age=ui.fmt_age(max(0.0, age), c.lang)))
+    view_state = st.session_state.get(f"wall_view_{key}")
+    st.markdown(screen.render(
+        figures, today=c.today, view=key, view_title=st.session_state.get(f"wall_title_{key}") or c.t(f"wall_{key}"),
+        index=index, count=len(options.views), left=left, updated=" · ".join(updated),
+        legend=st.session_state.get(f"wall_legend_{key}"), notices=status_line(c, c.health(), fresh),
+        ages=screen.panel_ages(c.results, c.unavailable, calls),
+        points=screen.pulses(figures.events, view_state, c.now), now=c.now), unsafe_allow_html=True)
+
+
+def draw_map() -> None:
+    """The spotlit view's map (its figures are not shown: the panels hold them); its view, title and
+    legend are kept for the panels' run (the pulses are placed on that view)."""
+    c = _fresh(ctx)
+    now = time.time()
+    c.fresh_after = live_check.fresh_after(live_check.changes_for(c.gateway).changed_at, now, options.refresh)
+    _, key, _ = wall.view_at(options, now)
+    st.session_state[MAP_SHOWS] = key  # before the build: a failing map never makes the panels rerun
+    view = wall.BUILDERS[key](c.run, c.t, town, c.today, c.lang)
+    st.session_state[f"wall_title_{key}"] = view.title
+    st.session_state[f"wall_legend_{key}"] = view.legend
+    if view.deck is not None:
+        st.session_state[f"wall_view_{key}"] = view.deck.initial_view_state
         with st.container(key=screen.MAP_KEY):
             maps.show(view.deck, key=f"wall_screen_map_{key}", height=screen.map_box()[3])
 
@@ -172,10 +214,13 @@ def draw_rotate() -> None:
         maps.show_legend(*view.legend)
 
 
-if options.layout == "screen":
-    st.markdown(screen.stylesheet(), unsafe_allow_html=True)
+if options.layout in ("screen", "wide"):
+    st.markdown(screen.stylesheet(options.layout), unsafe_allow_html=True)
     with st.container(key=screen.CLOCK_KEY):  # the date and a clock that ticks in the browser, without reruns
         st.iframe(screen.clock_html(ctx.lang), height=60)
+    st.session_state[MAP_SHOWS] = wall.view_at(options, time.time())[1]  # this run draws that view's map
+    screen_panels()
+    screen_map()
 else:
     rotate_header()
-live()
+    live()

@@ -362,27 +362,33 @@ class Gateway:
             if dog.disarm():
                 conn.invalidate()
 
-    def run(self, name: str, /, *, wait_seconds: float | None = None, **params: Any) -> Result:
+    def run(self, name: str, /, *, wait_seconds: float | None = None, fresh_after: float | None = None,
+            **params: Any) -> Result:
         """The query's result, shared across sessions for its TTL; the last good one when the query fails.
 
         A caller that finds another refreshing the result waits for it at most `wait_seconds` (default:
         as long as that refresh can take), then takes the previous result, or DataUnavailable(kind
-        TIMEOUT) when there is none."""
-        return self._run(name, params, prefetch=False, wait_seconds=wait_seconds)
+        TIMEOUT) when there is none. `fresh_after` (epoch seconds): a cached result fetched before then
+        counts as expired (the wall's change check: the data changed at that moment); the first caller
+        refreshes it, every other caller then shares the new one."""
+        return self._run(name, params, prefetch=False, wait_seconds=wait_seconds, fresh_after=fresh_after)
 
-    def prefetch(self, *calls: tuple[str, dict[str, Any]]) -> None:
+    def prefetch(self, *calls: tuple[str, dict[str, Any]], fresh_after: Callable[[str], float | None] | None = None,
+                 ) -> None:
         """Start queries, given as (name, params), in the background and return at once.
 
         The `run` calls that follow with the same name and params find the result done or wait for
-        it; a failure is theirs to report. Unknown names and wrong params raise here."""
+        it; a failure is theirs to report. Unknown names and wrong params raise here. `fresh_after`:
+        query name -> as in `run`."""
         for name, params in calls:
             self._checked(name, params)
         for name, params in calls:
-            self._prefetch_pool.submit(self._prefetch_one, name, dict(params))
+            self._prefetch_pool.submit(self._prefetch_one, name, dict(params),
+                                       None if fresh_after is None else fresh_after(name))
 
-    def _prefetch_one(self, name: str, params: dict[str, Any]) -> None:
+    def _prefetch_one(self, name: str, params: dict[str, Any], fresh_after: float | None = None) -> None:
         try:
-            self._run(name, params, prefetch=True)
+            self._run(name, params, prefetch=True, fresh_after=fresh_after)
         except DataUnavailable:
             pass  # recorded on the entry: the page's own run() reports it
         except Exception:  # noqa: BLE001 - a background thread has no caller to raise to
@@ -402,13 +408,18 @@ class Gateway:
         return entry.result
 
     def _run(self, name: str, params: dict[str, Any], *, prefetch: bool,
-             wait_seconds: float | None = None) -> Result | None:
+             wait_seconds: float | None = None, fresh_after: float | None = None) -> Result | None:
         query = self.query(name)
         key = (name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
         entry = self._entry(key)
         run_params = dict(params)
         now = self.clock()
-        if entry.result is not None and now < entry.expires_at:
+
+        def current() -> bool:  # the cached result may be served as it is
+            return (entry.result is not None and now < entry.expires_at
+                    and (fresh_after is None or entry.result.fetched_at >= fresh_after))
+
+        if current():
             return entry.result
         if entry.result is not None and now < entry.retry_at:
             return entry.result  # the query failed a moment ago: don't hammer the database
@@ -433,7 +444,7 @@ class Gateway:
         probing = False
         try:
             now = self.clock()
-            if entry.result is not None and now < entry.expires_at and not entry.result.is_stale:
+            if current() and not entry.result.is_stale:
                 return entry.result  # refreshed by another caller while we waited
             if entry.result is None and entry.failures > failures_seen:
                 # it failed while we waited: don't wait a second time

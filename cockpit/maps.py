@@ -475,3 +475,22 @@ def show_legend(title: str, items: Sequence[tuple[str, Sequence[int]]]) -> None:
     import streamlit as st
 
     st.markdown(legend_html(title, items), unsafe_allow_html=True)
+
+
+def offset_px(lon: float, lat: float, view) -> tuple[float, float] | None:
+    """Where a WGS-84 point falls on a flat (pitch 0, bearing 0) deck.gl map of `view`, in CSS pixels from
+    the map's centre (x right, y down): the Web Mercator of deck.gl, 512 px for the world at zoom 0. None
+    for a point that is not a finite position. The big screen pulses new events with it."""
+    try:
+        lon, lat = float(lon), float(lat)
+        if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) >= 85:
+            return None
+        dlon, dlat = to_display(lon, lat)
+        scale = 512.0 * 2 ** float(view.zoom) / 360.0
+        clat = float(view.latitude)
+
+        def merc(phi: float) -> float:
+            return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(phi) / 2)))
+        return (float(dlon) - float(view.longitude)) * scale, -(merc(float(dlat)) - merc(clat)) * scale
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return None

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -125,6 +126,9 @@ class Context:
     results: list[Result] = field(default_factory=list)
     # queries that returned nothing, by name -> why (gateway.UNAVAILABLE | TIMEOUT | ERROR)
     unavailable: dict[str, str] = field(default_factory=dict)
+    # query name -> epoch seconds before which a cached result is too old (the wall's change check,
+    # cockpit/live.py); None: each query's TTL alone
+    fresh_after: Callable[[str], float | None] | None = None
 
     @property
     def lang(self) -> str:
@@ -151,9 +155,11 @@ class Context:
 
     def run(self, name: str, /, *, wait_seconds: float | None = None, **params) -> pd.DataFrame | None:
         """A query's rows through the shared gateway; None when it failed and nothing was cached."""
+        extra = {} if wait_seconds is None else {"wait_seconds": wait_seconds}
+        if self.fresh_after is not None and (after := self.fresh_after(name)) is not None:
+            extra["fresh_after"] = after
         try:
-            result = (self.gateway.run(name, **params) if wait_seconds is None
-                      else self.gateway.run(name, wait_seconds=wait_seconds, **params))
+            result = self.gateway.run(name, **extra, **params)
         except DataUnavailable as exc:
             self.unavailable[name] = exc.kind
             return None
@@ -163,7 +169,10 @@ class Context:
     def prefetch(self, *calls: tuple[str, dict]) -> None:
         """Start the page's next queries, as (name, params), side by side in the background; the page's
         own run() calls with the same name and params then find them done or wait for them."""
-        self.gateway.prefetch(*calls)
+        if self.fresh_after is None:
+            self.gateway.prefetch(*calls)
+        else:
+            self.gateway.prefetch(*calls, fresh_after=self.fresh_after)
 
     def start(self, **calls: tuple[str, dict]) -> Started:
         """Prefetch named calls, `key=(query name, params)`; `started[key]` is then the run() of one."""

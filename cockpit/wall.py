@@ -7,7 +7,8 @@ A wall screen is opened as `/?mode=wall` with optional parameters:
     town=330482001 one town's figures (any of the 9 codes)
     lang=zh|en
     layout=screen  the composed screen (every area at once, the playlist as the spotlight of its map:
-                   cockpit/screen.py) or layout=rotate (one view at a time, for small screens)
+                   cockpit/screen/), on the 16:9 canvas or, from an 8:3 viewport up, the 32:9 one;
+                   layout=wide forces the 32:9 canvas; layout=rotate shows one view at a time (small screens)
 The view shown is a function of the clock (`view_at`), not of the session: every screen with the same
 playlist shows the same view at the same moment, and a reload or a server restart continues the rotation.
 Views are built from aggregate queries only, so no personal data can reach the wall.
@@ -29,7 +30,7 @@ DEFAULT_SECONDS = 30
 DEFAULT_REFRESH = 60
 MIN_SECONDS, MAX_SECONDS = 10, 3600
 MAX_VIEWS = 24
-LAYOUTS = ("screen", "rotate")
+LAYOUTS = ("screen", "wide", "rotate")
 
 
 @dataclass(frozen=True)

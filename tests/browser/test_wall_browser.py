@@ -1,4 +1,4 @@
-"""The wall screen in headless Chromium: the composed screen at 1920×1080 and 3840×2160 (no two panels
+"""The wall screen in headless Chromium: the composed screen at 1920×1080, 3840×2160 and 3840×1080 (no two panels
 overlap, none leaves the viewport, no text under 16 design pixels), every rotating view at 1920×1080, no
 outside request, and a database outage in the middle (a real cut of the network path) that the screen
 survives and recovers from."""
@@ -66,19 +66,26 @@ MEASURE = """() => {
 }""" % {"map": screen.MAP_KEY, "clock": screen.CLOCK_KEY}
 
 
-def check_layout(m: dict, width: int, height: int, scale: float) -> None:
-    boxes = m["boxes"]
-    assert set(boxes) == set(screen.BOXES), boxes
+def check_layout(m: dict, width: int, height: int, scale: float, canvas=screen.STANDARD) -> None:
+    boxes = dict(m["boxes"])
+    alarm = boxes.pop("alarms") if "alarms" not in canvas.boxes else None
+    assert set(boxes) == set(canvas.boxes), boxes
     for (a, ba), (b, bb) in itertools.combinations(boxes.items(), 2):
         assert not screen.boxes_overlap(ba, bb), (a, ba, b, bb)
     inside = [m["deck"], m["canvas"], m["clock"], *boxes.values()]
     for b in inside:
         assert b["x"] >= 0 and b["y"] >= 0 and b["x"] + b["width"] <= width + 0.5 and b["y"] + b["height"] <= height + 0.5, b
-    for name, (x, y, w, h) in screen.BOXES.items():  # the design, scaled uniformly
+    x0, y0 = (width - canvas.width * scale) / 2, (height - canvas.height * scale) / 2
+    for name, (x, y, w, h) in canvas.boxes.items():  # the design, scaled uniformly
         got = boxes[name]
-        assert [round(got[k] / scale) for k in ("x", "y", "width", "height")] == [x, y, w, h], (name, got)
-    mx, my, mw, mh = screen.map_box()
+        assert [round((got["x"] - x0) / scale), round((got["y"] - y0) / scale), round(got["width"] / scale),
+                round(got["height"] / scale)] == [x, y, w, h], (name, got)
+    mx, my, mw, mh = canvas.map_box()
     assert abs(m["canvas"]["width"] - mw * scale) < 2 and abs(m["canvas"]["height"] - mh * scale) < 2, m["canvas"]
+    if alarm is not None and alarm["width"] > 0:  # the alarms drawn over the map, inside it
+        mb = boxes["map"]
+        assert mb["x"] <= alarm["x"] and alarm["x"] + alarm["width"] <= mb["x"] + mb["width"] + 0.5
+        assert mb["y"] <= alarm["y"] and alarm["y"] + alarm["height"] <= mb["y"] + mb["height"] + 0.5
     assert m["page"] == [width, height], "nothing scrolls"
     assert m["count"] > 60 and m["smallest"][0] >= screen.MIN_FONT_PX * scale - 0.01, m["smallest"]
 
@@ -99,6 +106,12 @@ def test_composed_screen_at_1080p_and_4k(proxied, context):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "wall-screen-2160.png"), timeout=WAIT_MS)
     check_layout(page.evaluate(MEASURE), 3840, 2160, 2.0)
+    # a spliced wall of 32:9: the wide canvas, chosen by the aspect ratio, more columns, nothing stretched
+    page.set_viewport_size({"width": 3840, "height": 1080})
+    page.wait_for_function("() => document.documentElement.scrollHeight === 1080", timeout=WAIT_MS)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "wall-screen-wide.png"), timeout=WAIT_MS)
+    check_layout(page.evaluate(MEASURE), 3840, 1080, 1.0, screen.WIDE)
     assert outside == [] and errors == [], (outside, errors)
     page.close()
 

@@ -140,9 +140,9 @@ def screen_html(at: AppTest) -> str:
 
 def stat(text: str, label: str) -> str:
     """The value shown under a stat's label (its unit left out)."""
-    m = re.search(rf"<div class='lbl'>{re.escape(label)}</div><div class='val'>([^<]*)", text)
+    m = re.search(rf"<div class='lbl'>{re.escape(label)}</div><div class='val'>(.*?)</div>", text)
     assert m, label
-    return m.group(1)
+    return re.sub(r"<[^>]*>", "", re.sub(r"<small>.*?</small>", "", m.group(1)))
 
 
 def test_screen_boxes_neither_overlap_nor_leave_the_canvas():
