@@ -105,7 +105,7 @@ def live() -> None:
                     unsafe_allow_html=True)
 
 
-@st.fragment(run_every=live_check.CHECK_SECONDS)
+@st.fragment(run_every=live_check.check_seconds())
 def screen_panels() -> None:
     """Every few seconds: the change check, then every panel, the ticker and the alarms (figures of an
     area that did not change come from the shared cache)."""

@@ -419,15 +419,24 @@ def run_cli(args) -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     url = prepare_database(args.url, args.years, args.scale)
     rows = relation_rows(url)
-    chosen = tuple(p.strip() for p in args.pages.split(",") if p.strip()) if args.pages else PAGES + ("wall",)
-    unknown = set(chosen) - set(PAGES) - {"wall"}
+    chosen = (tuple(p.strip() for p in args.pages.split(",") if p.strip()) if args.pages
+              else PAGES + ("wall", "screen"))
+    unknown = set(chosen) - set(PAGES) - {"wall", "screen"}
     if unknown:
-        print(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(PAGES)}, wall)", file=sys.stderr)
+        print(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(PAGES)}, wall, screen)", file=sys.stderr)
         return 2
-    pages = tuple(p for p in chosen if p != "wall")
+    pages = tuple(p for p in chosen if p not in ("wall", "screen"))
     started = time.time()
     result = run(url, runs=args.runs, pages=pages, wall="wall" in chosen and not args.no_wall, naive=not args.no_naive,
                  naive_all=getattr(args, "naive_all", False), sessions=args.sessions)
+    if "screen" in chosen and not args.no_wall:
+        from bench import screen as screen_bench
+        print("  screen (server) …", flush=True)
+        result["screen"] = {"server": screen_bench.server_stage(Bench(url), args.sessions)}
+        refreshes = getattr(args, "screen_refreshes", 1000)
+        if refreshes:
+            print(f"  screen (browser, {refreshes} refreshes) …", flush=True)
+            result["screen"]["browser"] = screen_bench.browser_stage(url, refreshes)
     result.update({
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform(),
@@ -439,6 +448,9 @@ def run_cli(args) -> int:
     print(f"rows: {sum(rows.values()):,} in {len(rows)} relations "
           + ", ".join(f"{k} {v:,}" for k, v in rows.items() if v >= 100_000))
     print(table(result))
+    if "screen" in result:
+        from bench import screen as screen_bench
+        print(screen_bench.table(result["screen"]))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"written to {args.out}")

@@ -138,10 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=_positive_int, default=3,
                        help="runs per measurement; medians (default 3)")
     bench.add_argument("--pages", default=None,
-                       help="comma-separated pages, `wall` for the wall views (default: every page and the wall)")
+                       help="comma-separated pages, `wall` for the wall views, `screen` for the big screen's "
+                            "refreshes (default: every page, the wall and the screen)")
     bench.add_argument("--sessions", type=_positive_int, default=20,
                        help="sessions compared with 1 (default 20)")
-    bench.add_argument("--no-wall", action="store_true", help="skip the wall views")
+    bench.add_argument("--no-wall", action="store_true", help="skip the wall views and the screen")
+    bench.add_argument("--screen-refreshes", type=int, default=1000,
+                       help="browser refreshes of the big screen for its JS heap (0: skip the browser; default 1000)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
     bench.add_argument("--naive-all", action="store_true",
                        help="also the naive pattern reading whole tables (a cached-load dashboard, cold; one run)")

@@ -20,7 +20,8 @@ from typing import Mapping
 import pandas as pd
 
 AREAS = ("cases", "drones", "waste", "parking", "market")
-CHECK_SECONDS = 5          # how often a screen runs the change check (and its panels rerun)
+CHECK_SECONDS = 5          # how often a screen runs the change check (and its panels rerun): the default of
+                           # the setting COCKPIT_WALL_CHECK_SECONDS (check_seconds())
 PULSE_MINUTES = 15         # an event this recent pulses on the map
 
 # query name prefixes -> area (most specific first); names matching none belong to no area (shapes, names)
@@ -33,7 +34,18 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
+def check_seconds() -> float:
+    from cockpit import settings
+    return settings.get().wall_check_seconds
+
+
+# slow figures of slow change (coverage over 7 and 30 days): their TTL alone, whatever the change check says
+TTL_ONLY = frozenset({"drones.coverage_by_town", "overview.drone_coverage"})
+
+
 def area_of(query_name: str) -> str | None:
+    if query_name in TTL_ONLY:
+        return None
     for prefix, area in _PREFIXES:
         if query_name.startswith(prefix):
             return area

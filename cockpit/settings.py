@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     max_ttl_seconds: float = Field(float("inf"), gt=0, description="cap on every query's cache time")
     basemap_style: str | None = Field(None, description="a base-map style URL; unset: the offline outline")
     basemap_datum: str = Field("wgs84", description="the datum the base map is drawn in (wgs84, gcj02)")
+    wall_check_seconds: float = Field(5.0, ge=1, le=60,
+                                      description="how often the big screen checks for new rows and redraws its panels")
 
     @field_validator("database_url", "role", "basemap_style", mode="before")
     @classmethod

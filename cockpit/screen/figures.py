@@ -25,7 +25,7 @@ EVENT_HOURS = 24          # the ticker looks back this far
 EVENTS_PER_AREA = 6       # the newest events of each area the ticker may show
 
 # which panel shows which plan's figures (for each panel's own data age)
-PANEL_OF_PLAN = {"counts": "cases", "overdue": "cases", "rates": "cases", "daily": "cases", "sources": "cases",
+PANEL_OF_PLAN = {"overdue": "cases", "rates": "cases", "daily": "cases", "sources": "cases",
                  "overdue_towns": "cases", "city": "ranking", "drones": "drones", "nests": "drones",
                  "coverage": "drones", "waste": "waste", "breaches": "waste", "parking": "parking",
                  "market": "market", "oldest": "market", "events": "ticker"}
@@ -60,7 +60,6 @@ def plans(town: str | None, today: dt.date) -> dict[str, Plan]:
     """Every plan the screen shows, by panel part; the ranking is always the city's (a town's screen
     marks its own town in it), as are the market's figures (one market)."""
     out = {
-        "counts": cases_data.counts(town),
         "overdue": cases_data.overdue(town),
         "rates": cases_data.rates(**wall.last_days(today, cases_rules.WALL_RATE_DAYS), town_code=town,
                                   squadron_code=None),
@@ -87,6 +86,14 @@ def plans(town: str | None, today: dt.date) -> dict[str, Plan]:
     return out
 
 
+def received_today(sources: pd.DataFrame | None) -> cases_data.Counts:
+    """Cases received today, from the sources' counts (the same valid cases reported today up to now as
+    overview.case_counts counts, without its week and year: the screen refreshes it on every new case)."""
+    if sources is None:
+        return cases_data.Counts()
+    return cases_data.Counts(received_today=float(pd.to_numeric(sources["cases"]).sum()) if not sources.empty else 0.0)
+
+
 def load(fetch: area.Fetch, town: str | None, today: dt.date, *, down_since: float | None = None) -> Figures:
     """The screen's figures, the plans' queries started together through `fetch`; `down_since`: when the
     database became unreachable (the database alarm), None while it answers."""
@@ -105,7 +112,7 @@ def load(fetch: area.Fetch, town: str | None, today: dt.date, *, down_since: flo
     raised = alarms.evaluate(down_since=down_since, nests=r["nests"], overdue_by_town=overdue_towns,
                              breaches=getattr(breaches, "rows", None), market_oldest=r["oldest"],
                              town_names=names, lang=lang)
-    return Figures(r["counts"], r["overdue"], r["rates"], daily, cases_wall.ranking(by_town, towns), town_name,
+    return Figures(received_today(r["sources"]), r["overdue"], r["rates"], daily, cases_wall.ranking(by_town, towns), town_name,
                    r["drones"], r["waste"], breaches, r["parking"], r["market"], sources=r["sources"],
                    coverage=r["coverage"], oldest=r["oldest"], events=r["events"], alarms=tuple(raised),
                    town_names=names)

@@ -61,6 +61,7 @@ def test_changes_remember_when_each_area_moved():
     after = live.fresh_after(c.changed_at, 130.0, 60)
     assert after("overview.drone_summary") == 110.0 and after("cases.kpis_by_group") == 70.0
     assert after("common.towns") is None and live.area_of("wall.events") is None
+    assert live.area_of("drones.coverage_by_town") is None, "slow figures follow their TTL alone"
 
 
 def test_fresh_after_refreshes_once_then_shares(gw):

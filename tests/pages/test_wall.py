@@ -131,7 +131,7 @@ def test_a_failing_view_shows_a_calm_message_not_an_error(app_env, monkeypatch):
 
 
 # ---------------------------------------------------------------- the composed screen (layout=screen)
-PANELS = ("cases", "drones", "map", "ranking", "waste", "parking", "market")
+PANELS = ("cases", "drones", "map", "ranking", "waste", "parking", "market", "ticker", "alarms")
 
 
 def screen_html(at: AppTest) -> str:
@@ -228,3 +228,37 @@ def test_screen_outage_keeps_the_last_numbers_with_the_banner(app_env):
     assert not at.exception
     text = screen_html(at)
     assert "数据库连接中断" in text and stat(text, "今日受理") == before != "—"
+
+
+def test_screen_of_an_empty_database_is_calm(contract_db, monkeypatch):
+    """The contract with no rows at all: every panel, zeros where a count is zero, dashes where a rate
+    has no cases, the empty ticker, no alarm."""
+    monkeypatch.setenv("COCKPIT_DATABASE_URL", contract_db.url.render_as_string(hide_password=False))
+    runtime.reset_runtime()
+    try:
+        at = run_wall(layout="wide")
+        text = screen_html(at)
+        for panel in PANELS + ("ticker", "alarms"):
+            assert f"data-panel='{panel}'" in text
+        assert stat(text, "今日受理") == "0" and stat(text, "在办诉求") == "0"
+        assert "近 24 小时无新事件" in text and "data-alarms='0'" in text and "当前无告警" in text
+        assert not at.error
+    finally:
+        runtime.reset_runtime()
+
+
+def test_an_unchanged_database_costs_only_the_check_and_a_change_only_its_area(app_env):
+    from cockpit import live
+
+    at = run_wall(views="waste")
+    gateway = runtime.get_runtime().gateway
+    gateway.recorder = []
+    at.run()
+    assert not at.exception
+    assert {name for name, _, _ in gateway.recorder} <= {"wall.changes", "common.freshness"}, gateway.recorder
+    gateway.recorder = []
+    live.changes_for(gateway).changed_at["parking"] = dt.datetime.now().timestamp() + 1e-3
+    at.run()
+    ran = {name for name, _, _ in gateway.recorder} - {"wall.changes", "common.freshness"}
+    assert ran and all(live.area_of(name) == "parking" for name in ran), ran
+    gateway.recorder = None
