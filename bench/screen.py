@@ -151,7 +151,7 @@ def table(result: dict) -> str:
         lines += [f"  nothing cached     {c['statements']:>4} statements  {c['database_ms']:>8.1f} ms database  {c['run_s']:.2f} s run",
                   f"  unchanged          {u['statements']:>4} statements                    {u['run_s']:.2f} s run",
                   f"  cases changed      {ch['statements']:>4} statements                    {ch['run_s']:.2f} s run",
-                  f"  per refresh cycle  " + "  ".join(f"{k} screen(s): {v}" for k, v in s["statements_per_cycle"].items()),
+                  "  per refresh cycle  " + "  ".join(f"{k} screen(s): {v}" for k, v in s["statements_per_cycle"].items()),
                   f"  payload            panels {pl['panels_bytes'] / 1024:.1f} KB, map {pl['map_bytes'] / 1024:.1f} KB,"
                   f" all {pl['all_bytes'] / 1024:.1f} KB"]
     b = result.get("browser")

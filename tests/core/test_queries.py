@@ -17,7 +17,7 @@ from tests.factories import local
 TYPICAL = {
     "as_of": local(2026, 11, 20, 12, 0), "date_from": dt.date(2026, 11, 16), "date_to": dt.date(2026, 11, 20),
     "day": dt.date(2026, 11, 20), "town_code": None, "squadron_code": None, "area": None, "days": 7,
-    "dimension": "town", "source_code": None, "category_code": None, "horizon_hours": 2, "limit_rows": 50,
+    "dimension": "town", "source_code": None, "category_code": None, "horizon_hours": 2, "limit_rows": 50, "hours": 24, "per_area": 6,
     "bin_deg": 0.005,
     # parking
     "road_id": None, "method": None, "wait_minutes": 10, "window_days": 180, "reset_days": 60,

@@ -190,3 +190,21 @@ def test_pulses_sit_where_deck_gl_draws_the_point():
         {"at": at(-(live.PULSE_MINUTES + 1)), "stage": "reported", "lat": view.latitude, "lon": view.longitude},
         {"at": at(-2), "stage": "closed", "lat": None, "lon": None}])
     assert screen.pulses(events, view, NOW) == [(0.0, 0.0, "reported")]
+
+
+def test_each_panel_shows_its_own_age_when_stale():
+    from cockpit.gateway import Result
+
+    calls = {f"{name}.{k}": call for name, plan in screen.plans(None, NOW.date()).items() for k, call in plan.calls.items()}
+    fresh = Result("overview.waste_today", pd.DataFrame(), 100.0)
+    stale = Result("overview.parking_summary", pd.DataFrame(), 50.0, is_stale=True, error="timeout", error_kind="timeout")
+    ages = screen.panel_ages([fresh, stale], {"market.longest_open": "timeout"}, calls)
+    assert ages == {"parking": 50.0, "market": None}
+    figures = screen.load(lambda **c: {k: None for k in c}, None, NOW.date())
+    text = screen.render(figures, today=NOW.date(), view="cases", view_title="x", index=0, count=1, left=5,
+                         updated="", ages=ages, now=NOW)
+    parking = text[text.index("data-panel='parking'"):text.index("data-panel='market'")]
+    assert "数据 " in parking and "⚠" in parking
+    assert "暂无数据" in text[text.index("data-panel='market'"):]
+    waste = text[text.index("data-panel='waste'"):text.index("data-panel='parking'")]
+    assert "<span class='age'>" not in waste
