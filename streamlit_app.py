@@ -5,8 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from cockpit import i18n, settings, wall
-from cockpit.markup import escape
 from cockpit.identity import IdentityConfigError
+from cockpit.markup import escape
 from cockpit.ui import current_lang, gate
 
 ROOT = Path(__file__).resolve().parent

@@ -34,9 +34,9 @@ import json
 import os
 import threading
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 LEADERSHIP, OFFICER, WALL = "leadership", "officer", "wall"
 ROLES = (LEADERSHIP, OFFICER, WALL)  # when a claim holds several, the first of these it holds wins

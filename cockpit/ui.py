@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import filters as flt
-from cockpit import i18n, identity as idn, kpi, settings
+from cockpit import i18n, kpi, settings
+from cockpit import identity as idn
 from cockpit.gateway import NOW, UNAVAILABLE, DataUnavailable, Gateway, Result
 from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
 from cockpit.runtime import Runtime, get_runtime

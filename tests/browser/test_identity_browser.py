@@ -14,8 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from cockpit import identity
-from tests.browser.test_browser import WAIT_MS, running_app
-from tests.browser.test_browser import browser, pytestmark  # noqa: F401  (fixture and skip marker)
+from tests.browser.test_browser import WAIT_MS, browser, pytestmark, running_app  # noqa: F401  (fixture and skip marker)
 
 TOWN, OTHER_TOWN = "330482001", "330482002"
 USERS = {
@@ -54,7 +53,7 @@ def market_db(pg_admin_url, demo_url):
         with engine.connect() as conn:
             item, dept = conn.execute(sa.text(
                 "SELECT item_code, dept_code FROM cockpit.market_service_item ORDER BY item_code LIMIT 1")).one()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         insert_rows(engine, "market_request", [
             {"request_id": 990000 + n, "item_code": item, "dept_code": dept, "channel": "onsite", "zone_code": None,
              "stall_no": f"Z9-00{n}", "merchant_name": f"测试商户{n}", "merchant_phone": f"1390000000{n}",

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit.market import rules as market
 from cockpit.gateway import Gateway
+from cockpit.market import rules as market
 from cockpit.settings import SH
 from cockpit.worktime import WorkCalendar
 from tests.factories import case, insert_rows, local, seed_reference
