@@ -265,7 +265,7 @@ def personal_shown(longest: LongestOpen) -> int:
 
 
 def longest_open(scope: Scope, personal: str, as_of=NOW) -> Plan[LongestOpen]:
-    """`personal`: rules.personal_data_mode of the viewer ('hidden' asks the SQL for no names or phones)."""
+    """`personal`: the viewer's identity.HIDDEN, MASKED or FULL (ui.personal_data) ('hidden' asks the SQL for no names or phones)."""
     return Plan({"longest": ("market.longest_open", {"as_of": as_of, **scope.filter,
                                                      "with_personal": personal != "hidden",
                                                      "limit_rows": rules.LONGEST_OPEN_ROWS}),

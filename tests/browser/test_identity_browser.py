@@ -176,3 +176,18 @@ def test_the_wall_opens_with_its_device_token_and_never_with_a_login_page(signed
     page.goto(f"{base}/?mode=wall&device=not-{token}", wait_until="domcontentloaded")
     page.get_by_text("此大屏设备未登记").wait_for()
     assert page.get_by_text("统一身份认证登录").count() == 0
+
+
+def test_the_wall_token_as_the_kiosk_s_header(signed, browser):  # noqa: F811
+    """A kiosk (or the proxy in front of it) sends the token as a header: no token in the URL."""
+    base, token, _ = signed
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900},
+                              extra_http_headers={"X-Cockpit-Device": token})
+    ctx.set_default_timeout(WAIT_MS)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{base}/?mode=wall", wait_until="domcontentloaded")
+        page.locator("[data-panel='market']").wait_for()
+        assert page.get_by_text("大屏需使用设备凭证打开").count() == 0
+    finally:
+        ctx.close()

@@ -290,20 +290,6 @@ def test_empty_contract_gives_empty_or_zero_results(contract_db):
 
 
 # ------------------------------------------------------------------ who sees personal data
-def test_role_from_environment_then_secrets_default_viewer():
-    assert market.viewer_role({}) == "viewer"
-    assert market.viewer_role({"COCKPIT_ROLE": " Officer "}) == "officer"
-    assert market.viewer_role({}, {"cockpit_role": "wall"}) == "wall"
-    assert market.viewer_role({"COCKPIT_ROLE": "viewer"}, {"cockpit_role": "officer"}) == "viewer"
-
-
-def test_personal_data_mode_wall_hides_officer_sees_others_masked():
-    assert market.personal_data_mode("viewer") == "masked"
-    assert market.personal_data_mode("officer") == "full"
-    assert market.personal_data_mode("officer", wall=True) == "hidden"
-    assert market.personal_data_mode("wall") == "hidden"
-
-
 def test_present_personal_never_shows_raw_values_unless_full():
     df = pd.DataFrame({"request_id": [1], "merchant_name": ["王小明"], "merchant_phone": ["13812345678"]})
     assert "merchant_name" not in market.present_personal(df, "hidden").columns
