@@ -226,9 +226,10 @@ def current_identity(wall_mode: bool = False) -> idn.Identity:
     """Who is looking: a wall's device token, else the signed-in person (with `[auth]`), else the
     installation's role (COCKPIT_ROLE). Raises identity.IdentityConfigError for a broken setting."""
     conf = settings.get()
+    devices = idn.parse_devices(conf.wall_devices)  # a broken list stops the app on every page, not on a wall
     token = _device_token()
     if token:
-        return idn.device(token, idn.parse_devices(conf.wall_devices))
+        return idn.device(token, devices)
     if not auth_configured():
         return idn.local(_installation_role())
     if not st.user.is_logged_in:  # a wall never gets the login page: it needs its device token
