@@ -5,8 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from cockpit import i18n, settings, wall
+from cockpit.identity import IdentityConfigError
 from cockpit.markup import escape
-from cockpit.ui import current_lang
+from cockpit.ui import current_lang, gate
 
 ROOT = Path(__file__).resolve().parent
 lang = current_lang()
@@ -21,6 +22,12 @@ wall_mode = wall.requested(st.query_params.to_dict())
 st.set_page_config(page_title=i18n.t("wall_title" if wall_mode else "app_title", lang),
                    page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide",
                    initial_sidebar_state="collapsed" if wall_mode else "auto")
+try:  # who is looking: the login page or a clear refusal stops here; a wall never sees a login page
+    who = gate(lang, wall_mode)
+except IdentityConfigError as exc:
+    st.error(i18n.t("settings_invalid", lang, error=escape(str(exc))), icon=":material/settings:")
+    st.stop()
+wall_mode = wall_mode or who.wall_only  # a wall's device token opens the wall screen and nothing else
 if wall_mode:  # the wall screen: one full-screen page, no menu
     st.navigation([st.Page("app_pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall", default=True)],
                   position="hidden").run()

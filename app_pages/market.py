@@ -19,8 +19,8 @@ ui.header(ctx, "market_title")
 f = ctx.filters
 st.caption(ctx.t("market_intro"))
 
-# -- who may see merchants' personal data (the URL may only hide more: ?view=wall)
-personal = rules.personal_data_mode(rules.viewer_role(secrets=st.secrets), wall=st.query_params.get("view") == "wall")
+# -- who may see merchants' personal data (the role's; the URL may only hide more: ?view=wall)
+personal = ui.personal_data(wall=st.query_params.get("view") == "wall")
 
 # -- page filters: department and item group (in the URL)
 ref = area.load(ctx.start, data.reference())
@@ -106,6 +106,9 @@ with tab_dept:
 # -- longest open
 st.markdown(f"**{ctx.t('mk_longest_open')}**")
 longest = m["longest"]
+if data.personal_shown(longest) and not ui.audit_view(ctx, "market", rules.PERSONAL_COLUMNS,
+                                                      data.personal_shown(longest), dept=dept, group=group):
+    longest = data.masked(longest)  # a view that cannot be recorded is not shown in full
 if ui.table_or_empty(longest.rows, lambda rows: cm.longest_open_table(rows, longest.departments),
                      key="mk_longest", empty_key="mk_longest_none"):
     st.caption(ctx.t(longest.note_key))

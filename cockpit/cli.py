@@ -1,4 +1,5 @@
-"""Command line: `python -m cockpit demo load|feed`, `soak`, `bench`, `check`, `rollups`, `calendar`, `report`.
+"""Command line: `python -m cockpit demo load|feed`, `soak`, `bench`, `check`, `rollups`, `calendar`, `report`,
+`wall-token`.
 
 Every expected failure (database unreachable, authentication failed, database or contract missing,
 output not writable, a bad argument, a refused load, a week without data) ends the command with one
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database URL (default: $COCKPIT_DATABASE_URL)")
     report.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="language of the pack (default zh)")
+    token = sub.add_parser("wall-token", help="a new device token for a wall display, and its settings entry")
+    token.add_argument("--name", required=True, help="the display's name, e.g. hall-1 (letters, digits, - and _)")
     return parser
 
 
@@ -257,7 +260,23 @@ def _dispatch(args) -> int:
         from cockpit.meeting.pack import run_report
 
         return run_report(args)
+    if args.command == "wall-token":
+        return run_wall_token(args)
     raise CommandError(f"unknown command {args.command}", 2)
+
+
+def run_wall_token(args) -> int:
+    """Print a fresh device token (it goes into the wall's URL or header) and the COCKPIT_WALL_DEVICES
+    entry (name:sha256) that registers it; only the digest is ever stored."""
+    from cockpit import identity
+
+    name = args.name.strip()
+    if not name or any(not (c.isalnum() or c in "-_") for c in name):
+        raise CommandError("--name: letters, digits, - and _ only", 2)
+    token, digest = identity.new_device_token()
+    print(f"token: {token}")
+    print(f"COCKPIT_WALL_DEVICES entry: {name}:{digest}")
+    return 0
 
 
 def require_contract(url: str) -> None:

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,12 +46,26 @@ class Settings(BaseSettings):
     basemap_datum: str = Field("wgs84", description="the datum the base map is drawn in (wgs84, gcj02)")
     wall_check_seconds: float = Field(5.0, ge=1, le=60,
                                       description="how often the big screen checks for new rows and redraws its panels")
+    role_claim: str = Field("cockpit_role", description="the ID-token claim that holds the role")
+    town_claim: str = Field("cockpit_town", description="the ID-token claim that holds an officer's town")
+    squadron_claim: str = Field("cockpit_squadron", description="the ID-token claim that holds an officer's squadron")
+    role_map: Path | None = Field(None, description="a TOML file of people and their roles (wins over the claim)")
+    audit_log: Path = Field(ROOT / ".cockpit-data" / "audit.jsonl",
+                            description="the append-only log (JSON lines) of views of unmasked personal data")
+    wall_devices: str | None = Field(None, description="the wall displays' device tokens: name:sha256, comma-separated")
 
-    @field_validator("database_url", "role", "basemap_style", mode="before")
+    @field_validator("database_url", "role", "basemap_style", "role_map", "wall_devices", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         if isinstance(value, str) and not value.strip():
             return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("role_claim", "town_claim", "squadron_claim", mode="before")
+    @classmethod
+    def _claim(cls, value, info: ValidationInfo):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return cls.model_fields[info.field_name].default  # blank: the usual claim's name
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("debug", "demo_feed", mode="before")

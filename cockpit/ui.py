@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
 from cockpit import filters as flt
-from cockpit import i18n, kpi
+from cockpit import i18n, kpi, settings
+from cockpit import identity as idn
 from cockpit.gateway import NOW, UNAVAILABLE, DataUnavailable, Gateway, Result
 from cockpit.markup import escape  # noqa: F401 - the one escaping helper, for pages too
 from cockpit.runtime import Runtime, get_runtime
@@ -202,6 +203,113 @@ class Started:
         return first_row(self[key])
 
 
+# -- who is looking (the rules: cockpit/identity.py) -------------------------------------------------
+DEVICE_HEADER = "X-Cockpit-Device"  # a wall's device token, set by its kiosk or the proxy in front of it
+DEVICE_PARAM = "device"             # … or in the wall's URL: ?mode=wall&device=TOKEN
+
+
+def auth_configured() -> bool:
+    """Whether `[auth]` (Streamlit's OIDC login) is in the secrets."""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # noqa: BLE001 - no secrets file is the normal case of the demo
+        return False
+
+
+def _installation_role() -> str | None:
+    role = settings.get().role
+    if role:
+        return role
+    try:
+        return st.secrets.get("cockpit_role")
+    except Exception:  # noqa: BLE001 - no secrets file
+        return None
+
+
+def _device_token() -> str | None:
+    token = st.context.headers.get(DEVICE_HEADER) if st.context.headers is not None else None
+    return token or st.query_params.get(DEVICE_PARAM) or None
+
+
+def current_identity(wall_mode: bool = False) -> idn.Identity:
+    """Who is looking: a wall's device token, else the signed-in person (with `[auth]`), else the
+    installation's role (COCKPIT_ROLE). Raises identity.IdentityConfigError for a broken setting."""
+    conf = settings.get()
+    devices = idn.parse_devices(conf.wall_devices)  # a broken list stops the app on every page, not on a wall
+    token = _device_token()
+    if token:
+        return idn.device(token, devices)
+    if not auth_configured():
+        return idn.local(_installation_role())
+    if not st.user.is_logged_in:  # a wall never gets the login page: it needs its device token
+        return idn.refused(idn.DEVICE_NEEDED if wall_mode else idn.LOGIN)
+    return idn.from_claims(st.user.to_dict(), role_claim=conf.role_claim, town_claim=conf.town_claim,
+                           squadron_claim=conf.squadron_claim, role_map=idn.load_role_map(conf.role_map))
+
+
+def gate(lang: str, wall_mode: bool = False) -> idn.Identity:
+    """The identity of this run, or the login page / a clear refusal, and a stop."""
+    who = current_identity(wall_mode)
+    if not who.refused:
+        return who
+    if who.reason == idn.LOGIN:
+        st.title(i18n.t("login_title", lang))
+        st.write(i18n.t("login_intro", lang))
+        if st.button(i18n.t("login_button", lang), type="primary", icon=":material/login:", key="login"):
+            st.login()
+    else:
+        st.title(i18n.t("refused_title", lang))
+        st.error(i18n.t(f"refused_{who.reason}", lang, who=escape(who.who)), icon=":material/block:")
+        if who.source == idn.SOURCE_OIDC:
+            logout_button(lang)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def logout_button(lang: str) -> None:
+    if st.button(i18n.t("logout_button", lang), icon=":material/logout:", key="logout"):
+        st.logout()
+
+
+def _refuse_scope(who: idn.Identity, refused: list[tuple[str, str]], lang: str,
+                  towns: dict[str, dict], squadrons: dict[str, dict]) -> None:
+    """A URL asked for a town or squadron outside the role: a clear page, a link to their own, a stop."""
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    names = {"town": towns, "squadron": squadrons}
+    own = "、".join(str(names[k].get(v, {}).get(name_col) or v) for k, v in who.locks.items())
+    st.title(i18n.t("refused_title", lang))
+    for key, value in refused:
+        st.error(i18n.t("refused_scope", lang, own=escape(own), key=key, value=escape(value)), icon=":material/block:")
+    st.session_state.pop("filter_params", None)
+    if st.button(i18n.t("refused_scope_link", lang, own=escape(own)), key="own_scope"):
+        for key, _ in refused:
+            st.query_params[key] = who.locks[key]
+        st.rerun()
+    st.stop()
+
+
+def personal_data(wall: bool = False) -> str:
+    """How much personal data this run may show (identity.HIDDEN, MASKED, FULL); never more on a wall."""
+    return idn.HIDDEN if wall else current_identity().personal
+
+
+def audit_view(ctx: Context, page: str, fields: tuple[str, ...], rows: int, **page_filters) -> bool:
+    """Record a view of unmasked personal data in the audit log (once per person, page and filters in
+    AUDIT_REPEAT_SECONDS); False when the log cannot be written, and then the page must mask."""
+    view = idn.View(at=dt.datetime.now(SH), identity=current_identity(), page=page,
+                    filters={**ctx.filters.sql_params(), **page_filters}, fields=fields, rows=rows)
+    last = st.session_state.get("_audit_last")
+    if not idn.is_new_view(last, view):
+        return True
+    try:
+        idn.append(settings.get().audit_log, view)
+    except OSError:
+        st.warning(ctx.t("audit_failed"), icon=":material/lock:")
+        return False
+    st.session_state["_audit_last"] = (view.key(), view.at)
+    return True
+
+
 def current_lang() -> str:
     lang = st.query_params.get("lang") or st.session_state.get("lang") or "zh"
     return lang if lang in flt.LANGS else "zh"
@@ -233,11 +341,18 @@ def page_context() -> Context:
 
     towns = _lookup(gateway, "common.towns", "town_code")
     squadrons = _lookup(gateway, "common.squadrons", "squadron_code")
+    who = current_identity()
     source = {k: st.query_params.get(k) for k in FILTER_KEYS if k in st.query_params}
     if not source:  # switching pages drops the URL parameters: keep the session's filters
         source = dict(st.session_state.get("filter_params", {}))
-    parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set(squadrons))
-    filters = _sidebar(parsed.filters, towns, squadrons, now.date())
+    source, outside = idn.lock(who, source)  # a URL never widens a role
+    if outside:
+        _refuse_scope(who, outside, lang, towns, squadrons)
+    locks = who.locks
+    parsed = flt.parse(source, today=now.date(), town_codes=set(towns) | {locks.get("town")} - {None},
+                       squadron_codes=set(squadrons) | {locks.get("squadron")} - {None})
+    filters = _sidebar(parsed.filters, towns, squadrons, now.date(), who)
+    filters = _locked(filters, locks)
     for key, value in parsed.problems:
         st.warning(i18n.t("bad_param", filters.lang, key=key, value=escape(value)), icon=":material/warning:")
 
@@ -259,13 +374,27 @@ def wall_context() -> Context:
         st.stop()
     now = dt.datetime.now(SH)
     towns = _lookup(runtime.gateway, "common.towns", "town_code")
+    who = current_identity(wall_mode=True)
     source = {k: st.query_params.get(k) for k in ("town", "lang") if k in st.query_params}
-    parsed = flt.parse(source, today=now.date(), town_codes=set(towns), squadron_codes=set())
-    ctx = Context(runtime=runtime, gateway=runtime.gateway, filters=parsed.filters, now=now)
+    source, outside = idn.lock(who, source)
+    source.pop("squadron", None)  # the wall has no squadron filter
+    if outside and any(key == "town" for key, _ in outside):
+        _refuse_scope(who, [o for o in outside if o[0] == "town"], lang, towns, {})
+    own_town = who.locks.get("town")
+    parsed = flt.parse(source, today=now.date(), town_codes=set(towns) | ({own_town} if own_town else set()),
+                       squadron_codes=set())
+    filters = _locked(parsed.filters, {"town": own_town} if own_town else {})
+    ctx = Context(runtime=runtime, gateway=runtime.gateway, filters=filters, now=now)
     ctx.problems = parsed.problems  # type: ignore[attr-defined]
     st.session_state["lang"] = parsed.filters.lang  # the fragment's reruns read the language from here
     i18n.use(parsed.filters.lang)
     return ctx
+
+
+def _locked(filters: flt.Filters, locks: dict[str, str]) -> flt.Filters:
+    """The filters with the role's locks, whatever the widgets or a missing lookup said."""
+    changes = {f"{key}_code": value for key, value in locks.items()}
+    return replace(filters, **changes) if changes else filters
 
 
 def _write_url(keys: tuple[str, ...], params: dict[str, str]) -> None:
@@ -356,10 +485,20 @@ def _lookup(gateway: Gateway, name: str, key: str) -> dict[str, dict]:
 
 
 def _sidebar(initial: flt.Filters, towns: dict[str, dict], squadrons: dict[str, dict],
-             today: dt.date) -> flt.Filters:
+             today: dt.date, who: idn.Identity | None = None) -> flt.Filters:
     lang = initial.lang
     name_col = "name_zh" if lang == "zh" else "name_en"
+    locks = who.locks if who is not None else {}
+    if "town" in locks:  # an officer's own town only: the select box shows it, and cannot change
+        towns = {locks["town"]: towns.get(locks["town"]) or {"name_zh": locks["town"], "name_en": locks["town"]}}
+    if "squadron" in locks:
+        squadrons = {locks["squadron"]: squadrons.get(locks["squadron"])
+                     or {"name_zh": locks["squadron"], "name_en": locks["squadron"]}}
     with st.sidebar:
+        if who is not None and who.source == idn.SOURCE_OIDC:
+            st.caption(i18n.t("signed_in_as", lang, name=escape(who.name or who.who),
+                              role=i18n.t(f"role_{who.role}", lang)))
+            logout_button(lang)
         st.subheader(i18n.t("filters", lang))
         period = st.date_input(
             i18n.t("period", lang), value=(initial.date_from, initial.date_to),
@@ -369,16 +508,20 @@ def _sidebar(initial: flt.Filters, towns: dict[str, dict], squadrons: dict[str, 
         date_from, date_to = initial.date_from, initial.date_to
         if isinstance(period, (list, tuple)) and len(period) == 2:
             date_from, date_to = period
-        town_options = [None, *towns]
+        town_options = [*towns] if "town" in locks else [None, *towns]
         town = st.selectbox(
             i18n.t("town", lang), town_options, index=town_options.index(initial.town_code),
             format_func=lambda c: i18n.t("all", lang) if c is None else towns[c][name_col],
+            disabled="town" in locks,
         )
-        squadron_options = [None, *squadrons]
+        squadron_options = [*squadrons] if "squadron" in locks else [None, *squadrons]
         squadron = st.selectbox(
             i18n.t("squadron", lang), squadron_options, index=squadron_options.index(initial.squadron_code),
             format_func=lambda c: i18n.t("all", lang) if c is None else squadrons[c][name_col],
+            disabled="squadron" in locks,
         )
+        if locks:
+            st.caption(i18n.t("scope_locked", lang))
         new_lang = st.radio(i18n.t("language", lang), flt.LANGS, index=flt.LANGS.index(lang),
                             format_func=lambda c: "中文" if c == "zh" else "English", horizontal=True)
         st.caption(i18n.t("share_hint", lang))

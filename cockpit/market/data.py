@@ -249,8 +249,23 @@ def _longest_open(personal: str):
     return build
 
 
+def masked(longest: LongestOpen) -> LongestOpen:
+    """The same requests with names and phones masked: what a page shows when the audit log cannot record
+    a view of them in full."""
+    if longest.rows is None or longest.note_key != "mk_personal_full":
+        return longest
+    return LongestOpen(rules.present_personal(longest.rows, "masked"), longest.departments, "mk_personal_masked")
+
+
+def personal_shown(longest: LongestOpen) -> int:
+    """How many requests show a name or phone in full (0 unless the viewer may see them)."""
+    if longest.rows is None or longest.note_key != "mk_personal_full":
+        return 0
+    return len(longest.rows)
+
+
 def longest_open(scope: Scope, personal: str, as_of=NOW) -> Plan[LongestOpen]:
-    """`personal`: rules.personal_data_mode of the viewer ('hidden' asks the SQL for no names or phones)."""
+    """`personal`: the viewer's identity.HIDDEN, MASKED or FULL (ui.personal_data) ('hidden' asks the SQL for no names or phones)."""
     return Plan({"longest": ("market.longest_open", {"as_of": as_of, **scope.filter,
                                                      "with_personal": personal != "hidden",
                                                      "limit_rows": rules.LONGEST_OPEN_ROWS}),

@@ -4,11 +4,11 @@ No Streamlit here. The SQL (queries/market/) returns counts and working hours; t
 into the page's KPIs, completes the 28-item list, and decides how much of a merchant's personal data a
 viewer may see:
 
-- the wall screen (COCKPIT_ROLE=wall, or ?view=wall in the URL) never receives names or phones: the
-  page asks the SQL for none (with_personal = false);
-- everyone else sees them masked (cockpit.privacy), unless the configured role is one of
-  ROLES_WITH_PERSONAL_DATA (e.g. COCKPIT_ROLE=officer), which sees them in full.
-The role comes from the environment or Streamlit secrets, never from the URL: a URL may only hide more.
+- the wall screen (role wall, or ?view=wall in the URL) never receives names or phones: the page asks
+  the SQL for none (with_personal = false);
+- everyone else sees them masked (cockpit.privacy), unless their role allows them in full (a signed-in
+  officer; COCKPIT_ROLE=officer without a login): cockpit.identity decides, and every view in full is
+  audited. The role never comes from the URL: a URL may only hide more.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from cockpit import kpi, privacy, settings
+from cockpit import kpi, privacy
 
 IP_GROUP = "知识产权"                 # the service-item group whose requests carry the IP indicators
 STREET_ORDER_MAJOR = "04"            # GB/T 30428 事件 大类 04 街面秩序: context cases around the market
@@ -35,33 +35,10 @@ OUTCOMES = ("resolved", "referred", "rejected", "withdrawn")
 MODES = ("resident", "rotating", "appointment")
 DIMENSIONS = ("all", "item", "item_group", "department", "channel")
 
-ROLE_ENV = "COCKPIT_ROLE"
-DEFAULT_ROLE = "viewer"
-WALL_ROLE = "wall"
-ROLES_WITH_PERSONAL_DATA = frozenset({"officer", "admin"})
 PERSONAL_COLUMNS = ("merchant_name", "merchant_phone")
 
 
 # ------------------------------------------------------------------ who may see personal data
-def viewer_role(env: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> str:
-    """The configured role: COCKPIT_ROLE in the environment, else `cockpit_role` in secrets, else viewer."""
-    raw = settings.get().role if env is None else env.get(ROLE_ENV)  # the environment, read in cockpit/settings.py
-    if not raw and secrets is not None:
-        try:
-            raw = secrets.get("cockpit_role")
-        except Exception:  # noqa: BLE001 - no secrets file is the normal case
-            raw = None
-    role = str(raw or DEFAULT_ROLE).strip().lower()
-    return role or DEFAULT_ROLE
-
-
-def personal_data_mode(role: str, *, wall: bool = False) -> str:
-    """'hidden' on the wall screen, 'full' for roles allowed personal data, 'masked' for everyone else."""
-    if wall or role == WALL_ROLE:
-        return "hidden"
-    return "full" if role in ROLES_WITH_PERSONAL_DATA else "masked"
-
-
 def present_personal(df: pd.DataFrame, mode: str) -> pd.DataFrame:
     """A copy of `df` fit for `mode`: personal columns dropped ('hidden'), masked ('masked', by
     cockpit.privacy) or as they are ('full')."""

@@ -65,15 +65,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db_url: str, name: str = "streamlit", **env_extra: str):
-    """`streamlit run` of the real app on a free local port, pointed at `db_url`; yields its base URL."""
+def running_app(db_url: str, name: str = "streamlit", args: tuple[str, ...] = (), **env_extra: str):
+    """`streamlit run` of the real app on a free local port, pointed at `db_url` (with more command-line
+    `args`, e.g. ``--secrets.files=…``); yields its base URL."""
     port = free_port()
     env = {**os.environ, "COCKPIT_DATABASE_URL": db_url, "COCKPIT_DEMO_FEED": "0", **env_extra}
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"{name}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -11,8 +11,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit.market import rules as market
 from cockpit.gateway import Gateway
+from cockpit.market import rules as market
+from cockpit.settings import SH
 from cockpit.worktime import WorkCalendar
 from tests.factories import case, insert_rows, local, seed_reference
 
@@ -289,20 +290,6 @@ def test_empty_contract_gives_empty_or_zero_results(contract_db):
 
 
 # ------------------------------------------------------------------ who sees personal data
-def test_role_from_environment_then_secrets_default_viewer():
-    assert market.viewer_role({}) == "viewer"
-    assert market.viewer_role({"COCKPIT_ROLE": " Officer "}) == "officer"
-    assert market.viewer_role({}, {"cockpit_role": "wall"}) == "wall"
-    assert market.viewer_role({"COCKPIT_ROLE": "viewer"}, {"cockpit_role": "officer"}) == "viewer"
-
-
-def test_personal_data_mode_wall_hides_officer_sees_others_masked():
-    assert market.personal_data_mode("viewer") == "masked"
-    assert market.personal_data_mode("officer") == "full"
-    assert market.personal_data_mode("officer", wall=True) == "hidden"
-    assert market.personal_data_mode("wall") == "hidden"
-
-
 def test_present_personal_never_shows_raw_values_unless_full():
     df = pd.DataFrame({"request_id": [1], "merchant_name": ["王小明"], "merchant_phone": ["13812345678"]})
     assert "merchant_name" not in market.present_personal(df, "hidden").columns
@@ -314,11 +301,12 @@ def test_present_personal_never_shows_raw_values_unless_full():
 
 # ------------------------------------------------------------------ the page (AppTest) on the rows above
 @pytest.fixture
-def market_app(gw, contract_db, monkeypatch):
+def market_app(gw, contract_db, monkeypatch, tmp_path):
     """The app pointed at the hand-made rows (as of now: R4, R5, R6, R10 are still open)."""
     from cockpit import runtime
     monkeypatch.setenv("COCKPIT_DATABASE_URL", contract_db.url.render_as_string(hide_password=False))
     monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
+    monkeypatch.setenv("COCKPIT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     monkeypatch.delenv("COCKPIT_ROLE", raising=False)
     runtime.reset_runtime()
     yield contract_db
@@ -372,6 +360,37 @@ def test_market_page_officer_sees_merchants_but_not_on_the_wall(market_app, monk
     wall = market_page(view="wall")
     assert "商户" not in longest_table(wall).columns and "电话" not in longest_table(wall).columns
     assert "商户4" not in table_text(wall)
+
+
+def test_market_page_officer_view_is_audited_once(market_app, monkeypatch, tmp_path):
+    from cockpit import identity
+
+    log = tmp_path / "audit.jsonl"
+    market_page()
+    market_page(view="wall")
+    assert not log.exists()  # masked or hidden: nothing to record
+    monkeypatch.setenv("COCKPIT_ROLE", "officer")
+    at = market_page(dept="Y")
+    shown = longest_table(at)
+    [line] = identity.read(log)
+    assert {k: line[k] for k in ("who", "role", "source", "page", "fields", "rows")} == {
+        "who": "local", "role": "officer", "source": "local", "page": "market",
+        "fields": ["merchant_name", "merchant_phone"], "rows": len(shown)}
+    assert line["filters"]["dept"] == "Y" and "group" not in line["filters"]
+    assert line["filters"]["date_to"] == dt.datetime.now(SH).date().isoformat()
+    at.run()  # a rerun of the same view is the same view
+    assert len(identity.read(log)) == 1
+
+
+def test_market_page_masks_when_the_audit_log_cannot_be_written(market_app, monkeypatch, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("COCKPIT_AUDIT_LOG", str(blocked / "audit.jsonl"))
+    monkeypatch.setenv("COCKPIT_ROLE", "officer")
+    at = market_page()
+    assert "商户4" not in table_text(at) and "13800000004" not in table_text(at)
+    assert longest_table(at)["商户"].tolist()[0].endswith("*")
+    assert any("访问记录无法写入" in w.value for w in at.warning)
 
 
 def test_market_page_in_english(market_app):
