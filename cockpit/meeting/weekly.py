@@ -379,7 +379,7 @@ def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, pa
                                          "detections_to_cases")}
     has_drones = (drone["sorties"] or 0) + (drone["detections"] or 0) > 0
 
-    k = market_data.Kpis.of(_first(market))  # the market area's one definition (cockpit/market/data.py)
+    k = market_data.Kpis.of(market_data.total_row(market))  # the market area's one definition: no row is zero requests
     mkt = {"received": k.received, "resolved": k.resolved, "open_now": k.open,
            "within_promise_rate": k.within_promise_rate}
     has_market = (mkt["received"] or 0) + (mkt["resolved"] or 0) > 0
@@ -439,6 +439,56 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
     )
 
 
+# -- trends: the headline figures of the weeks before, against their targets ---------------------------------
+TREND_WEEKS = 12  # the weeks of the trend, ending with the chosen week
+
+
+def trend_values(row: dict) -> dict[str, dict[str, float | None]]:
+    """One week's headline figures from its weekly.trend row, by the areas' own definitions (the same as
+    `figures_from` builds from the week's own queries)."""
+    n = {k: _num(v) for k, v in row.items() if k not in ("week_start", "judged_at")}
+    rates = kpi.case_rates({c: n[c] or 0.0 for c in ("due_close", "closed", "closed_on_time", "due_dispose",
+                                                      "disposed", "disposed_on_time", "reworked", "auto_closed")})
+    recycled = waste_rules.recycling_rate(n["recycled_tonnes"] or 0.0, 0.0, n["collected_tonnes"] or 0.0)
+    park = parking_data.Summary(None, n["violations"], None, n["reminded"], n["left_within_10min"], None)
+    market = market_data.Kpis.of({"received": n["market_received"], "resolved": n["market_resolved"],
+                                  "open_now": n["market_open"]})
+    return {
+        "cases": {"received": n["received"], "closed_in_week": n["closed_in_week"],
+                  "ontime_close_rate": rates["ontime_close_rate"], "composite_score": rates["composite_score"],
+                  "overdue_open": n["overdue_open"], "escalated": n["escalated"]},
+        "waste": {"tonnes": n["waste_tonnes"],
+                  "compliance_rate": kpi.percent(n["rounds_on_time"] or 0.0, n["rounds_decided"] or 0.0),
+                  "recycling_rate": None if recycled is None else 100.0 * recycled},
+        "parking": {"violations": n["violations"], "reminded": n["reminded"], "persuade_rate": park.persuade_rate},
+        "drones": {"sorties": n["sorties"], "detections": n["detections"],
+                   "detections_to_cases": n["detections_to_cases"]},
+        "market": {"received": market.received, "resolved": market.resolved, "open_now": market.open},
+    }
+
+
+def trend_rows(df: pd.DataFrame | None) -> pd.DataFrame:
+    """weekly.trend as one row per week and headline figure: week (label), area, key, kpi_key, value (as
+    shown), target, status (kpi.Kpi.status: green | amber | red | None), oldest week first."""
+    cols = ["week", "area", "key", "kpi_key", "value", "target", "status"]
+    if df is None or df.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in df.to_dict("records"):
+        week = IsoWeek.of(pd.Timestamp(r["week_start"]).date())
+        values = trend_values(r)
+        for m in METRICS:
+            value = m.rounded(values[m.area].get(m.key))
+            item = kpi.KPIS[m.kpi_key]
+            rows.append({"week": week.label, "area": m.area, "key": m.key, "kpi_key": m.kpi_key, "value": value,
+                         "target": item.target, "status": item.status(value)})
+    return pd.DataFrame(rows, columns=cols, dtype=object)
+
+
+def trend_params(week: IsoWeek, weeks: int = TREND_WEEKS) -> dict:
+    return {"as_of": week.as_of, "week_start": week.start, "weeks": weeks, **_escalation(), **waste_rules.rule_params()}
+
+
 @dataclass
 class WeeklyReport:
     """Everything the meeting shows for one week: three weeks of figures and the week's detail tables."""
@@ -454,6 +504,7 @@ class WeeklyReport:
     overdue_holders: pd.DataFrame
     names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # kind → code → (zh, en)
     first_days: dict[str, dt.date | None] = field(default_factory=dict)  # area → its data's first day (data_span)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # trend_rows: TREND_WEEKS weeks to this one
 
     @property
     def unavailable(self) -> list[str]:
@@ -482,6 +533,18 @@ class WeeklyReport:
         if against == "previous" and not self.previous.has_data[area]:
             base = None
         return Change(current, base, metric.mode)
+
+    def status(self, area: str, key: str) -> str | None:
+        """This week's red/amber/green status of a headline figure (kpi.Kpi.status; None without a target)."""
+        m = METRIC[(area, key)]
+        return kpi.KPIS[m.kpi_key].status(m.rounded(self.value(area, key)))
+
+    def trend_of(self, area: str, key: str) -> pd.DataFrame:
+        """One headline figure's trend rows (week, value, target, status), oldest week first."""
+        t = self.trend
+        if t is None or t.empty:
+            return pd.DataFrame(columns=["week", "value", "target", "status"])
+        return t[(t["area"] == area) & (t["key"] == key)][["week", "value", "target", "status"]].reset_index(drop=True)
 
     def name(self, kind: str, code: str) -> str:
         """A town's or squadron's name in the current language (the code when unknown)."""
@@ -569,6 +632,7 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
         overdue_cases=frame("weekly.overdue_cases", as_of=week.as_of, limit_rows=OVERDUE_ROWS, **_escalation()),
         overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
         names=names, first_days=first_days,
+        trend=trend_rows(frame("weekly.trend", **trend_params(week))),
     )
 
 
