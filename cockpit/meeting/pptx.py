@@ -262,7 +262,7 @@ def _deck(report: WeeklyReport, area_images: dict[str, bytes]) -> bytes:
         _table(slide, holders, Inches(0.4), Inches(1.35), Inches(4.6), size=10, row_height=Inches(0.36))
         cases = tables.overdue_table(report, 14)
         keep = [t(k) for k in ("wk_col_case", "wk_col_category", "wk_col_town", "wk_col_holder",
-                                      "wk_col_late", "wk_col_escalated_flag")]
+                                      "wk_col_age", "wk_col_escalated_flag")]
         _table(slide, cases[keep], Inches(5.2), Inches(1.35), Inches(7.7), size=9, row_height=Inches(0.34))
 
     # 10. KPI ranking

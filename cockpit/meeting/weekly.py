@@ -56,6 +56,7 @@ ESCALATE_HOURS = 72
 ESCALATE_REWORKS = 2
 TOP_MOVERS = 5
 OVERDUE_ROWS = 30
+WORST_GRIDS = 3  # the worst grids of each town on its page and slide
 AREAS = ("cases", "waste", "parking", "drones", "market")
 MOVER_KINDS = ("town", "squadron", "category", "road", "station")
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -505,6 +506,11 @@ class WeeklyReport:
     names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # kind → code → (zh, en)
     first_days: dict[str, dt.date | None] = field(default_factory=dict)  # area → its data's first day (data_span)
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # trend_rows: TREND_WEEKS weeks to this one
+    action_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.action_list: carried, new, cleared
+    overdue_squadrons: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.overdue_by_squadron
+    by_town_previous: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.by_town of the week before
+    worst_grids: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.worst_grids, WORST_GRIDS a town
+    data_as_of: dt.datetime | None = None  # the newest record at the week's end (weekly.data_span last_at)
 
     @property
     def unavailable(self) -> list[str]:
@@ -573,9 +579,10 @@ class WeeklyReport:
             })
         return pd.DataFrame(rows, dtype=object)  # object: counts stay ints, missing stays None
 
-    def ranking(self, level: str) -> pd.DataFrame:
-        """Towns or squadrons of the week ranked by 综合指标值 (cases received in the week)."""
-        g = self.this.case_groups
+    def ranking(self, level: str, which: str = "this") -> pd.DataFrame:
+        """Towns or squadrons of the week (or of the week before: which="previous") ranked by 综合指标值
+        (cases received in the week)."""
+        g = (self.this if which == "this" else self.previous).case_groups
         if g.empty:
             return pd.DataFrame()
         g = g[(g["level"] == level) & (g["received"] > 0)].copy()
@@ -633,7 +640,17 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
         overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
         names=names, first_days=first_days,
         trend=trend_rows(frame("weekly.trend", **trend_params(week))),
+        action_list=frame("weekly.action_list", as_of=week.as_of, prev_as_of=week.previous().as_of, **_escalation()),
+        overdue_squadrons=frame("weekly.overdue_by_squadron", as_of=week.as_of, **_escalation()),
+        by_town_previous=frame("weekly.by_town", as_of=week.previous().as_of, week_start=week.previous().start),
+        worst_grids=frame("weekly.worst_grids", as_of=week.as_of, week_start=week.start, top_n=WORST_GRIDS,
+                          **_escalation()),
+        data_as_of=None if span.empty else _instant(span.iloc[0].get("last_at")),
     )
+
+
+def _instant(value) -> dt.datetime | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime().astimezone(SH)
 
 
 def _day(value) -> dt.date | None:
