@@ -63,7 +63,7 @@ with st.expander(ctx.t("wk_headlines"), expanded=False):
 # -- trends: the last weeks of every headline figure against its target (one query over the weeks)
 st.subheader(ctx.t("wk_trend", n=weekly.TREND_WEEKS))
 st.caption(ctx.t("wk_status_rule"))
-if ui.table_or_empty(tables.trend_table(report), lambda table: table, key="wk_trend_table"):
+if ui.table_or_empty(tables.trend_table(report, as_text=True), lambda table: table, key="wk_trend_table"):
     choices = charts.trend_choices()
     names = {f"{a}.{k}": tables.with_unit(weekly.METRIC[(a, k)].name(), weekly.METRIC[(a, k)].unit())
              for a, k in choices}
@@ -104,17 +104,17 @@ holders = tables.holders_table(report)
 if holders.empty:
     st.info(ctx.t("wk_overdue_none"))
 else:
-    left, right = st.columns([2, 5])
+    left, right = st.columns(2)
     with left:
         st.dataframe(ui.display_table(holders), hide_index=True, width="stretch",
                      column_config=ui.number_formats(holders))
+    with right:
         squadrons = tables.squadron_table(report)
         st.dataframe(ui.display_table(squadrons), hide_index=True, width="stretch",
                      column_config=ui.number_formats(squadrons))
-    with right:
-        overdue = tables.overdue_table(report)
-        st.dataframe(ui.display_table(overdue), hide_index=True, width="stretch",
-                     column_config=ui.number_formats(overdue))
+    overdue = tables.overdue_table(report)
+    st.dataframe(ui.display_table(overdue), hide_index=True, width="stretch",
+                 column_config=ui.number_formats(overdue))
 
 # -- KPI ranking of towns and squadrons
 st.subheader(ctx.t("wk_ranking"))

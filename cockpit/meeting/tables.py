@@ -328,9 +328,10 @@ STATUS_COLORS = {"green": (0x2E, 0x7D, 0x32), "amber": (0xF5, 0x9E, 0x0B), "red"
 
 
 # -- trends against targets ---------------------------------------------------------------------------------------------
-def trend_table(report: WeeklyReport, weeks: int | None = None) -> pd.DataFrame:
-    """One row per headline figure: area, figure (unit), target, its value in each of the trend's weeks
-    (oldest first; the last `weeks` only when given) and this week's status by the one rule."""
+def trend_table(report: WeeklyReport, weeks: int | None = None, as_text: bool = False) -> pd.DataFrame:
+    """One row per headline figure: area, figure (unit), target, this week's status by the one rule, then
+    its value in each of the trend's weeks (oldest first; the last `weeks` only when given). `as_text` (the
+    page): values written as the cards write them, "—" for none."""
     tr = report.trend
     if tr is None or tr.empty:
         return pd.DataFrame()
@@ -340,12 +341,13 @@ def trend_table(report: WeeklyReport, weeks: int | None = None) -> pd.DataFrame:
     for m in weekly.METRICS:
         one = tr[(tr["area"] == m.area) & (tr["key"] == m.key)].set_index("week")
         target = kpi.KPIS[m.kpi_key].target
-        row = {t("wk_col_area"): t(f"wk_area_{m.area}"), t("wk_col_metric"): with_unit(m.name(), m.unit()),
-               t("wk_col_target"): target}
-        for label in labels:
-            row[label] = clean(one["value"].get(label)) if label in one.index else None
         last = one["status"].get(labels[-1]) if labels and labels[-1] in one.index else None
-        row[t("wk_col_status")] = status_text(None if is_missing(last) else last)
+        row = {t("wk_col_area"): t(f"wk_area_{m.area}"), t("wk_col_metric"): with_unit(m.name(), m.unit()),
+               t("wk_col_target"): (NO_VALUE if target is None else m.fmt(target, unit=False)) if as_text else target,
+               t("wk_col_status"): status_text(None if is_missing(last) else last)}
+        for label in labels:
+            value = clean(one["value"].get(label)) if label in one.index else None
+            row[label] = m.fmt(value, unit=False) if as_text else value
         rows.append(row)
     return pd.DataFrame(rows, dtype=object)
 
