@@ -155,7 +155,7 @@ elif st.button(ctx.t("wk_generate"), key="wk_generate", icon=":material/slidesho
     with st.spinner(ctx.t("wk_generating")):
         pack = _pack(ctx.gateway.url, week.label, ctx.lang, report)
     st.session_state[pack_key] = True
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1:
         st.download_button(ctx.t("wk_download_pptx"), pack.pptx, file_name=f"{pack.stem}.pptx",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -164,3 +164,6 @@ elif st.button(ctx.t("wk_generate"), key="wk_generate", icon=":material/slidesho
         st.download_button(ctx.t("wk_download_xlsx"), pack.xlsx, file_name=f"{pack.stem}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", key="wk_dl_xlsx", on_click="ignore")
+    with c3:
+        st.download_button(ctx.t("wk_download_pdf"), pack.pdf, file_name=f"{pack.stem}.pdf", mime="application/pdf",
+                           icon=":material/download:", key="wk_dl_pdf", on_click="ignore")

@@ -250,7 +250,7 @@ def movers_table(report: WeeklyReport, top: int | None = None) -> pd.DataFrame:
             t("wk_col_prev"): m["previous_week"],
             t("wk_col_change"): m["change"],
             t("wk_col_change_pct"): m["change_text"],
-        }))
+        }, dtype=object))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

@@ -80,11 +80,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "wk_col_rework": ("返工率（%）", "Rework rate (%)"),
     "wk_col_score": ("综合指标值（分）", "Composite score (pts)"),
     "wk_pack": ("会议材料", "Meeting pack"),
-    "wk_pack_hint": ("PPTX：每个专题一页，图表可编辑；XLSX：每个专题一张表，表头含单位。按周缓存。",
-                     "PPTX: one slide per area with editable charts; XLSX: one sheet per area, units in the headers. "
-                     "Cached per week."),
+    "wk_pack_hint": ("PPTX：封面、议程、趋势、各专题、督办、各镇街道各一页，图表可编辑；PDF：同一套页面，便于分发；"
+                     "XLSX：每张表一个工作表，数值按数字保存并带格式。每个文件注明周次、统计与数据截至时间和版本。按周缓存。",
+                     "PPTX: cover, agenda, trends, the areas, who must act and a slide per town, editable charts; "
+                     "PDF: the same slides for distribution; XLSX: one table a sheet, numbers stored as numbers with "
+                     "formats. Every file names the week, the as-of times and the version. Cached per week."),
     "wk_generate": ("生成会议材料", "Build the meeting pack"),
-    "wk_generating": ("正在生成 PPTX、XLSX 与地图…", "Building the PPTX, XLSX and maps…"),
+    "wk_generating": ("正在生成 PPTX、PDF、XLSX 与地图…", "Building the PPTX, PDF, XLSX and maps…"),
     "wk_download_pptx": ("下载 PPTX", "Download PPTX"),
     "wk_download_xlsx": ("下载 XLSX", "Download XLSX"),
     "wk_map_cases": ("受理案件（件）", "Cases received (cases)"),
@@ -149,6 +151,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "wk_town_unranked": ("本周未参与排名（无受理案件）", "Not ranked this week (no case received)"),
     "wk_worst_grids": ("问题最多的网格（周末超期未结、本周受理）", "Worst grids (overdue open at the week's end, received this week)"),
     "wk_agenda": ("议程", "Agenda"),
+    "wk_areas": ("各专题情况", "The areas"),
+    "wk_col_page": ("页码", "Slide"),
+    "wk_slide_number": ("第 {n} / {of} 页", "{n} / {of}"),
     "wk_cover_data_as_of": ("数据截至 {at}", "Data as of {at}"),
     "wk_cover_version": ("驾驶舱版本 {version} · {week}", "Cockpit version {version} · {week}"),
     "wk_sheet_about": ("说明", "About"),
