@@ -199,7 +199,8 @@ def _deck(report: WeeklyReport, slides: list[Slide]) -> bytes:
 def _cover(slide, spec: Slide) -> None:
     from pptx.util import Inches
 
-    _text(slide, spec.title, Inches(0.6), Inches(0.5), Inches(12), Inches(0.8), size=30, bold=True, color=NAVY)
+    _text(slide, spec.title, Inches(0.6), Inches(0.5), Inches(12), Inches(0.8), size=30, bold=True,
+          color=NAVY).text_frame.word_wrap = False
     top = 1.35
     for i, note in enumerate(spec.notes):
         _text(slide, note, Inches(0.6), Inches(top), Inches(12), Inches(0.5), size=20 if i == 0 else 13, color=GREY)

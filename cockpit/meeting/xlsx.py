@@ -21,7 +21,7 @@ from cockpit.meeting.weekly import WeeklyReport
 
 FORMATS = {
     "count": "#,##0", "tonnes": "#,##0.0", "rate": "0.0%", "score": "0.0", "days": "0.0", "number": "#,##0.0",
-    "text": "@", "datetime": "yyyy-mm-dd hh:mm", "rank": "0",
+    "text": "@", "datetime": "yyyy-mm-dd hh:mm", "rank": "0", "id": "0",
     "change_relative": "+0.0%;-0.0%;0.0%",
 }
 
@@ -97,6 +97,8 @@ class _Book:
         f = self.fmt(_num_format(kind))
         if v is None:
             ws.write_blank(r, c, None, f)
+        elif kind == "id" and isinstance(v, str) and v.isdigit():  # a case number: a number, shown whole
+            ws.write_number(r, c, int(v), f)
         elif kind == "datetime" and isinstance(v, str):
             ws.write_datetime(r, c, dt.datetime.strptime(v, "%Y-%m-%d %H:%M"), f)
         elif isinstance(v, bool) or isinstance(v, str):
@@ -146,7 +148,8 @@ def headline_rows(report: WeeklyReport) -> tuple[pd.DataFrame, dict[str, list[st
                      cols["this"]: r["this_week"], cols["prev"]: r["previous_week"],
                      cols["wow"]: change_value(report.change(r["area"], r["key"])),
                      cols["ago"]: tables.NO_VALUE if no_data_then else r["year_ago"],
-                     cols["yoy"]: change_value(report.change(r["area"], r["key"], "year_ago"))})
+                     cols["yoy"]: tables.NO_VALUE if no_data_then
+                     else change_value(report.change(r["area"], r["key"], "year_ago"))})
         kinds.append(m.kind)
         change_kinds.append(f"change_{m.mode}")
     df = pd.DataFrame(rows, dtype=object)
@@ -263,11 +266,11 @@ def _workbook(report: WeeklyReport) -> bytes:
     book.sheet(t("wk_sheet_action_holders"), tables.action_summary(report, "department", ages="days"),
                kinds={days: "days"})
     book.sheet(t("wk_sheet_action"), tables.action_table(report, ages="days"),
-               kinds={with_unit(t("wk_col_age"), t("wk_unit_days")): "days", t("wk_col_case"): "text"})
+               kinds={with_unit(t("wk_col_age"), t("wk_unit_days")): "days", t("wk_col_case"): "id"})
     book.sheet(t("wk_sheet_overdue"), tables.holders_table(report, ages="days"), kinds={days: "days"})
     book.sheet(t("wk_sheet_squadrons"), tables.squadron_table(report, ages="days"), kinds={days: "days"})
     book.sheet(t("wk_sheet_overdue_cases"), tables.overdue_table(report, ages="days"),
-               kinds={with_unit(t("wk_col_age"), t("wk_unit_days")): "days", t("wk_col_case"): "text"})
+               kinds={with_unit(t("wk_col_age"), t("wk_unit_days")): "days", t("wk_col_case"): "id"})
     book.sheet(t("wk_sheet_grids"), grid_rows(report), kinds={t("wk_col_rank"): "rank", t("wk_col_grid"): "text"})
     wb.close()
     return buf.getvalue()
