@@ -5,7 +5,8 @@ as numbers with their formats) and a map image per area, all from one `weekly.We
 language set once for the whole pack. Every file is stamped with the week, the figures' and the data's
 as-of time and the cockpit's version (deck.stamp).
 
-`python -m cockpit report --week 2026-W47 --out DIR [--url URL] [--lang zh|en]` writes them to DIR.
+`python -m cockpit report --week 2026-W47 --out DIR [--url URL] [--lang zh|en]` writes them to DIR
+(weekly-2026-W47.pptx, .pdf, .xlsx and the maps).
 No Streamlit here; the page calls `build_pack` and offers the bytes for download.
 
 - Reproducible: the report is judged at the week's end (weekly.IsoWeek.as_of), never "now"; the files'
