@@ -135,7 +135,7 @@ if town_names:
     st.caption(ctx.t("wk_town_rank", rank=rank, of=of, prev=before or "—") if rank else ctx.t("wk_town_unranked"))
     left, right = st.columns([3, 2])
     with left:
-        ui.table_or_empty(tables.town_page_table(report, town), lambda table: table, key="wk_town_figures")
+        ui.table_or_empty(tables.town_page_table(report, town, as_text=True), lambda table: table, key="wk_town_figures")
     with right:
         st.markdown(f"**{ctx.t('wk_worst_grids')}**")
         ui.table_or_empty(tables.worst_grids_table(report, town), lambda table: table, key="wk_town_grids")

@@ -491,12 +491,18 @@ def town_figures(report: WeeklyReport, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object)
 
 
-def town_page_table(report: WeeklyReport, code: str) -> pd.DataFrame:
-    """`town_figures` with headers (the page's and the slide's table)."""
+def town_page_table(report: WeeklyReport, code: str, as_text: bool = False) -> pd.DataFrame:
+    """`town_figures` with headers (the slide's table; `as_text`, the page: values written as the cards
+    write them, since the rows have different units)."""
     f = town_figures(report, code)
+    this, prev = f["this_week"], f["previous_week"]
+    if as_text:
+        metrics = [weekly.Metric("town", "", k, kind, "", "") for k, kind in zip(f["kpi_key"], f["kind"])]
+        this = [m.fmt(v, unit=False) for m, v in zip(metrics, this)]
+        prev = [m.fmt(v, unit=False) for m, v in zip(metrics, prev)]
     return pd.DataFrame({
-        t("wk_col_metric"): f["metric"], t("wk_col_unit"): f["unit"], t("wk_col_this"): f["this_week"],
-        t("wk_col_prev"): f["previous_week"], t("wk_col_wow"): f["change_text"],
+        t("wk_col_metric"): f["metric"], t("wk_col_unit"): f["unit"], t("wk_col_this"): this,
+        t("wk_col_prev"): prev, t("wk_col_wow"): f["change_text"],
         t("wk_col_status"): [status_text(s) for s in f["status"]]})
 
 
