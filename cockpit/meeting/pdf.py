@@ -7,6 +7,7 @@ week gives the same file. `page_pngs` draws the same pages as PNG images (to loo
 from __future__ import annotations
 
 import io
+import logging
 import math
 
 import matplotlib as mpl
@@ -279,6 +280,7 @@ def build_pdf(report: WeeklyReport, lang: str | None = None, area_images: dict[s
     """The pack's PDF in `lang` (default: the current language)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # the font subsetter's notes are not the operator's
     with i18n.language(lang or i18n.current()), mpl.rc_context({"pdf.fonttype": 42, "pdf.compression": 6}):
         buf = io.BytesIO()
         metadata = {"Title": f"{t('wk_pack_title')} {report.week.label}", "Subject": deck.stamp(report),
