@@ -89,6 +89,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_value": ("无数据", "no data"),
     "meets_target": ("达标", "on target"),
     "misses_target": ("未达标", "below target"),
+    "status_green": ("达标", "on target"),
+    "status_amber": ("接近目标", "near target"),
+    "status_red": ("未达标", "off target"),
     # overview
     "overview_title": ("总览", "Overview"),
     "cases_block": ("网格案件", "Grid cases"),

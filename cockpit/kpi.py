@@ -48,6 +48,36 @@ class Kpi:
             return None
         return value >= self.target if self.higher_is_better else value <= self.target
 
+    @property
+    def margin(self) -> float | None:
+        """The amber band of the status rule, in the KPI's unit (see `status`)."""
+        if self.target is None:
+            return None
+        return AMBER_MARGIN.get(self.unit, abs(self.target) * AMBER_SHARE)
+
+    def status(self, value: float | None) -> str | None:
+        """红黄绿 The one red/amber/green rule (page, pack and PDF): GREEN on target (at or better than the
+        target), AMBER off target by no more than `margin` (5 percentage points for a rate, else 5 % of the
+        target: 4.5 points of the composite score), RED further off; None without a target or a value. `value` is
+        the figure as shown (rounded), so the status agrees with the number beside it."""
+        met = self.meets_target(value)
+        if met is None:
+            return None
+        if met:
+            return GREEN
+        return AMBER if abs(float(value) - self.target) <= self.margin + 1e-9 else RED
+
+
+GREEN, AMBER, RED = "green", "amber", "red"
+STATUSES = (GREEN, AMBER, RED)
+AMBER_MARGIN = {"%": 5.0}  # unit → the amber band: 5 percentage points for a rate
+AMBER_SHARE = 0.05         # other units (scores, hours): the amber band is 5 % of the target
+
+
+def status(key: str, value: float | None) -> str | None:
+    """The status of KPI `key` at `value` (Kpi.status): green | amber | red | None."""
+    return KPIS[key].status(value)
+
 
 def _isnan(value: float) -> bool:
     return isinstance(value, float) and math.isnan(value)

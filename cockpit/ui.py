@@ -651,16 +651,18 @@ def kpi_card(ctx: Context, key: str, value: float | None, *, previous: float | N
     with st.container(border=True, key=f"kpi_{key}_{label or ''}".replace(" ", "_")):
         st.metric(label or item.name(ctx.lang), text, delta=delta,
                   delta_color="normal" if item.higher_is_better else "inverse")
-        met = item.meets_target(value)
         if item.target is not None:
             sign = "≥" if item.higher_is_better else "≤"
-            status = "" if met is None else (f" · :green[{ctx.t('meets_target')}]" if met
-                                             else f" · :red[{ctx.t('misses_target')}]")
+            state = item.status(value)  # the one red/amber/green rule (cockpit.kpi.Kpi.status)
+            status = "" if state is None else f" · :{STATUS_MARKDOWN[state]}[{ctx.t(f'status_{state}')}]"
             target = f"{item.target:g}{'' if item.unit == '%' else ' '}{shown_unit}".rstrip()
             st.caption(f"{ctx.t('target')} {sign} {target}{status}")
         if caption:
             st.caption(caption)
         kpi_definition(ctx, key)
+
+
+STATUS_MARKDOWN = {"green": "green", "amber": "orange", "red": "red"}  # the status's colour in st.markdown
 
 
 # -- the "empty or chart" block every page repeats ----------------------------------------------------

@@ -1,8 +1,12 @@
-"""The weekly meeting pack: a PPTX (one slide per area, native charts and tables), an XLSX (one sheet
-per area, units in the headers) and a map image per area, all from one `weekly.WeeklyReport`, in one
-language set once for the whole pack.
+"""The weekly meeting pack: a PPTX (the slides of deck.outline: cover, agenda, headlines, trends against
+the targets, one slide per area, movers, who must act, overdue, ranking, one slide per town; native charts
+and tables), the same slides as a PDF for distribution (pdf.py), an XLSX (one table a sheet, numbers stored
+as numbers with their formats) and a map image per area, all from one `weekly.WeeklyReport`, in one
+language set once for the whole pack. Every file is stamped with the week, the figures' and the data's
+as-of time and the cockpit's version (deck.stamp).
 
-`python -m cockpit report --week 2026-W47 --out DIR [--url URL] [--lang zh|en]` writes them to DIR.
+`python -m cockpit report --week 2026-W47 --out DIR [--url URL] [--lang zh|en]` writes them to DIR
+(weekly-2026-W47.pptx, .pdf, .xlsx and the maps).
 No Streamlit here; the page calls `build_pack` and offers the bytes for download.
 
 - Reproducible: the report is judged at the week's end (weekly.IsoWeek.as_of), never "now"; the files'
@@ -23,6 +27,7 @@ from cockpit import i18n, settings
 from cockpit.meeting import maps, weekly
 from cockpit.meeting.pptx import build_pptx
 from cockpit.meeting.weekly import WeeklyReport, is_missing
+from cockpit.meeting.pdf import build_pdf
 from cockpit.meeting.xlsx import build_xlsx
 
 
@@ -33,24 +38,29 @@ class Pack:
     pptx: bytes
     xlsx: bytes
     maps: dict[str, bytes]
+    pdf: bytes = b""
 
     @property
     def stem(self) -> str:
         return f"weekly-{self.week.label}" + ("" if self.lang == "zh" else f"-{self.lang}")
 
 
-def build_pack(report: WeeklyReport, lang: str | None = None) -> Pack:
-    """The PPTX, the XLSX and the maps in `lang` (default: the current language)."""
+def build_pack(report: WeeklyReport, lang: str | None = None, with_pdf: bool = True) -> Pack:
+    """The PPTX, the XLSX, the maps and (unless `with_pdf` is false) the PDF in `lang` (default: the current
+    language)."""
     lang = lang or i18n.current()
     with i18n.language(lang):
         images = maps.area_maps(report)
-        return Pack(report.week, lang, build_pptx(report, area_images=images), build_xlsx(report), images)
+        return Pack(report.week, lang, build_pptx(report, area_images=images), build_xlsx(report), images,
+                    build_pdf(report, area_images=images) if with_pdf else b"")
 
 
 def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for suffix, blob in ((".pptx", pack.pptx), (".xlsx", pack.xlsx)):
+    for suffix, blob in ((".pptx", pack.pptx), (".xlsx", pack.xlsx), (".pdf", pack.pdf)):
+        if not blob:
+            continue
         path = out_dir / f"{pack.stem}{suffix}"
         path.write_bytes(blob)
         written.append(path)

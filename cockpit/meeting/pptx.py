@@ -12,15 +12,13 @@ import pandas as pd
 
 from cockpit import i18n
 from cockpit.i18n import t
-from cockpit.meeting import maps, tables, weekly
-from cockpit.meeting.briefing import briefing
-from cockpit.meeting.tables import FONT_NAME, clean, with_unit
+from cockpit.meeting import deck, maps
+from cockpit.meeting.deck import Chart, Slide
+from cockpit.meeting.tables import FONT_NAME, clean
 from cockpit.meeting.weekly import WeeklyReport, is_missing
 
 NAVY = (0x1F, 0x3A, 0x5F)
 GREY = (0x5A, 0x64, 0x73)
-THIS_COLOR = (0x4C, 0x9B, 0xE8)
-PREV_COLOR = (0xB8, 0xC2, 0xCC)
 
 
 def _font(font, size: float | None = None, bold: bool | None = None, color: tuple[int, int, int] | None = None):
@@ -61,7 +59,7 @@ def _text(slide, text: str, left, top, width, height, *, size: float = 14, bold:
 
 
 def _table(slide, df: pd.DataFrame, left, top, width, *, size: float = 10, row_height=None,
-           weights: list[float] | None = None):
+           weights: list[float] | None = None, status: list | None = None, status_column: str | None = None):
     from pptx.dml.color import RGBColor
     from pptx.util import Inches
 
@@ -94,189 +92,172 @@ def _table(slide, df: pd.DataFrame, left, top, width, *, size: float = 10, row_h
                 text = str(v)
             cell = table.cell(r, c)
             cell.text = text
+            fill = deck.status_fill(status[r - 1]) if status and df.columns[c] == status_column and \
+                r - 1 < len(status) else None
+            if fill:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor(*fill)
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
-                    _font(run.font, size, False, (0x1B, 0x1F, 0x24))
+                    _font(run.font, size, bool(fill), (0xFF, 0xFF, 0xFF) if fill else (0x1B, 0x1F, 0x24))
     for r in range(rows):
         table.rows[r].height = row_height
     return shape
 
 
-def _bar_chart(slide, categories: list[str], series: list[tuple[str, list[float], tuple[int, int, int]]],
-               left, top, width, height, *, title: str, horizontal: bool = False):
+def _chart(slide, spec: Chart, left, top, width, height):
+    """A native, editable chart: one unit on the value axis (named in its title)."""
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 
     data = CategoryChartData()
-    data.categories = categories
-    for name, values, _ in series:
-        data.add_series(name, [None if is_missing(v) else float(v) for v in values])
-    kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    data.categories = spec.categories
+    for series in spec.series:
+        data.add_series(series.name, [None if is_missing(v) else float(v) for v in series.values])
+    if spec.kind == "line":
+        kind = XL_CHART_TYPE.LINE_MARKERS
+    else:
+        kind = XL_CHART_TYPE.BAR_CLUSTERED if spec.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
     chart.has_title = True
-    chart.chart_title.text_frame.text = title
+    chart.chart_title.text_frame.text = spec.title
     for p in chart.chart_title.text_frame.paragraphs:
         for run in p.runs:
             _font(run.font, 12, True, NAVY)
     _font(chart.font, 10)
-    chart.has_legend = len(series) > 1
+    chart.has_legend = len(spec.series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
-    for plot_series, (_, _, color) in zip(chart.plots[0].series, series):
-        plot_series.format.fill.solid()
-        plot_series.format.fill.fore_color.rgb = RGBColor(*color)
-    if horizontal:
+    for plot_series, series in zip(chart.plots[0].series, spec.series):
+        if spec.kind == "line":
+            plot_series.format.line.color.rgb = RGBColor(*series.color)
+            plot_series.smooth = False
+        else:
+            plot_series.format.fill.solid()
+            plot_series.format.fill.fore_color.rgb = RGBColor(*series.color)
+    if spec.horizontal:
         chart.category_axis.reverse_order = True
     return chart
-
-
-
-def _area_chart(slide, report: WeeklyReport, area: str, left, top, width, height):
-    """The area's native chart: this week against last week (roads: the week's top ten)."""
-    this_name, prev_name = t("wk_col_this"), t("wk_col_prev")
-    title = f"{t(f'wk_area_{area}')} · {t('wk_chart_this_prev')}"
-    if area == "cases":
-        now_g, prev_g = report.this.case_groups, report.previous.case_groups
-        towns = now_g[now_g["level"] == "town"] if not now_g.empty else pd.DataFrame()
-        if towns.empty:
-            return None
-        before = {} if prev_g.empty else dict(zip(prev_g[prev_g["level"] == "town"]["group_code"],
-                                                 prev_g[prev_g["level"] == "town"]["received"]))
-        cats = [report.name("town", c) for c in towns["group_code"]]
-        received = t("wk_col_received")
-        return _bar_chart(slide, cats, [(this_name, list(towns["received"]), THIS_COLOR),
-                                        (prev_name, [before.get(c, 0) for c in towns["group_code"]], PREV_COLOR)],
-                          left, top, width, height, title=f"{title}（{received}）"
-                          if i18n.current() == "zh" else f"{title} — {received}")
-    if area == "waste":
-        now_c, prev_c = report.this.waste_categories, report.previous.waste_categories
-        if now_c.empty:
-            return None
-        before = {} if prev_c.empty else dict(zip(prev_c["category_code"], prev_c["tonnes"]))
-        return _bar_chart(slide, list(now_c[f"category_name_{i18n.current()}"]),
-                          [(this_name, [round(float(v), 1) for v in now_c["tonnes"]], THIS_COLOR),
-                           (prev_name, [round(float(before.get(c, 0)), 1) for c in now_c["category_code"]],
-                            PREV_COLOR)],
-                          left, top, width, height, title=with_unit(title, t("tonnes")))
-    if area == "parking":
-        roads = report.parking_roads.head(10) if report.parking_roads is not None else pd.DataFrame()
-        if roads.empty:
-            return None
-        return _bar_chart(slide, list(roads["name_zh"]),
-                          [(t("wk_col_violations"), list(roads["violations"]), THIS_COLOR)],
-                          left, top, width, height, title=t("wk_by_road"), horizontal=True)
-    keys = {"drones": ("sorties", "detections", "detections_to_cases"),
-            "market": ("received", "resolved", "open_now")}[area]
-    cats = [with_unit(weekly.METRIC[(area, k)].name(), weekly.METRIC[(area, k)].unit()) for k in keys]
-    return _bar_chart(slide, cats,
-                      [(this_name, [report.value(area, k) or 0 for k in keys], THIS_COLOR),
-                       (prev_name, [report.value(area, k, "previous") or 0 for k in keys], PREV_COLOR)],
-                      left, top, width, height, title=title)
 
 
 def build_pptx(report: WeeklyReport, lang: str | None = None, area_images: dict[str, bytes] | None = None) -> bytes:
     """The deck in `lang` (default: the current language), with `area_images` (default: drawn here)."""
     with i18n.language(lang or i18n.current()):
-        return _deck(report, area_images if area_images is not None else maps.area_maps(report))
+        images = area_images if area_images is not None else maps.area_maps(report)
+        return _deck(report, deck.outline(report, images))
 
 
-def _deck(report: WeeklyReport, area_images: dict[str, bytes]) -> bytes:
+# the layout of the slides with two tables side by side: (left width, right width) in inches
+SIDE_BY_SIDE = {"action": (4.9, 7.5), "overdue": (6.15, 6.15), "ranking": (6.15, 6.15), "town": (7.3, 5.0)}
+
+
+def _rows_fit(df: pd.DataFrame, top: float, bottom: float = 6.85, most: float = 0.34) -> float:
+    return max(0.2, min(most, (bottom - top) / (len(df) + 1)))
+
+
+def _deck(report: WeeklyReport, slides: list[Slide]) -> bytes:
     from pptx import Presentation
     from pptx.util import Inches
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     blank = prs.slide_layouts[6]
-    stamp = report.week.as_of.astimezone(dt.timezone.utc).replace(tzinfo=None)
     props = prs.core_properties
     props.title = f"{t('wk_pack_title')} {report.week.label}"
+    props.subject = deck.stamp(report)
+    props.keywords = f"{report.week.label}; {report.week.as_of.isoformat()}; {deck.data_as_of_text(report)}"
     props.author = props.last_modified_by = "cockpit"
-    props.created = props.modified = stamp
+    props.created = props.modified = deck.as_of_instant(report)
     props.revision = 1
+    total = len(slides)
 
-    def slide_with_title(title: str):
+    for spec in slides:
         slide = prs.slides.add_slide(blank)
-        _text(slide, title, Inches(0.4), Inches(0.25), Inches(12.5), Inches(0.7), size=24, bold=True, color=NAVY)
-        _text(slide, f"{report.week.label} · {report.week.dates_text()}", Inches(0.4), Inches(7.0),
-              Inches(8), Inches(0.4), size=10, color=GREY)
-        return slide
-
-    # 1. title and briefing
-    slide = prs.slides.add_slide(blank)
-    _text(slide, t("wk_pack_title"), Inches(0.6), Inches(0.5), Inches(12), Inches(0.8), size=30, bold=True,
-          color=NAVY)
-    _text(slide, report.week.title(), Inches(0.6), Inches(1.3), Inches(12), Inches(0.6), size=20, color=GREY)
-    _text(slide, t("wk_pack_generated", as_of=f"{report.week.as_of:%Y-%m-%d %H:%M}"), Inches(0.6),
-          Inches(1.85), Inches(12), Inches(0.4), size=12, color=GREY)
-    _text(slide, t("wk_briefing"), Inches(0.6), Inches(2.5), Inches(12), Inches(0.5), size=16, bold=True,
-          color=NAVY)
-    _text(slide, briefing(report), Inches(0.6), Inches(3.0), Inches(12.1), Inches(4.0), size=14)
-
-    # 2. headlines of every area
-    slide = slide_with_title(t("wk_overview_slide"))
-    note = tables.year_ago_note(report)  # no data a year earlier: why the "—", under the title
-    if note:
-        _text(slide, note, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.45), size=9, color=GREY)
-    _table(slide, tables.headline_table(report), Inches(0.4), Inches(1.3 if note else 1.1), Inches(12.5), size=10,
-           row_height=Inches(0.29), weights=[1.3, 2.0, 0.7, 1.2, 1.2, 1.6, 1.2, 1.6])
-
-    # 3–7. one slide per area
-    for area in weekly.AREAS:
-        slide = slide_with_title(t(f"wk_area_{area}"))
-        image = area_images.get(area)
-        left_w = Inches(7.2) if image else Inches(12.5)
-        heads = tables.headline_table(report, area)
-        _table(slide, heads, Inches(0.4), Inches(1.1), left_w, size=10, row_height=Inches(0.3),
-               weights=[2.4, 0.8, 1.2, 1.2, 1.7, 1.2, 1.7])
-        chart_top = Inches(1.1 + 0.3 * (len(heads) + 1) + 0.3)
-        if note := tables.year_ago_note(report, area):  # no data a year earlier: why the "—"
-            _text(slide, note, Inches(0.4), chart_top - Inches(0.25), left_w, Inches(0.5), size=10, color=GREY)
-            chart_top += Inches(0.45)
-        if not report.this.has_data[area]:
-            _text(slide, t("wk_no_data_area", area=t(f"wk_area_{area}")), Inches(0.4), chart_top,
-                  left_w, Inches(1.0), size=22, bold=True, color=GREY)
+        if spec.kind == "cover":
+            _cover(slide, spec)
         else:
-            _area_chart(slide, report, area, Inches(0.4), chart_top, left_w, Inches(6.95) - chart_top)
-        if image:
-            slide.shapes.add_picture(io.BytesIO(image), Inches(7.85), Inches(1.05), height=Inches(5.85))
-
-    # 8. movers
-    slide = slide_with_title(t("wk_movers"))
-    movers = tables.movers_table(report, top=3)
-    if movers.empty:
-        _text(slide, t("empty"), Inches(0.4), Inches(1.2), Inches(12), Inches(0.6), size=18, color=GREY)
-    else:
-        _table(slide, movers, Inches(0.4), Inches(1.1), Inches(12.5), size=10, row_height=Inches(0.34))
-
-    # 9. overdue and escalated, by holder
-    slide = slide_with_title(t("wk_overdue"))
-    _text(slide, t("wk_escalation_rule", h=weekly.ESCALATE_HOURS, r=weekly.ESCALATE_REWORKS),
-          Inches(0.4), Inches(0.85), Inches(12.5), Inches(0.4), size=10, color=GREY)
-    holders = tables.holders_table(report, 12)
-    if holders.empty:
-        _text(slide, t("wk_overdue_none"), Inches(0.4), Inches(1.4), Inches(12), Inches(0.6), size=18,
-              color=GREY)
-    else:
-        _table(slide, holders, Inches(0.4), Inches(1.35), Inches(4.6), size=10, row_height=Inches(0.36))
-        cases = tables.overdue_table(report, 14)
-        keep = [t(k) for k in ("wk_col_case", "wk_col_category", "wk_col_town", "wk_col_holder",
-                                      "wk_col_late", "wk_col_escalated_flag")]
-        _table(slide, cases[keep], Inches(5.2), Inches(1.35), Inches(7.7), size=9, row_height=Inches(0.34))
-
-    # 10. KPI ranking
-    slide = slide_with_title(t("wk_ranking"))
-    for i, level in enumerate(("town", "squadron")):
-        table = tables.ranking_table(report, level)
-        if table.empty:
-            continue
-        keep = [c for c in table.columns if c in {t(k) for k in (
-            "wk_col_rank", "wk_col_town", "wk_col_squadron", "wk_col_received", "wk_col_ontime_close",
-            "wk_col_score")}]
-        _table(slide, table[keep], Inches(0.4 + i * 6.35), Inches(1.2), Inches(6.15), size=10,
-               row_height=Inches(0.42))
+            size = deck.title_size(spec.title)
+            box = _text(slide, spec.title, Inches(0.4), Inches(0.25), Inches(deck.TITLE_WIDTH_IN), Inches(0.7),
+                        size=size, bold=True, color=NAVY)
+            box.text_frame.word_wrap = False  # a title stays on its one line (deck.title_size fits it)
+            top = 0.95
+            for note in spec.notes:
+                _text(slide, note, Inches(0.4), Inches(top), Inches(12.5), Inches(0.4), size=10, color=GREY)
+                top += 0.32 if deck.text_em(note) * 10 <= 12.5 * 72 else 0.5
+            _body(slide, spec, top + 0.1)
+        _text(slide, deck.stamp(report), Inches(0.4), Inches(7.0), Inches(10), Inches(0.4), size=9, color=GREY)
+        _text(slide, t("wk_slide_number", n=spec.number, of=total), Inches(11.2), Inches(7.0), Inches(1.8),
+              Inches(0.4), size=10, color=GREY).text_frame.paragraphs[0].alignment = 3  # right
 
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
+
+
+def _cover(slide, spec: Slide) -> None:
+    from pptx.util import Inches
+
+    _text(slide, spec.title, Inches(0.6), Inches(0.5), Inches(12), Inches(0.8), size=30, bold=True,
+          color=NAVY).text_frame.word_wrap = False
+    top = 1.35
+    for i, note in enumerate(spec.notes):
+        _text(slide, note, Inches(0.6), Inches(top), Inches(12), Inches(0.5), size=20 if i == 0 else 13, color=GREY)
+        top += 0.55 if i == 0 else 0.36
+    _text(slide, t("wk_briefing"), Inches(0.6), Inches(top + 0.15), Inches(12), Inches(0.5), size=16, bold=True,
+          color=NAVY)
+    _text(slide, spec.text, Inches(0.6), Inches(top + 0.6), Inches(12.1), Inches(6.9 - top - 0.6), size=13)
+
+
+def _body(slide, spec: Slide, top: float) -> None:
+    from pptx.util import Inches
+
+    status_column = t("wk_col_status")
+    frames = [(title, df) for title, df in spec.tables if df is not None and not df.empty]
+    if spec.kind == "area":
+        left_w = 7.2 if spec.image else 12.5
+        _, heads = spec.tables[0]
+        _table(slide, heads, Inches(0.4), Inches(top), Inches(left_w), size=10, row_height=Inches(0.3),
+               weights=[2.4, 0.8, 1.2, 1.2, 1.7, 1.2, 1.7])
+        below = top + 0.3 * (len(heads) + 1) + 0.2
+        if spec.text:
+            _text(slide, spec.text, Inches(0.4), Inches(below), Inches(left_w), Inches(1.0), size=22, bold=True,
+                  color=GREY)
+        elif spec.chart is not None:
+            _chart(slide, spec.chart, Inches(0.4), Inches(below), Inches(left_w), Inches(6.9 - below))
+        if spec.image:
+            slide.shapes.add_picture(io.BytesIO(spec.image), Inches(7.85), Inches(1.05), height=Inches(5.85))
+        return
+    if not frames:
+        if spec.text:
+            _text(slide, spec.text, Inches(0.4), Inches(top + 0.2), Inches(12), Inches(0.6), size=18, color=GREY)
+        return
+    if spec.kind in SIDE_BY_SIDE and len(frames) > 1:
+        left = 0.4
+        for (title, df), width in zip(frames, SIDE_BY_SIDE[spec.kind]):
+            y = top
+            if title:
+                _text(slide, title, Inches(left), Inches(y), Inches(width), Inches(0.35), size=12, bold=True,
+                      color=NAVY)
+                y += 0.4
+            row = _rows_fit(df, y)
+            _table(slide, df, Inches(left), Inches(y), Inches(width), size=10 if row >= 0.3 else 9,
+                   row_height=Inches(row), status=spec.status if (title, df) == frames[0] else None,
+                   status_column=status_column)
+            left += width + 0.2
+        return
+    y = top
+    for title, df in frames:
+        if title:
+            _text(slide, title, Inches(0.4), Inches(y), Inches(12.5), Inches(0.35), size=12, bold=True, color=NAVY)
+            y += 0.4
+        bottom = 4.2 if spec.chart is not None else 6.85
+        row = _rows_fit(df, y, bottom, 0.34 if spec.kind != "agenda" else 0.42)
+        width = 6.0 if spec.kind == "agenda" else 12.5
+        weights = [1.0, 4.0] if spec.kind == "agenda" else None
+        _table(slide, df, Inches(0.4), Inches(y), Inches(width), size=10 if row >= 0.27 else 9,
+               row_height=Inches(row), weights=weights, status=spec.status, status_column=status_column)
+        y += row * (len(df) + 1) + 0.2
+    if spec.chart is not None:
+        _chart(slide, spec.chart, Inches(0.4), Inches(y), Inches(12.5), Inches(6.9 - y))

@@ -250,12 +250,14 @@ def movers_table(report: WeeklyReport, top: int | None = None) -> pd.DataFrame:
             t("wk_col_prev"): m["previous_week"],
             t("wk_col_change"): m["change"],
             t("wk_col_change_pct"): m["change_text"],
-        }))
+        }, dtype=object))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 # -- overdue and escalated ------------------------------------------------------------------------------------------
-def holders_table(report: WeeklyReport, n: int | None = None) -> pd.DataFrame:
+def holders_table(report: WeeklyReport, n: int | None = None, ages: str = "text") -> pd.DataFrame:
+    """Overdue and escalated cases at the week's end by handling department; the longest delay as days and
+    hours (`ages="text"`) or in days (`ages="days"`, the XLSX's number)."""
     h = report.overdue_holders
     if h is None or h.empty:
         return pd.DataFrame()
@@ -264,11 +266,11 @@ def holders_table(report: WeeklyReport, n: int | None = None) -> pd.DataFrame:
         t("wk_col_holder"): r[_name_col("holder_name")] or r["handler_dept_code"] or "—",
         t("wk_col_overdue"): int(r["overdue_open"]),
         t("wk_col_escalated"): int(r["escalated"]),
-        t("wk_col_max_late"): round(float(r["max_hours_late"]), 1),
+        _age_header("wk_col_max_age", ages): _age(float(r["max_hours_late"]) * 3600.0, ages),
     } for r in h.to_dict("records")])
 
 
-def overdue_table(report: WeeklyReport, n: int | None = None) -> pd.DataFrame:
+def overdue_table(report: WeeklyReport, n: int | None = None, ages: str = "text") -> pd.DataFrame:
     o = report.overdue_cases
     if o is None or o.empty:
         return pd.DataFrame()
@@ -281,7 +283,238 @@ def overdue_table(report: WeeklyReport, n: int | None = None) -> pd.DataFrame:
         t("wk_col_holder"): r[_name_col("holder_name")] or "—",
         t("wk_col_squadron"): r[_name_col("squadron_name")] or "—",
         t("wk_col_deadline"): pd.Timestamp(r["close_deadline_at"]).strftime("%Y-%m-%d %H:%M"),
-        t("wk_col_late"): round(float(r["hours_late"]), 1),
+        _age_header("wk_col_age", ages): _age(float(r["hours_late"]) * 3600.0, ages),
         t("wk_col_reworks"): int(r["rework_count"]),
         t("wk_col_escalated_flag"): t("wk_yes" if r["is_escalated"] else "wk_no"),
     } for r in o.to_dict("records")])
+
+
+# -- ages -------------------------------------------------------------------------------------------------------------
+def age_text(seconds) -> str:
+    """A delay as the meeting says it: '12天3小时', '5小时', '40分钟' ('12 d 3 h', '5 h', '40 min'); '—' for none."""
+    if is_missing(seconds):
+        return NO_VALUE
+    minutes = int(max(float(seconds), 0.0) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    zh = i18n.current() == "zh"
+    if days:
+        return f"{days}天{hours}小时" if zh else f"{days} d {hours} h"
+    if hours:
+        return f"{hours}小时" if zh else f"{hours} h"
+    return f"{mins}分钟" if zh else f"{mins} min"
+
+
+def age_days(seconds) -> float | None:
+    """A delay in days, one decimal (the XLSX stores it as a number)."""
+    return None if is_missing(seconds) else round(float(seconds) / 86400.0, 1)
+
+
+def _age(seconds, ages: str):
+    return age_text(seconds) if ages == "text" else age_days(seconds)
+
+
+def _age_header(key: str, ages: str) -> str:
+    return t(key) if ages == "text" else with_unit(t(key), t("wk_unit_days"))
+
+
+# -- status (the one red/amber/green rule: cockpit.kpi.Kpi.status) ---------------------------------------------------
+def status_text(status: str | None) -> str:
+    """'达标' / '接近目标' / '未达标' ('on target' / 'near target' / 'off target'); '—' without a target."""
+    return NO_VALUE if status is None else t(f"status_{status}")
+
+
+STATUS_COLORS = {"green": (0x2E, 0x7D, 0x32), "amber": (0xF5, 0x9E, 0x0B), "red": (0xC6, 0x28, 0x28)}
+
+
+# -- trends against targets ---------------------------------------------------------------------------------------------
+def trend_table(report: WeeklyReport, weeks: int | None = None, as_text: bool = False) -> pd.DataFrame:
+    """One row per headline figure: area, figure (unit), target, this week's status by the one rule, then
+    its value in each of the trend's weeks (oldest first; the last `weeks` only when given). `as_text` (the
+    page): values written as the cards write them, "—" for none."""
+    tr = report.trend
+    if tr is None or tr.empty:
+        return pd.DataFrame()
+    labels = list(dict.fromkeys(tr["week"]))
+    labels = labels if weeks is None else labels[-weeks:]
+    rows = []
+    for m in weekly.METRICS:
+        one = tr[(tr["area"] == m.area) & (tr["key"] == m.key)].set_index("week")
+        target = kpi.KPIS[m.kpi_key].target
+        last = one["status"].get(labels[-1]) if labels and labels[-1] in one.index else None
+        row = {t("wk_col_area"): t(f"wk_area_{m.area}"), t("wk_col_metric"): with_unit(m.name(), m.unit()),
+               t("wk_col_target"): (NO_VALUE if target is None else m.fmt(target, unit=False)) if as_text else target,
+               t("wk_col_status"): status_text(None if is_missing(last) else last)}
+        for label in labels:
+            value = clean(one["value"].get(label)) if label in one.index else None
+            row[label] = m.fmt(value, unit=False) if as_text else value
+        rows.append(row)
+    return pd.DataFrame(rows, dtype=object)
+
+
+def targeted_metrics() -> list[weekly.Metric]:
+    """The headline figures that have a target (their trend has a status)."""
+    return [m for m in weekly.METRICS if kpi.KPIS[m.kpi_key].target is not None]
+
+
+# -- who must act --------------------------------------------------------------------------------------------------------
+def holder_name(r: dict, prefix: str = "holder_name", code: str = "handler_dept_code") -> str:
+    return r.get(_name_col(prefix)) or r.get(code) or NO_VALUE
+
+
+def squadron_table(report: WeeklyReport, n: int | None = None, ages: str = "text") -> pd.DataFrame:
+    """Overdue and escalated cases at the week's end by responsible squadron, with the longest delay."""
+    h = report.overdue_squadrons
+    if h is None or h.empty:
+        return pd.DataFrame()
+    h = h if n is None else h.head(n)
+    return pd.DataFrame([{
+        t("wk_col_squadron"): holder_name(r, code="squadron_code"),
+        t("wk_col_overdue"): int(r["overdue_open"]),
+        t("wk_col_escalated"): int(r["escalated"]),
+        _age_header("wk_col_max_age", ages): _age(float(r["max_hours_late"]) * 3600.0, ages),
+    } for r in h.to_dict("records")])
+
+
+def action_summary(report: WeeklyReport, by: str = "department", ages: str = "text") -> pd.DataFrame:
+    """The escalation list by holder (handling department or squadron): still open from last week's list,
+    new this week, cleared since last week, the open ones' longest delay and nearest deadline."""
+    a = report.action_list
+    if a is None or a.empty:
+        return pd.DataFrame()
+    code, prefix = ("handler_dept_code", "holder_name") if by == "department" else ("squadron_code", "squadron_name")
+    rows = []
+    for key, g in a.groupby(a[code].fillna(""), sort=False):
+        first = g.iloc[0].to_dict()
+        open_ = g[g["state"] != "cleared"]
+        rows.append({
+            t("wk_col_holder" if by == "department" else "wk_col_squadron"): holder_name(first, prefix, code),
+            t("wk_col_carried"): int((g["state"] == "carried").sum()),
+            t("wk_col_new"): int((g["state"] == "new").sum()),
+            t("wk_col_cleared"): int((g["state"] == "cleared").sum()),
+            _age_header("wk_col_max_age", ages): _age(open_["seconds_late"].max() if len(open_) else None, ages),
+            "_open": len(open_),
+        })
+    out = pd.DataFrame(rows).sort_values("_open", ascending=False, kind="stable").drop(columns="_open")
+    return out.reset_index(drop=True)
+
+
+def action_table(report: WeeklyReport, state: str | None = None, n: int | None = None,
+                 ages: str = "text") -> pd.DataFrame:
+    """The escalation list's cases (of one state: carried | new | cleared), by holder, most late first."""
+    a = report.action_list
+    if a is None or a.empty:
+        return pd.DataFrame()
+    if state is not None:
+        a = a[a["state"] == state]
+    a = a if n is None else a.head(n)
+    if a.empty:
+        return pd.DataFrame()
+    return pd.DataFrame([{
+        t("wk_col_holder"): holder_name(r),
+        t("wk_col_squadron"): holder_name(r, "squadron_name", "squadron_code"),
+        t("wk_col_case"): str(r["case_id"]),
+        t("wk_col_category"): r[_name_col("category_name")],
+        t("wk_col_town"): r[_name_col("town_name")],
+        t("wk_col_state"): t(f"wk_state_{r['state']}"),
+        t("wk_col_deadline"): pd.Timestamp(r["close_deadline_at"]).strftime("%Y-%m-%d %H:%M"),
+        _age_header("wk_col_age", ages): _age(r["seconds_late"], ages),
+    } for r in a.to_dict("records")])
+
+
+# -- one page per town ---------------------------------------------------------------------------------------------------
+TOWN_FIGURES = (  # (source, column, kpi key, kind)
+    ("cases", "received", "cases_received", "count"),
+    ("cases", "ontime_close_rate", "ontime_close_rate", "rate"),
+    ("cases", "composite_score", "composite_score", "score"),
+    ("cases", "overdue_open", "week_overdue_open", "count"),
+    ("cases", "escalated", "week_escalated", "count"),
+    ("waste", "tonnes", "week_waste_tonnes", "tonnes"),
+    ("waste", "compliance_rate", "week_collection_compliance", "rate"),
+    ("town", "parking_violations", "parking_violations", "count"),
+    ("town", "drone_sorties", "drone_sorties", "count"),
+)
+
+
+def towns(report: WeeklyReport) -> list[tuple[str, str]]:
+    """(code, name) of every town, in code order."""
+    b = report.by_town
+    if b is None or b.empty:
+        return [(c, report.name("town", c)) for c in sorted(report.names.get("town", {}))]
+    return [(r["town_code"], r[_name_col("name")]) for r in b.to_dict("records")]
+
+
+def _town_value(report: WeeklyReport, code: str, source: str, column: str, which: str):
+    figures = report.this if which == "this" else report.previous
+    if source == "cases":
+        g = figures.case_groups
+        if g.empty:
+            return None
+        row = g[(g["level"] == "town") & (g["group_code"] == code)]
+        return None if row.empty else row.iloc[0].get(column)
+    if source == "waste":
+        w = figures.waste_towns
+        if w.empty or column not in w.columns:
+            return None
+        row = w[w["town_code"] == code]
+        return None if row.empty else row.iloc[0].get(column)
+    b = report.by_town if which == "this" else report.by_town_previous
+    if b is None or b.empty:
+        return None
+    row = b[b["town_code"] == code]
+    return None if row.empty else row.iloc[0].get(column)
+
+
+def town_rank(report: WeeklyReport, code: str, which: str = "this") -> tuple[int | None, int]:
+    """(rank by 综合指标值, of how many towns ranked) in the week (or the week before)."""
+    r = report.ranking("town", which)
+    if r.empty:
+        return None, 0
+    hit = r[r["group_code"] == code]
+    return (None if hit.empty else int(hit.iloc[0]["rank"])), len(r)
+
+
+def town_figures(report: WeeklyReport, code: str) -> pd.DataFrame:
+    """A town's figures of the week: this week, last week, the change (a number: % for counts and tonnes,
+    points for rates and scores), its text, and the status where the figure has a target."""
+    rows = []
+    for source, column, kpi_key, kind in TOWN_FIGURES:
+        m = weekly.Metric("town", column, kpi_key, kind, "", "")
+        item = kpi.KPIS[kpi_key]
+        now = m.rounded(_town_value(report, code, source, column, "this"))
+        before = m.rounded(_town_value(report, code, source, column, "previous"))
+        change = weekly.Change(now, before, m.mode)
+        rows.append({"kpi_key": kpi_key, "kind": kind, "metric": item.name(i18n.current()),
+                     "unit": item.unit_in(i18n.current()), "this_week": now, "previous_week": before,
+                     "change": None if change.delta is None else round(change.delta, 1), "change_text": change.text(),
+                     "status": item.status(now)})
+    return pd.DataFrame(rows, dtype=object)
+
+
+def town_page_table(report: WeeklyReport, code: str, as_text: bool = False) -> pd.DataFrame:
+    """`town_figures` with headers (the slide's table; `as_text`, the page: values written as the cards
+    write them, since the rows have different units)."""
+    f = town_figures(report, code)
+    this, prev = f["this_week"], f["previous_week"]
+    if as_text:
+        metrics = [weekly.Metric("town", "", k, kind, "", "") for k, kind in zip(f["kpi_key"], f["kind"])]
+        this = [m.fmt(v, unit=False) for m, v in zip(metrics, this)]
+        prev = [m.fmt(v, unit=False) for m, v in zip(metrics, prev)]
+    return pd.DataFrame({
+        t("wk_col_metric"): f["metric"], t("wk_col_unit"): f["unit"], t("wk_col_this"): this,
+        t("wk_col_prev"): prev, t("wk_col_wow"): f["change_text"],
+        t("wk_col_status"): [status_text(s) for s in f["status"]]})
+
+
+def worst_grids_table(report: WeeklyReport, code: str) -> pd.DataFrame:
+    g = report.worst_grids
+    if g is None or g.empty:
+        return pd.DataFrame()
+    g = g[g["town_code"] == code]
+    if g.empty:
+        return pd.DataFrame()
+    return pd.DataFrame([{
+        t("wk_col_rank"): int(r["grid_rank"]), t("wk_col_grid"): r["grid_code"],
+        t("wk_col_overdue"): int(r["overdue_open"]), t("wk_col_escalated"): int(r["escalated"]),
+        t("wk_col_received"): int(r["received"]),
+    } for r in g.to_dict("records")])

@@ -56,6 +56,7 @@ ESCALATE_HOURS = 72
 ESCALATE_REWORKS = 2
 TOP_MOVERS = 5
 OVERDUE_ROWS = 30
+WORST_GRIDS = 3  # the worst grids of each town on its page and slide
 AREAS = ("cases", "waste", "parking", "drones", "market")
 MOVER_KINDS = ("town", "squadron", "category", "road", "station")
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -379,7 +380,7 @@ def figures_from(week: IsoWeek, *, case_kpis, waste_tonnes, waste_compliance, pa
                                          "detections_to_cases")}
     has_drones = (drone["sorties"] or 0) + (drone["detections"] or 0) > 0
 
-    k = market_data.Kpis.of(_first(market))  # the market area's one definition (cockpit/market/data.py)
+    k = market_data.Kpis.of(market_data.total_row(market))  # the market area's one definition: no row is zero requests
     mkt = {"received": k.received, "resolved": k.resolved, "open_now": k.open,
            "within_promise_rate": k.within_promise_rate}
     has_market = (mkt["received"] or 0) + (mkt["resolved"] or 0) > 0
@@ -439,6 +440,56 @@ def load_figures(run: Runner, week: IsoWeek) -> WeekFigures:
     )
 
 
+# -- trends: the headline figures of the weeks before, against their targets ---------------------------------
+TREND_WEEKS = 12  # the weeks of the trend, ending with the chosen week
+
+
+def trend_values(row: dict) -> dict[str, dict[str, float | None]]:
+    """One week's headline figures from its weekly.trend row, by the areas' own definitions (the same as
+    `figures_from` builds from the week's own queries)."""
+    n = {k: _num(v) for k, v in row.items() if k not in ("week_start", "judged_at")}
+    rates = kpi.case_rates({c: n[c] or 0.0 for c in ("due_close", "closed", "closed_on_time", "due_dispose",
+                                                      "disposed", "disposed_on_time", "reworked", "auto_closed")})
+    recycled = waste_rules.recycling_rate(n["recycled_tonnes"] or 0.0, 0.0, n["collected_tonnes"] or 0.0)
+    park = parking_data.Summary(None, n["violations"], None, n["reminded"], n["left_within_10min"], None)
+    market = market_data.Kpis.of({"received": n["market_received"], "resolved": n["market_resolved"],
+                                  "open_now": n["market_open"]})
+    return {
+        "cases": {"received": n["received"], "closed_in_week": n["closed_in_week"],
+                  "ontime_close_rate": rates["ontime_close_rate"], "composite_score": rates["composite_score"],
+                  "overdue_open": n["overdue_open"], "escalated": n["escalated"]},
+        "waste": {"tonnes": n["waste_tonnes"],
+                  "compliance_rate": kpi.percent(n["rounds_on_time"] or 0.0, n["rounds_decided"] or 0.0),
+                  "recycling_rate": None if recycled is None else 100.0 * recycled},
+        "parking": {"violations": n["violations"], "reminded": n["reminded"], "persuade_rate": park.persuade_rate},
+        "drones": {"sorties": n["sorties"], "detections": n["detections"],
+                   "detections_to_cases": n["detections_to_cases"]},
+        "market": {"received": market.received, "resolved": market.resolved, "open_now": market.open},
+    }
+
+
+def trend_rows(df: pd.DataFrame | None) -> pd.DataFrame:
+    """weekly.trend as one row per week and headline figure: week (label), area, key, kpi_key, value (as
+    shown), target, status (kpi.Kpi.status: green | amber | red | None), oldest week first."""
+    cols = ["week", "area", "key", "kpi_key", "value", "target", "status"]
+    if df is None or df.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in df.to_dict("records"):
+        week = IsoWeek.of(pd.Timestamp(r["week_start"]).date())
+        values = trend_values(r)
+        for m in METRICS:
+            value = m.rounded(values[m.area].get(m.key))
+            item = kpi.KPIS[m.kpi_key]
+            rows.append({"week": week.label, "area": m.area, "key": m.key, "kpi_key": m.kpi_key, "value": value,
+                         "target": item.target, "status": item.status(value)})
+    return pd.DataFrame(rows, columns=cols, dtype=object)
+
+
+def trend_params(week: IsoWeek, weeks: int = TREND_WEEKS) -> dict:
+    return {"as_of": week.as_of, "week_start": week.start, "weeks": weeks, **_escalation(), **waste_rules.rule_params()}
+
+
 @dataclass
 class WeeklyReport:
     """Everything the meeting shows for one week: three weeks of figures and the week's detail tables."""
@@ -454,6 +505,12 @@ class WeeklyReport:
     overdue_holders: pd.DataFrame
     names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # kind → code → (zh, en)
     first_days: dict[str, dt.date | None] = field(default_factory=dict)  # area → its data's first day (data_span)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # trend_rows: TREND_WEEKS weeks to this one
+    action_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.action_list: carried, new, cleared
+    overdue_squadrons: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.overdue_by_squadron
+    by_town_previous: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.by_town of the week before
+    worst_grids: pd.DataFrame = field(default_factory=pd.DataFrame)  # weekly.worst_grids, WORST_GRIDS a town
+    data_as_of: dt.datetime | None = None  # the newest record at the week's end (weekly.data_span last_at)
 
     @property
     def unavailable(self) -> list[str]:
@@ -483,6 +540,18 @@ class WeeklyReport:
             base = None
         return Change(current, base, metric.mode)
 
+    def status(self, area: str, key: str) -> str | None:
+        """This week's red/amber/green status of a headline figure (kpi.Kpi.status; None without a target)."""
+        m = METRIC[(area, key)]
+        return kpi.KPIS[m.kpi_key].status(m.rounded(self.value(area, key)))
+
+    def trend_of(self, area: str, key: str) -> pd.DataFrame:
+        """One headline figure's trend rows (week, value, target, status), oldest week first."""
+        t = self.trend
+        if t is None or t.empty:
+            return pd.DataFrame(columns=["week", "value", "target", "status"])
+        return t[(t["area"] == area) & (t["key"] == key)][["week", "value", "target", "status"]].reset_index(drop=True)
+
     def name(self, kind: str, code: str) -> str:
         """A town's or squadron's name in the current language (the code when unknown)."""
         pair = self.names.get(kind, {}).get(code, (code, code))
@@ -510,9 +579,10 @@ class WeeklyReport:
             })
         return pd.DataFrame(rows, dtype=object)  # object: counts stay ints, missing stays None
 
-    def ranking(self, level: str) -> pd.DataFrame:
-        """Towns or squadrons of the week ranked by 综合指标值 (cases received in the week)."""
-        g = self.this.case_groups
+    def ranking(self, level: str, which: str = "this") -> pd.DataFrame:
+        """Towns or squadrons of the week (or of the week before: which="previous") ranked by 综合指标值
+        (cases received in the week)."""
+        g = (self.this if which == "this" else self.previous).case_groups
         if g.empty:
             return pd.DataFrame()
         g = g[(g["level"] == level) & (g["received"] > 0)].copy()
@@ -569,7 +639,18 @@ def load_report(run: Runner, week: IsoWeek) -> WeeklyReport:
         overdue_cases=frame("weekly.overdue_cases", as_of=week.as_of, limit_rows=OVERDUE_ROWS, **_escalation()),
         overdue_holders=frame("weekly.overdue_by_holder", as_of=week.as_of, **_escalation()),
         names=names, first_days=first_days,
+        trend=trend_rows(frame("weekly.trend", **trend_params(week))),
+        action_list=frame("weekly.action_list", as_of=week.as_of, prev_as_of=week.previous().as_of, **_escalation()),
+        overdue_squadrons=frame("weekly.overdue_by_squadron", as_of=week.as_of, **_escalation()),
+        by_town_previous=frame("weekly.by_town", as_of=week.previous().as_of, week_start=week.previous().start),
+        worst_grids=frame("weekly.worst_grids", as_of=week.as_of, week_start=week.start, top_n=WORST_GRIDS,
+                          **_escalation()),
+        data_as_of=None if span.empty else _instant(span.iloc[0].get("last_at")),
     )
+
+
+def _instant(value) -> dt.datetime | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime().astimezone(SH)
 
 
 def _day(value) -> dt.date | None:

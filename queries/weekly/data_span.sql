@@ -1,5 +1,5 @@
 -- name: weekly.data_span
--- grain: one row: the local days (Asia/Shanghai) of the first and of the newest valid event up to :as_of over the fact relations a weekly pack reads (grid cases, weighings, parking violations, drone sorties, market requests), and the first day of each area's own relation (cases_first_day … market_first_day, for "no data then" against a real zero); nulls when there is none. Each end is one index-ordered row per relation, never a scan
+-- grain: one row: the local days (Asia/Shanghai) of the first and of the newest valid event up to :as_of and the instant of the newest (last_at, the data's as-of time) over the fact relations a weekly pack reads (grid cases, weighings, parking violations, drone sorties, market requests), and the first day of each area's own relation (cases_first_day … market_first_day, for "no data then" against a real zero); nulls when there is none. Each end is one index-ordered row per relation, never a scan
 -- params: as_of
 -- ttl: 600
 WITH bound AS (
@@ -51,6 +51,7 @@ first_days AS (
 
 SELECT (SELECT min(day) FROM first_days)                                                   AS first_day,
        (SELECT CAST(max(at) AT TIME ZONE 'Asia/Shanghai' AS date) FROM lasts)              AS last_day,
+       (SELECT max(at) FROM lasts)                                                         AS last_at,
        (SELECT day FROM first_days WHERE area = 'cases')                                   AS cases_first_day,
        (SELECT day FROM first_days WHERE area = 'waste')                                   AS waste_first_day,
        (SELECT day FROM first_days WHERE area = 'parking')                                 AS parking_first_day,

@@ -28,6 +28,7 @@ TYPICAL = {
     "radius_m": 1500, "min_requests": 2, "months": 12, "with_personal": False,
     # weekly meeting
     "week_start": dt.date(2026, 11, 16), "escalate_hours": 72, "escalate_reworks": 2, "top_n": 5,
+    "prev_as_of": local(2026, 11, 13, 12, 0), "weeks": 12,
     # drones
     "blind_days": drone_rules.DEFAULT_BLIND_DAYS, **drone_rules.nest_params(), **drone_rules.path_params(),
 }

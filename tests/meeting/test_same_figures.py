@@ -89,8 +89,11 @@ def _shown(url: str):
         gateway.dispose()
     import openpyxl
 
-    sheet = openpyxl.load_workbook(io.BytesIO(pack.build_pack(report, "zh").xlsx))["概况"]
-    xlsx = {(r[0], r[1]): r[3] for r in sheet.iter_rows(values_only=True) if r[0] and r[1]}
+    sheet = openpyxl.load_workbook(io.BytesIO(pack.build_pack(report, "zh", with_pdf=False).xlsx))["概况"]
+    # rates are stored as percentages (0.953 for 95.3 %, format 0.0%): read back as the page writes them
+    xlsx = {(r[0], r[1]): (round(r[3] * 100, 1) if r[2] == "%" and isinstance(r[3], float) else r[3])
+            for r in sheet.iter_rows(values_only=True) if r[0] and r[1]}
+    assert sheet.freeze_panes == "A2"
 
     def waste_rate() -> float | None:
         """The period's on-time collection over every town of the waste page's town table (rate × rounds)."""

@@ -331,45 +331,132 @@ def _table_values(prs) -> list[list[list[str]]]:
             for slide in prs.slides for shape in slide.shapes if shape.has_table]
 
 
-def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
+def _shown(df) -> list[list[str]]:
+    """A table as a slide writes it: header, then cells ('—' for none, thousands, one decimal)."""
+    def cell(v):
+        v = tables.clean(v)
+        if v is None:
+            return "—"
+        if isinstance(v, float):
+            return f"{v:,.1f}"
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}"
+        return str(v)
+    return [[str(c) for c in df.columns]] + [[cell(v) for v in row] for row in df.itertuples(index=False)]
+
+
+def test_pack_pptx_xlsx_and_pdf_hold_what_they_claim(gw, rep, tmp_path):
     import openpyxl
+    import pypdf
     from pptx import Presentation
+
+    from cockpit.meeting import deck
+    from cockpit.meeting import pdf as pdf_pack
 
     built = pack.build_pack(rep, "zh")
     prs = Presentation(io.BytesIO(built.pptx))
+    with i18n.language("zh"):
+        outline = deck.outline(rep, built.maps)
+        stamp = deck.stamp(rep)
+        town_names = [name for _, name in tables.towns(rep)]
     texts = _slide_texts(prs)
-    assert len(prs.slides) == 10
     titles = [t.split("\n")[0] for t in texts]
-    assert titles[2:7] == ["网格案件", "垃圾分类", "违停治理", "无人机巡航", "服装城联勤"]
-    assert "本周共受理案件 7 件" in texts[0]
-    assert "本周无服装城联勤数据。" in texts[6]                      # the empty area says so
+    assert len(prs.slides) == len(outline) == 13 + len(town_names)
+    assert titles == [s.title for s in outline]
+    assert titles[:13] == ["平湖市综合行政执法局 周例会材料", "议程", "各专题概况", "近 8 周趋势", "网格案件", "垃圾分类",
+                           "违停治理", "无人机巡航", "服装城联勤", "变化最大", "督办事项：谁在何时前处理什么",
+                           "超期与升级督办案件", "考核排名"]
+    assert titles[13:] == [f"镇街道一页通 · {name}" for name in town_names]
+    assert "统计截至 2026-11-23 00:00" in texts[0] and "数据截至 2026-11-23 00:00" in texts[0]  # the cover (case 7 at 00:00)
+    assert "本周共受理案件 7 件" in texts[0] and "2026-W47" in texts[0]
+    assert "本周无服装城联勤数据。" in texts[8]                      # the empty area says so
+    for n, (slide, text) in enumerate(zip(prs.slides, texts), start=1):  # numbers, stamp, one-line titles
+        assert f"第 {n} / {len(outline)} 页" in text and stamp in text
+        title = slide.shapes[0].text_frame
+        assert len(title.paragraphs) == 1 and title.word_wrap is False
+        size = title.paragraphs[0].runs[0].font.size.pt
+        assert deck.title_fits(title.text, size), (title.text, size)
+    # every slide's tables are the page's tables (tables.py) for the same week, cell by cell
+    values = [[_table_value(shape) for shape in slide.shapes if shape.has_table] for slide in prs.slides]
+    for i, spec in enumerate(outline):
+        expected = [_shown(df) for _, df in spec.tables if df is not None and not df.empty]
+        assert values[i] == expected, spec.title
+    with i18n.language("zh"):
+        assert values[2][0] == _shown(tables.headline_table(rep))
+        assert values[3][0][1:] == _shown(tables.trend_table(rep, deck.TREND_SLIDE_WEEKS, as_text=True))[3:4] + \
+            _shown(tables.trend_table(rep, deck.TREND_SLIDE_WEEKS, as_text=True))[4:5] + \
+            _shown(tables.trend_table(rep, deck.TREND_SLIDE_WEEKS, as_text=True))[8:10] + \
+            _shown(tables.trend_table(rep, deck.TREND_SLIDE_WEEKS, as_text=True))[12:13]
+        town = tables.towns(rep)[0][0]
+        assert values[13][0] == _shown(tables.town_page_table(rep, town))
+    assert values[4][0][1][:4] == ["受理案件数", "件", "7", "4"]       # the cases slide's headline table
+    trend_w47 = values[3][0][1]
+    assert trend_w47[:4] == ["网格案件", "按期结案率（%）", "90.0%", "未达标"] and trend_w47[-1] == "40.0%"
+    # the status cell is coloured by the one rule (red: 40 % is more than 5 points short of 90 %)
+    trend_table = next(s.table for s in prs.slides[3].shapes if s.has_table)
+    assert str(trend_table.cell(1, 3).fill.fore_color.rgb) == "C62828"
     charts = [[s.chart for s in slide.shapes if s.has_chart] for slide in prs.slides]
-    assert all(len(charts[i]) == 1 for i in (2, 3, 4, 5)) and charts[6] == []
-    road_chart = charts[4][0]
+    assert all(len(charts[i]) == 1 for i in (3, 4, 5, 6, 7)) and charts[8] == []
+    road_chart = charts[6][0]
     assert list(road_chart.plots[0].categories) == ["解放路", "当湖路"]
     assert list(road_chart.plots[0].series[0].values) == [3.0, 1.0]
+    for i in (3, 4, 5, 7):  # one unit on the value axis: named once in the chart's title
+        title = charts[i][0].chart_title.text_frame.text
+        assert re.search(r"（(件|吨|架次|%)）$", title), title
     pictures = [sum(1 for s in slide.shapes if s.shape_type == 13) for slide in prs.slides]
-    assert pictures[2:7] == [1, 1, 1, 1, 0]                           # maps for areas with data and towns
+    assert pictures[4:9] == [1, 1, 1, 1, 0]                           # maps for areas with data and towns
     run = prs.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]
     assert run.font.name == tables.FONT_NAME
     assert 'ea typeface="Noto Sans CJK SC"' in run._r.xml
-    cases_table = _table_values(prs)[1]                              # slide 3's headline table
-    assert cases_table[1][:4] == ["受理案件数", "件", "7", "4"]
+    assert prs.core_properties.subject == stamp
 
     wb = openpyxl.load_workbook(io.BytesIO(built.xlsx))
-    assert wb.sheetnames == ["概况", "网格案件", "垃圾分类", "违停治理", "无人机巡航", "服装城联勤", "变化最大", "超期督办"]
-    heads = [c.value for c in wb["概况"][6]]
-    assert heads[:8] == ["专题", "指标", "单位", "本周", "上周", "环比", "去年同周", "同比"]
-    xl = {(r[0], r[1]): r for r in wb["概况"].iter_rows(min_row=7, values_only=True) if r[0]}
-    assert xl[("网格案件", "受理案件数")][3:6] == (7, 4, "↑75.0%")
-    assert xl[("垃圾分类", "垃圾收运量")][3] == 19.0
-    park = [r for r in wb["违停治理"].iter_rows(values_only=True) if r and r[0] == "解放路"]
-    header = next(r for r in wb["违停治理"].iter_rows(values_only=True) if r and r[0] == "路段")
-    assert header[1] == "违停（起）" and park[0][1:5] == (3, 3, 2, 1)
-    assert "本周无服装城联勤数据。" in [c.value for c in wb["服装城联勤"]["A"]]
+    assert wb.sheetnames == ["说明", "概况", "趋势", "镇街道", "镇街道排名", "中队排名", "垃圾类别", "违停路段", "变化最大",
+                             "督办按部门", "督办清单", "超期按部门", "超期按中队", "超期案件", "问题网格"]
+    for ws in wb.worksheets:                    # frozen header, a format on every cell, numbers as numbers, no repeats
+        assert ws.freeze_panes == "A2", ws.title
+        rows = list(ws.iter_rows(min_row=2))
+        assert len({tuple(c.value for c in r) for r in rows}) == len(rows), ws.title
+        codes = {i for i, c in enumerate(ws[1]) if c.value == "网格"}  # grid codes: identifiers kept as text
+        for r in rows:
+            for i, c in enumerate(r):
+                assert c.number_format != "General", (ws.title, c.coordinate)
+                assert i in codes or not (isinstance(c.value, str) and re.fullmatch(r"[↑↓→]?-?\d[\d,]*(\.\d+)? ?(%|个百分点|分)?", c.value)), \
+                    (ws.title, c.coordinate, c.value)            # no number written as text
+    assert [c.value for c in wb["概况"][1]] == ["专题", "指标", "单位", "本周", "上周", "环比", "去年同周", "同比"]
+    xl = {(r[0].value, r[1].value): r for r in wb["概况"].iter_rows(min_row=2)}
+    received = xl[("网格案件", "受理案件数")]
+    assert [c.value for c in received[3:6]] == [7, 4, 0.75]
+    assert received[3].number_format == "#,##0" and received[5].number_format == "+0.0%;-0.0%;0.0%"
+    ontime = xl[("网格案件", "按期结案率")]
+    assert ontime[3].value == 0.4 and ontime[3].number_format == "0.0%"   # 40.0 % stored as a percentage
+    assert ontime[5].number_format.startswith('+0.0" 个百分点"')
+    assert xl[("垃圾分类", "垃圾收运量")][3].value == 19.0 and xl[("垃圾分类", "垃圾收运量")][3].number_format == "#,##0.0"
+    roads = {r[0]: r[1:5] for r in wb["违停路段"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in wb["违停路段"][1]][1] == "违停（起）" and roads["解放路"] == (3, 3, 2, 1)
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=2, values_only=True)}
+    assert about["周"] == "2026-W47" and about["驾驶舱版本"] and about["统计截至（该周结束时）"] == "2026-11-23 00:00"
+    assert wb.properties.subject == stamp
+    late = [c for c in wb["超期案件"][1]]
+    days = [i for i, c in enumerate(late) if c.value == "已超期（天）"][0]
+    assert {r[days].number_format for r in wb["超期案件"].iter_rows(min_row=2)} == {"0.0"}
+    assert {r[6].number_format for r in wb["超期案件"].iter_rows(min_row=2)} == {"yyyy-mm-dd hh:mm"}
+
+    # the PDF: the same slides, the same titles and figures, text extractable (Chinese glyphs embedded)
+    reader = pypdf.PdfReader(io.BytesIO(built.pdf))
+    assert len(reader.pages) == len(outline)
+    assert reader.metadata.subject == stamp
+    for n, (page, spec) in enumerate(zip(reader.pages, outline), start=1):
+        text = page.extract_text().replace(" ", "")
+        assert spec.title.replace(" ", "") in text and f"第{n}/{len(outline)}页" in text
+        for table in values[n - 1]:
+            for row in table[1:]:
+                for cell in row:
+                    assert cell.replace(" ", "") in text or cell.endswith("…") or len(cell) > 12, (spec.title, cell)
 
     everything = "\n".join(texts) + "\n".join(
-        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None) + \
+        "\n".join(p.extract_text() for p in reader.pages)
     assert not [s for s in SECRETS if s in everything]
 
     # reproducible: the same week on the same data gives the same numbers
@@ -378,10 +465,32 @@ def test_pack_pptx_and_xlsx_hold_what_they_claim(gw, rep, tmp_path):
     wb2 = openpyxl.load_workbook(io.BytesIO(again.xlsx))
     assert [list(ws.iter_rows(values_only=True)) for ws in wb2.worksheets] == \
            [list(ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+    assert [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(again.pdf)).pages] == \
+           [p.extract_text() for p in reader.pages]
+
+    # a render of every slide (the PDF's pages as PNG), kept to be looked at
+    ARTIFACTS.mkdir(exist_ok=True)
+    pngs = pdf_pack.page_pngs(rep, "zh", built.maps)
+    assert len(pngs) == len(outline)
+    from PIL import Image
+    for n, png in enumerate(pngs, start=1):
+        (ARTIFACTS / f"weekly-slide-{n:02d}.png").write_bytes(png)
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        assert image.size == (1066, 600) and len(image.getcolors(maxcolors=1_000_000)) > 20
 
     written = pack.write_pack(built, tmp_path)
-    assert {p.name for p in written} >= {"weekly-2026-W47.pptx", "weekly-2026-W47.xlsx",
+    assert {p.name for p in written} >= {"weekly-2026-W47.pptx", "weekly-2026-W47.xlsx", "weekly-2026-W47.pdf",
                                           "weekly-2026-W47-map-cases.png"}
+
+
+def pypdf_pages(blob: bytes):
+    import pypdf
+
+    return pypdf.PdfReader(io.BytesIO(blob)).pages
+
+
+def _table_value(shape) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in shape.table.rows]
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # Han, CJK punctuation, full-width forms
@@ -408,9 +517,9 @@ def test_a_pack_is_in_its_own_language_whatever_the_current_one(rep, lang, ambie
     from pptx import Presentation
 
     with i18n.language(lang):
-        own = pack.build_pack(rep, lang)
+        own = pack.build_pack(rep, lang, with_pdf=False)
     with i18n.language(ambient):
-        other = pack.build_pack(rep, lang)
+        other = pack.build_pack(rep, lang, with_pdf=False)
         assert i18n.current() == ambient                            # the pack's language did not leak out
     assert other.lang == lang and other.stem == own.stem
     assert _xlsx_cells(other.xlsx) == _xlsx_cells(own.xlsx)
@@ -418,18 +527,18 @@ def test_a_pack_is_in_its_own_language_whatever_the_current_one(rep, lang, ambie
     assert other.maps == own.maps
 
     sheets, heads = _xlsx_headers(other.xlsx)
-    assert len(heads) > 50 and len(sheets) == 8
-    units = [r[2] for r in _xlsx_cells(other.xlsx)[0][6:] if r and r[2]]   # the headline sheet's unit column
+    assert len(heads) > 50 and len(sheets) == 15
+    units = [r[2] for r in _xlsx_cells(other.xlsx)[1][1:] if r and r[2]]   # the headline sheet's unit column
     assert len(units) == len(weekly.METRICS)
     if lang == "en":
-        assert sheets[0] == "Headlines" and "Year on year" in heads and "Violations (records)" in heads
+        assert sheets[1] == "Headlines" and "Year on year" in heads and "Violations (records)" in heads
         assert [h for h in sheets + heads + units if CJK.search(h)] == []
     else:
-        assert sheets[0] == "概况" and "同比" in heads and "违停（起）" in heads
-        assert [h for h in sheets + heads if not CJK.search(h)] == []
+        assert sheets[1] == "概况" and "同比" in heads and "违停（起）" in heads
+        assert [h for h in sheets + heads if not CJK.search(h) and not re.fullmatch(r"\d{4}-W\d{2}", h)] == []
         assert set(units) - {"%"} <= {m.unit_zh for m in weekly.METRICS}
     slides = _slide_texts(Presentation(io.BytesIO(other.pptx)))
-    headline_slide = slides[1].split("\n")
+    headline_slide = slides[2].split("\n")
     assert (CJK.search(headline_slide[0]) is None) == (lang == "en")   # the slide title
 
 
@@ -456,13 +565,15 @@ def test_map_image_is_drawn_offline_with_the_week_values(rep):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pptx_converts_to_pdf_with_one_page_per_slide(rep, tmp_path):
+    from pptx import Presentation
+
     built = pack.build_pack(rep, "en")
     path = tmp_path / "pack.pptx"
     path.write_bytes(built.pptx)
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
     pdf = (tmp_path / "pack.pdf").read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 10
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == len(Presentation(io.BytesIO(built.pptx)).slides)
 
 
 def test_cli_refuses_a_future_week_and_writes_the_pack(gw, tmp_path, capsys):
@@ -473,6 +584,7 @@ def test_cli_refuses_a_future_week_and_writes_the_pack(gw, tmp_path, capsys):
     assert cli.main(["report", "--week", "2026-W4x", "--out", str(tmp_path), "--url", url]) == 2
     assert cli.main(["report", "--week", "2026-W47", "--out", str(tmp_path), "--url", url]) == 0
     assert (tmp_path / "weekly-2026-W47.pptx").exists() and (tmp_path / "weekly-2026-W47.xlsx").exists()
+    assert (tmp_path / "weekly-2026-W47.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_every_text_key_of_the_weekly_meeting_exists_in_both_languages():
@@ -493,7 +605,10 @@ def test_a_week_without_data_says_so_on_every_area_slide(contract_db):
     assert not any(empty.this.has_data.values())
     assert briefing(empty, "zh").count("本周无") == 5
     built = pack.build_pack(empty, "zh")
+    assert len(pypdf_pages(built.pdf)) == len(Presentation(io.BytesIO(built.pptx)).slides)
     texts = _slide_texts(Presentation(io.BytesIO(built.pptx)))
-    for i, area in enumerate(weekly.AREAS, start=2):
-        assert f"本周无{i18n.t(f'wk_area_{area}', 'zh')}数据。" in texts[i]
+    titles = [t.split("\n")[0] for t in texts]
+    for area in weekly.AREAS:
+        name = i18n.t(f"wk_area_{area}", "zh")
+        assert f"本周无{name}数据。" in texts[titles.index(name)]
     assert built.maps == {}

@@ -215,11 +215,11 @@ def test_weekly_week_select_box_and_the_pack_button(app_env):
     after = metrics(at)
     assert after != before
     assert after == metrics(open_page("app_pages/weekly.py", week=chosen))
-    # the meeting pack for the chosen week: the button makes it, two downloads appear
+    # the meeting pack for the chosen week: the button makes it, three downloads appear (PPTX, XLSX, PDF)
     assert not at.get("download_button")
     at = rerun(at.button(key="wk_generate").click())
     downloads = at.get("download_button")
-    assert len(downloads) == 2, downloads
+    assert [d.label for d in downloads] == ["下载 PPTX", "下载 XLSX", "下载 PDF"], downloads
     assert at.query_params.get("week") == chosen
 
 
