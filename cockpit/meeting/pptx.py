@@ -5,7 +5,6 @@ where fonts-noto-cjk is installed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pandas as pd
