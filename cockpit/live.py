@@ -27,6 +27,7 @@ PULSE_MINUTES = 15         # an event this recent pulses on the map
 # query name prefixes -> area (most specific first); names matching none belong to no area (shapes, names)
 _PREFIXES: tuple[tuple[str, str], ...] = (
     ("overview.case_", "cases"), ("cases.", "cases"), ("wall.overdue_by_town", "cases"),
+    ("wall.case_sources_today", "cases"),
     ("overview.drone_", "drones"), ("drones.", "drones"),
     ("overview.waste_", "waste"), ("waste.", "waste"),
     ("overview.parking_", "parking"), ("parking.", "parking"),

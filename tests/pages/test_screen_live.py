@@ -62,6 +62,9 @@ def test_changes_remember_when_each_area_moved():
     assert after("overview.drone_summary") == 110.0 and after("cases.kpis_by_group") == 70.0
     assert after("common.towns") is None and live.area_of("wall.events") is None
     assert live.area_of("drones.coverage_by_town") is None, "slow figures follow their TTL alone"
+    for name, _ in (call for plan in screen.plans(None, NOW.date()).values() for call in plan.calls.values()):
+        # every figure of the screen follows its area's changes, but names, shapes and the slow coverage
+        assert live.area_of(name) or name.startswith("common.") or name in live.TTL_ONLY or name == "wall.events", name
 
 
 def test_fresh_after_refreshes_once_then_shares(gw):
