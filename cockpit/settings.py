@@ -44,8 +44,16 @@ class Settings(BaseSettings):
     max_ttl_seconds: float = Field(float("inf"), gt=0, description="cap on every query's cache time")
     basemap_style: str | None = Field(None, description="a base-map style URL; unset: the offline outline")
     basemap_datum: str = Field("wgs84", description="the datum the base map is drawn in (wgs84, gcj02)")
+    standby_url: str | None = Field(None, description="a read-only standby the queries read first; the primary "
+                                    "(database_url) when it cannot answer")
+    redis_url: str | None = Field(None, description="the result cache shared by every replica (redis://host:port/db); "
+                                  "unset: each process caches for itself")
+    redis_prefix: str = Field("cockpit", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$",
+                              description="the prefix of every key the cockpit writes to Redis")
+    redis_keep_seconds: float = Field(86_400.0, gt=0, description="how long Redis keeps a last good result "
+                                      "after it was fetched (for replicas that start while the database is down)")
 
-    @field_validator("database_url", "role", "basemap_style", mode="before")
+    @field_validator("database_url", "role", "basemap_style", "standby_url", "redis_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         if isinstance(value, str) and not value.strip():
