@@ -340,8 +340,9 @@ class Gateway:
         if self.standby_engine is not None and time.monotonic() >= self._standby_retry_at:
             try:
                 out = self._execute_on(self.standby_engine, query, params)
-            except psycopg.Error as exc:
-                if not (classify(exc) == UNAVAILABLE or getattr(exc, "sqlstate", None) == RECOVERY_CONFLICT):
+            except (psycopg.Error, sa.exc.DBAPIError) as exc:  # the driver's, or connecting (the pool's)
+                sqlstate = getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)
+                if not (classify(exc) == UNAVAILABLE or sqlstate == RECOVERY_CONFLICT):
                     raise  # the query's own failure: the primary would say the same
                 if self._standby_retry_at == 0.0:
                     log.warning("standby cannot answer (%s): reading the primary, the standby again in %.0f s",

@@ -126,7 +126,7 @@ class PgCluster:
                 fh.write("host replication all 127.0.0.1/32 trust\n")
         else:
             self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
-                      "-D", str(self.data), "-R", "-X", "stream", "--no-sync")
+                      "-D", str(self.data), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast")
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run([str(self.bin / tool), *args], check=True, capture_output=True, user=self.user,
