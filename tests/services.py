@@ -170,3 +170,83 @@ def cluster_root() -> Path:
         os.chown(root, entry.pw_uid, entry.pw_gid)
     root.chmod(0o700)
     return root
+
+
+# -- nginx -----------------------------------------------------------------------------------------------
+SHIPPED_NGINX = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "cockpit.conf"
+
+
+def nginx_config(replica_ports: list[int], listen_port: int, text: str | None = None) -> str:
+    """The shipped deploy/nginx/cockpit.conf for these ports: its replicas and its listen lines replaced,
+    nothing else changed."""
+    import re
+
+    text = SHIPPED_NGINX.read_text(encoding="utf-8") if text is None else text
+    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ .*;$", text, flags=re.M)
+    assert servers, "the shipped config lists no replica"
+    options = servers[0].split(None, 2)[2]
+    block = "\n".join(f"    server 127.0.0.1:{p} {options}" for p in replica_ports)
+    text = text.replace("\n".join(servers), block)
+    text = re.sub(r"^\s*listen \[::\]:80;\n", "", text, flags=re.M)
+    return re.sub(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{listen_port};", text, flags=re.M)
+
+
+class NginxServer:
+    """A private nginx (its own prefix, pid, logs and temp folders) serving `site` (an http-block snippet).
+    Its access log names, per request, the replica that answered and the affinity cookie."""
+
+    def __init__(self, site: str, port: int) -> None:
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="cockpit-test-nginx-"))
+        self.dir.chmod(0o755)
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.dir / sub).mkdir()
+            (self.dir / sub).chmod(0o777)
+        self.access_log = self.dir / "access.log"
+        user = "user www-data;\n" if os.geteuid() == 0 and _user_exists("www-data") else ""
+        (self.dir / "site.conf").write_text(site, encoding="utf-8")
+        (self.dir / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {self.dir}/nginx.pid;\nerror_log {self.dir}/error.log warn;\n"
+            "events { worker_connections 512; }\n"
+            "http {\n"
+            f"  client_body_temp_path {self.dir}/body; proxy_temp_path {self.dir}/proxy;\n"
+            f"  fastcgi_temp_path {self.dir}/fastcgi; uwsgi_temp_path {self.dir}/uwsgi; scgi_temp_path {self.dir}/scgi;\n"
+            "  log_format replica '$cockpit_affinity $status $upstream_addr';\n"
+            f"  access_log {self.access_log} replica;\n"
+            f"  include {self.dir}/site.conf;\n"
+            "}\n", encoding="utf-8")
+        nginx = binary("nginx")
+        check = subprocess.run([nginx, "-t", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")],
+                               capture_output=True, text=True)
+        if check.returncode:
+            raise RuntimeError(f"nginx refuses the configuration: {check.stderr[-800:]}")
+        self.proc = subprocess.Popen([nginx, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"),
+                                      "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(port, proc=self.proc)
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def replicas_by_cookie(self) -> dict[str, set[str]]:
+        """{affinity key: the replicas (port) that answered its requests}, from the access log (of a request
+        that went to the next replica, the one that answered)."""
+        seen: dict[str, set[int]] = {}
+        if self.access_log.exists():
+            for line in self.access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+                key, _, rest = line.partition(" ")
+                tried = [a.strip() for a in rest.partition(" ")[2].split(",") if ":" in a]
+                if tried:
+                    seen.setdefault(key, set()).add(int(tried[-1].rsplit(":", 1)[1]))
+        return seen
+
+    def close(self) -> None:
+        stop(self.proc, signal.SIGQUIT)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
