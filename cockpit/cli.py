@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="sessions compared with 1 (default 20)")
     bench.add_argument("--no-wall", action="store_true", help="skip the wall views")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
+    bench.add_argument("--redis-url", default=None,
+                       help="Redis of the replica figures (default COCKPIT_REDIS_URL, else a private redis-server)")
+    bench.add_argument("--no-replicas", action="store_true", help="skip the replicas and the Redis latency")
     bench.add_argument("--naive-all", action="store_true",
                        help="also the naive pattern reading whole tables (a cached-load dashboard, cold; one run)")
     bench.add_argument("--out", default=None, help="write the figures as JSON")
