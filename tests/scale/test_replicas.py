@@ -25,6 +25,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from cockpit import queries
 from tests.services import NginxServer, free_port, nginx_config, stop
 from tests.st_client import Session
 from tests.tcp_proxy import TcpProxy, target_of, via
@@ -209,9 +210,12 @@ def test_twenty_sessions_over_two_replicas_cost_what_one_session_costs(cluster):
         assert not failed, failed[:2]
         assert all(not r.exceptions for r in runs)
         assert len({tuple(r.metrics) for r in runs}) == 1  # every session shows the same figures
-        # the shortest time-to-live of the page's queries is 60 s: within it nothing may be fetched twice
-        assert elapsed < 55, f"the twenty sessions took {elapsed:.0f} s (loaded machine?)"
-        assert proxies["pair"].executes == baseline
+        # within a query's time-to-live nothing is fetched twice: the twenty sessions cost what one does, give or
+        # take the header's data age (common.freshness, the one query that lives less than a minute), which is
+        # due again once per its TTL on a machine slow enough to need that long
+        ttls = sorted({q.ttl_seconds for q in queries.load_all().values()})
+        assert elapsed < ttls[1] - 5, f"the twenty sessions took {elapsed:.0f} s (loaded machine?)"
+        assert baseline <= proxies["pair"].executes <= baseline + int(elapsed // ttls[0])
         served = nginx.replicas_by_cookie()
         ports = [served.get(s.affinity) for s in sessions]
         assert all(p is not None and len(p) == 1 for p in ports), ports  # each session stayed on its replica
@@ -235,7 +239,9 @@ def test_a_session_whose_replica_dies_reconnects_and_keeps_its_figures(cluster):
         after = session.run_reconnecting(timeout_s=120)
         assert after.status == "FINISHED_SUCCESSFULLY" and not after.exceptions
         assert after.metrics == before.metrics
-        assert proxies["pair"].executes == statements  # from the shared cache: nothing asked of the database
+        # from the shared cache: the survivor never ran this town's queries, yet asks the database nothing (but
+        # the header's data age, should its 30-s TTL run out in between)
+        assert proxies["pair"].executes - statements <= 1
         session.drop()  # nginx logs a websocket when it closes: the new one went to the survivor
         deadline = time.monotonic() + 10
         while survivor.port not in nginx.replicas_by_cookie()[session.affinity]:

@@ -260,29 +260,3 @@ def test_every_personal_column_a_query_returns_is_declared(contract_db):
     finally:
         gateway.dispose()
 
-
-# -- the benchmark's replica figures ----------------------------------------------------------------------
-@pytest.fixture
-def bench_on_demo(demo_url, monkeypatch):
-    from bench import harness
-    from cockpit import runtime
-    monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_url)
-    monkeypatch.setenv("COCKPIT_DEMO_FEED", "0")
-    yield harness.Bench(demo_url)
-    runtime.reset_runtime()
-
-
-def test_bench_replicas_cost_what_one_session_costs_and_redis_latency_is_measured(bench_on_demo, demo_url,
-                                                                                 redis_server):
-    from bench import harness
-    wall = {"mode": "wall", "layout": "rotate", "views": "waste"}
-    one = bench_on_demo.statements_per_cycle(None, 1, wall)  # one session, one process, its own cache
-    many = harness.replicated_statements(demo_url, redis_server.url(), 2, 6, None, wall)
-    assert one == many["statements"] > 3 and many["replicas"] == 2 and many["per_replica"][0] >= 0
-    assert many["from_redis"] > 0  # the replica that did not refresh a query took it from Redis
-    latency = harness.redis_latency(bench_on_demo, redis_server.url(), page="waste", runs=2)
-    assert latency["queries"] > 3 and latency["statements"] == 0
-    assert latency["query_redis_ms"] > latency["query_local_ms"] > 0 and latency["page_redis_s"] > 0
-    client = redis.Redis.from_url(redis_server.url())
-    assert not list(client.scan_iter(match="cockpit-bench-*"))  # the bench cleans up after itself
-    client.close()
