@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = "arrow-ipc-1"
 VERSION = "v1"  # of the key layout and the hash's fields
-SOCKET_TIMEOUT_S = 1.0  # every Redis command; a healthy Redis on the LAN answers in a millisecond
+SOCKET_TIMEOUT_S = 3.0  # every Redis command: a healthy Redis on the LAN answers in a millisecond, a busy
+# replica host may not run the client thread for a second or two; past this the replica caches alone a while
 JSON_COLUMNS = b"cockpit.json_columns"  # schema metadata: columns whose cells were lists or dicts
 
 _UNLOCK = """if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"""

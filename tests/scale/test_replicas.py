@@ -1,8 +1,8 @@
 """Two Streamlit replicas behind nginx (the shipped deploy/nginx/cockpit.conf) sharing one Redis.
 
 - Twenty sessions spread over both replicas cost the database the statements one session on one replica costs
-  (counted on the wire: every statement the gateway sends is one Execute message of PostgreSQL's extended
-  protocol, counted by a forwarder between each replica and the database).
+  (counted on the wire, by a forwarder between each replica and the database: every query file the gateway
+  runs is one Bind message of PostgreSQL's extended protocol).
 - A replica killed in the middle of a session: the session connects again through nginx, lands on the other
   replica and shows the same figures, read from the shared cache (no statement).
 - The security headers and the affinity cookie are on the responses.
@@ -13,6 +13,7 @@ the small demo copy of the test run."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -33,17 +34,23 @@ from tests.tcp_proxy import TcpProxy, target_of, via
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "waste"
 TOWN_SINGLE, TOWN_MANY, TOWN_KILL = "330482001", "330482002", "330482003"
-SSL_REQUEST, GSS_REQUEST, CANCEL_REQUEST = 80877103, 80877104, 80877102
+SSL_REQUEST, GSS_REQUEST = 80877103, 80877104
 
 
 class CountingProxy(TcpProxy):
-    """A forwarder that counts the Execute messages clients send (one per statement of the gateway; its
-    transaction set-up and rollback go as simple queries, which are not counted)."""
+    """A forwarder that counts the cockpit's statements on the wire: every query file the gateway runs is a Bind
+    of a statement parsed from a text that carries its `-- name:` header (extended protocol; prepared once per
+    connection or parsed each time). The transaction set-up and rollback (simple queries) and the driver's own
+    catalogue look-ups on a new connection are not counted. `names` lists what was run, for the messages."""
 
     def __init__(self, target) -> None:
         super().__init__(target)
-        self.executes = 0
+        self.names: list[str] = []
         self._count_lock = threading.Lock()
+
+    @property
+    def executes(self) -> int:
+        return len(self.names)
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -61,8 +68,20 @@ class CountingProxy(TcpProxy):
             threading.Thread(target=self._client_side, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
 
+    def _message(self, kind: bytes, body: bytes, prepared: dict[bytes, str | None]) -> None:
+        if kind == b"P":  # Parse: statement name, SQL text, ...
+            name, _, rest = body.partition(b"\0")
+            sql = rest.partition(b"\0")[0]
+            found = re.search(rb"-- name: (\S+)", sql)
+            prepared[name] = found.group(1).decode() if found else None
+        elif kind == b"B":  # Bind: portal name, statement name, ...
+            statement = body.split(b"\0", 2)[1]
+            if prepared.get(statement):
+                with self._count_lock:
+                    self.names.append(prepared[statement])
+
     def _client_side(self, src: socket.socket, dst: socket.socket) -> None:
-        buffer, startup = b"", True
+        buffer, startup, prepared = b"", True, {}
         try:
             while True:
                 data = src.recv(65536)
@@ -71,7 +90,7 @@ class CountingProxy(TcpProxy):
                 dst.sendall(data)
                 buffer += data
                 while True:
-                    if startup:  # untyped: SSL/GSS/cancel requests, then the startup message
+                    if startup:  # untyped: SSL/GSS requests, then the startup message
                         if len(buffer) < 8:
                             break
                         length = int.from_bytes(buffer[:4], "big")
@@ -86,9 +105,7 @@ class CountingProxy(TcpProxy):
                         length = int.from_bytes(buffer[1:5], "big")
                         if len(buffer) < 1 + length:
                             break
-                        if buffer[:1] == b"E":
-                            with self._count_lock:
-                                self.executes += 1
+                        self._message(buffer[:1], buffer[5:1 + length], prepared)
                         buffer = buffer[1 + length:]
         except OSError:
             pass
@@ -126,6 +143,11 @@ class Replica:
                 pass
             time.sleep(0.2)
         raise TimeoutError(f"replica on {self.port} not ready after {timeout_s:.0f} s")
+
+    def warnings(self) -> list[str]:
+        """What the replica's cockpit logged about failures (queries that failed, Redis out of reach)."""
+        text = Path(self.log.name).read_text(encoding="utf-8", errors="replace") if Path(self.log.name).exists() else ""
+        return [line for line in text.splitlines() if " failed (" in line or "shared cache unavailable" in line]
 
     def kill(self) -> None:
         stop(self.proc, signal.SIGKILL)
@@ -199,6 +221,7 @@ def test_twenty_sessions_over_two_replicas_cost_what_one_session_costs(cluster):
     assert one.status == "FINISHED_SUCCESSFULLY" and not one.exceptions and len(one.metrics) >= 4
     baseline = proxies["single"].executes
     assert baseline > 5
+    lone_failures = len(replicas["single"].warnings())
     replicas["single"].close()  # its work is done: the machine's cores go to the pair
 
     sessions = [Session(nginx.url(), PAGE, f"town={TOWN_MANY}").open() for _ in range(20)]
@@ -215,7 +238,14 @@ def test_twenty_sessions_over_two_replicas_cost_what_one_session_costs(cluster):
         # due again once per its TTL on a machine slow enough to need that long
         ttls = sorted({q.ttl_seconds for q in queries.load_all().values()})
         assert elapsed < ttls[1] - 5, f"the twenty sessions took {elapsed:.0f} s (loaded machine?)"
-        assert baseline <= proxies["pair"].executes <= baseline + int(elapsed // ttls[0])
+        # a statement that failed (its time limit passed on an overloaded machine) is tried again after the pause:
+        # that retry is the only other statement allowed, and Redis must not have fallen out
+        notes = replicas["a"].warnings() + replicas["b"].warnings()
+        assert not [n for n in notes if "shared cache unavailable" in n], notes
+        retried = sum(" failed (" in n for n in notes)
+        assert (baseline - lone_failures <= proxies["pair"].executes
+                <= baseline + int(elapsed // ttls[0]) + retried), (
+                    sorted(proxies["single"].names), sorted(proxies["pair"].names), notes)
         served = nginx.replicas_by_cookie()
         ports = [served.get(s.affinity) for s in sessions]
         assert all(p is not None and len(p) == 1 for p in ports), ports  # each session stayed on its replica
