@@ -13,7 +13,13 @@ reuses it on the next run. Per page (the real script under streamlit.testing.v1.
 - naive (cases, parking): the same page written the usual way (bench/naive.py), cold: the raw rows the
   figures need read into pandas (and, with --naive-all, the whole tables as a cached-load dashboard does);
 - sharing: database statements per refresh cycle with 1 and with 20 concurrent sessions (one thread each,
-  every cached result expired between cycles).
+  every cached result expired between cycles);
+- replicas (with Redis: --redis-url, COCKPIT_REDIS_URL, else a private redis-server the bench starts when
+  Debian's is installed): statements per refresh cycle of 1 replica × 1 session and of 2 replicas × 20
+  sessions (each replica a process of its own, bench/replica.py, its sessions concurrent, both replicas' cycles
+  at once, sharing the database and Redis), and the latency the Redis cache adds to the in-process one: per
+  query (a result read from Redis, the in-process cache empty, against one found in the process) and per page
+  (a run served from Redis against a warm run).
 It prints a table and writes everything as JSON.
 """
 
@@ -176,7 +182,9 @@ def _one_compiler():
 class Bench:
     """One runtime pointed at the database; pages run under AppTest against it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, shared: bool = False) -> None:
+        """`shared`: the gateway uses COCKPIT_REDIS_URL (a replica of `replicated_statements`); otherwise the
+        pages are measured with the in-process cache alone (and never touch an operator's Redis)."""
         from streamlit import logger as st_logger
 
         from cockpit import runtime
@@ -185,6 +193,8 @@ class Bench:
             logging.getLogger(name).addFilter(_quiet)
         os.environ["COCKPIT_DATABASE_URL"] = url
         os.environ["COCKPIT_DEMO_FEED"] = "0"
+        if not shared:
+            os.environ.pop("COCKPIT_REDIS_URL", None)
         runtime.reset_runtime()
         self.url = url
         self.gateway = runtime.get_runtime().gateway
@@ -288,6 +298,169 @@ class Bench:
             self.gateway.clock = time.time
 
 
+# ------------------------------------------------------------------ many replicas (Redis)
+REPLICA_PAGE = "parking"  # a page with a personal query (its rows cached per role) besides shared ones
+
+
+@contextlib.contextmanager
+def redis_for_bench(url: str | None):
+    """A Redis URL: `url`, else a private redis-server on a free port (stopped at the end); None when there is
+    none to be had."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if binary is None:
+        yield None
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="cockpit-bench-redis-")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bench's redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def replicated_statements(url: str, redis_url: str, replicas: int, sessions: int, page: str | None = REPLICA_PAGE,
+                          query: dict | None = None) -> dict:
+    """Statements one refresh cycle costs with `sessions` sessions spread over `replicas` replica processes that
+    share Redis (a prefix of their own): the first cycle fills the caches, the second runs with every TTL past."""
+    import subprocess
+    import uuid
+
+    prefix = f"cockpit-bench-{uuid.uuid4().hex[:8]}"
+    counts = [sessions // replicas + (1 if i < sessions % replicas else 0) for i in range(replicas)]
+    procs = [subprocess.Popen([sys.executable, "-m", "bench.replica", "--url", url, "--redis-url", redis_url,
+                               "--prefix", prefix, "--sessions", str(n), "--page", page or "",
+                               "--query", json.dumps(query or {})],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+             for n in counts if n]
+
+    def answer(proc) -> dict:
+        for line in proc.stdout:
+            if line.startswith("@@ "):
+                return json.loads(line[3:])
+        raise RuntimeError(f"a replica ended (exit {proc.wait()})")
+
+    try:
+        for proc in procs:
+            if not answer(proc).get("shared"):
+                raise RuntimeError("a replica has no shared cache")
+        Bench._fake_now += 2 * 24 * 3600
+        cycles = []
+        for step in (0, 1):  # fill, then every TTL past
+            now = Bench._fake_now + step * 24 * 3600
+            for proc in procs:
+                proc.stdin.write(f"cycle {now}\n")
+                proc.stdin.flush()
+            got = [answer(proc) for proc in procs]
+            errors = [g["error"] for g in got if "error" in g]
+            if errors:
+                raise RuntimeError(errors[0])
+            cycles.append(got)
+        Bench._fake_now += 2 * 24 * 3600
+        return {"replicas": len(procs), "sessions": sessions, "fill": sum(g["statements"] for g in cycles[0]),
+                "statements": sum(g["statements"] for g in cycles[1]),
+                "per_replica": [g["statements"] for g in cycles[1]],
+                "from_redis": sum(g["adopted"] for g in cycles[1])}
+    finally:
+        for proc in procs:
+            try:
+                proc.stdin.write("quit\n")
+                proc.stdin.close()
+            except OSError:
+                pass
+        for proc in procs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        from cockpit.sharedcache import RedisStore
+        store = RedisStore(redis_url, prefix=prefix)
+        store.clear()
+        store.close()
+
+
+def redis_latency(bench: "Bench", redis_url: str, page: str = REPLICA_PAGE, runs: int = 5) -> dict:
+    """What reading through Redis adds to the in-process cache, per query and per page (medians over `runs`)."""
+    import uuid
+
+    from cockpit.sharedcache import RedisStore
+    store = RedisStore(redis_url, prefix=f"cockpit-bench-{uuid.uuid4().hex[:8]}")
+    gateway = bench.gateway
+    at = bench._session(page)
+    try:
+        bench._timed_run(at)
+        gateway.recorder = []
+        bench._cold()
+        bench._timed_run(at)
+        calls = [(name, params) for name, params, _ in gateway.recorder]  # the page's statements
+        gateway.recorder = None
+        gateway.shared = store
+        bench._cold()
+        bench._timed_run(at)  # every result of the page fetched and written to Redis
+        local_page, redis_page = [], []
+        before = gateway.executions
+        for _ in range(runs):
+            local_page.append(bench._timed_run(at))  # in-process hits
+            gateway.clear()  # the in-process cache only: every result comes from Redis
+            redis_page.append(bench._timed_run(at))
+        page_statements = gateway.executions - before  # 0: every result came from one cache or the other
+        for name, params in calls:  # these exact parameters (as_of as sent) cached in both places
+            gateway.run(name, **params)
+        local_q, redis_q = [], []
+        for name, params in calls:
+            lt, rt = [], []
+            for _ in range(runs):
+                started = time.perf_counter()
+                gateway.run(name, **params)
+                lt.append(time.perf_counter() - started)
+                gateway.clear()
+                started = time.perf_counter()
+                gateway.run(name, **params)
+                rt.append(time.perf_counter() - started)
+            local_q.append(statistics.median(lt) * 1000)
+            redis_q.append(statistics.median(rt) * 1000)
+        return {"page": page, "queries": len(calls), "ping_ms": round(store.ping() * 1000, 3),
+                "statements": page_statements,
+                "query_local_ms": round(statistics.median(local_q), 3),
+                "query_redis_ms": round(statistics.median(redis_q), 3),
+                "query_redis_max_ms": round(max(redis_q), 3),
+                "page_local_s": round(statistics.median(local_page), 3),
+                "page_redis_s": round(statistics.median(redis_page), 3),
+                "added_ms_per_query": round(statistics.median(redis_q) - statistics.median(local_q), 3),
+                # every query of the page read from Redis one after the other (a page's worst case: its prefetch
+                # reads them side by side)
+                "added_ms_all_queries": round(sum(redis_q) - sum(local_q), 2),
+                "added_ms_per_page": round(1000 * (statistics.median(redis_page) - statistics.median(local_page)), 1)}
+    finally:
+        gateway.shared = None
+        gateway.clear()
+        store.clear()
+        store.close()
+
+
 def default_period() -> tuple[dt.date, dt.date]:
     from cockpit import filters, ui
     today = dt.datetime.now(ui.SH).date()
@@ -295,10 +468,12 @@ def default_period() -> tuple[dt.date, dt.date]:
 
 
 def run(url: str, *, runs: int = 3, pages: tuple[str, ...] = PAGES, wall: bool = True, naive: bool = True,
-        naive_all: bool = False, sessions: int = 20) -> dict:
+        naive_all: bool = False, sessions: int = 20, redis_url: str | None = None, replicas: bool = True) -> dict:
+    from cockpit import settings
     from cockpit import wall as wall_mod
+    redis_url = redis_url or settings.get().redis_url  # before Bench() measures the pages without it
     bench = Bench(url)
-    out: dict = {"pages": {}, "wall": {}, "naive": {}, "naive_all": {}, "sharing": {}}
+    out: dict = {"pages": {}, "wall": {}, "naive": {}, "naive_all": {}, "sharing": {}, "replicas": {}}
     for page in pages:
         if not (ROOT / page_script(page)).exists():
             continue
@@ -327,7 +502,26 @@ def run(url: str, *, runs: int = 3, pages: tuple[str, ...] = PAGES, wall: bool =
             except RuntimeError as exc:  # a failed session: recorded, the other figures are kept
                 out["sharing"][label] = {"error": str(exc)[:300]}
     out["sessions"] = sessions
+    if replicas:
+        out["replicas"] = measure_replicas(bench, url, redis_url, sessions, runs)
     return out
+
+
+def measure_replicas(bench: "Bench", url: str, redis_url: str | None, sessions: int, runs: int) -> dict:
+    """1 replica × 1 session against 2 replicas × `sessions` sessions, and the latency Redis adds."""
+    with redis_for_bench(redis_url) as redis:
+        if redis is None:
+            return {"error": "no Redis (give --redis-url or install redis-server)"}
+        out: dict = {}
+        for label, n_replicas, n_sessions in (("1x1", 1, 1), (f"2x{sessions}", 2, sessions)):
+            print(f"  replicas {label} …", flush=True)
+            try:
+                out[label] = replicated_statements(url, redis, n_replicas, n_sessions)
+            except RuntimeError as exc:
+                out[label] = {"error": str(exc)[:300]}
+        print("  redis latency …", flush=True)
+        out["latency"] = redis_latency(bench, redis, runs=max(3, runs))
+        return out
 
 
 # ------------------------------------------------------------------ report
@@ -352,6 +546,10 @@ def verdicts(result: dict) -> dict[str, dict]:
     for name, s in result.get("sharing", {}).items():
         values = list(s.values())
         rows.setdefault(f"sharing:{name}", {})["sharing"] = "error" not in s and len(set(values)) == 1
+    cycles = [v for k, v in result.get("replicas", {}).items() if k != "latency" and isinstance(v, dict)]
+    if cycles:
+        rows["replicas"] = {"sharing": all("error" not in c for c in cycles)
+                            and len({c["statements"] for c in cycles}) == 1}
     return rows
 
 
@@ -379,6 +577,22 @@ def table(result: dict) -> str:
         lines.append(f"statements per refresh cycle, {name}: "
                      + (s["error"] if "error" in s else ", ".join(f"{k} session(s) → {n}" for k, n in s.items()))
                      + f"  {mark[verdict[f'sharing:{name}']['sharing']]}")
+    reps = result.get("replicas", {})
+    if reps.get("error"):
+        lines.append(f"replicas: {reps['error']}")
+    cycles = {k: v for k, v in reps.items() if k not in ("latency", "error")}
+    if cycles:
+        lines.append("statements per refresh cycle, replicas × sessions (shared Redis): "
+                     + ", ".join(f"{k} → {v.get('statements', v.get('error'))}" for k, v in cycles.items())
+                     + f"  {mark[verdict['replicas']['sharing']]}")
+    latency = reps.get("latency")
+    if latency:
+        lines.append(f"Redis cache against the in-process one ({latency['page']}, {latency['queries']} queries, "
+                     f"ping {latency['ping_ms']:.2f} ms): a query {latency['query_local_ms']:.3f} → "
+                     f"{latency['query_redis_ms']:.2f} ms (median; largest {latency['query_redis_max_ms']:.1f} ms), "
+                     f"all of them {latency['added_ms_all_queries']:.1f} ms; a page run "
+                     f"{latency['page_local_s']:.2f} → {latency['page_redis_s']:.2f} s "
+                     f"({latency['added_ms_per_page']:+.0f} ms, within the run's noise)")
     lines.append("dominant queries of the cold runs (server ms under EXPLAIN ANALYZE):")
     for group in ("pages", "wall"):
         for name, m in result.get(group, {}).items():
@@ -428,7 +642,8 @@ def run_cli(args) -> int:
     pages = tuple(p for p in chosen if p not in ("wall", "screen"))
     started = time.time()
     result = run(url, runs=args.runs, pages=pages, wall="wall" in chosen and not args.no_wall, naive=not args.no_naive,
-                 naive_all=getattr(args, "naive_all", False), sessions=args.sessions)
+                 naive_all=getattr(args, "naive_all", False), sessions=args.sessions,
+                 redis_url=getattr(args, "redis_url", None), replicas=not getattr(args, "no_replicas", False))
     if "screen" in chosen and not args.no_wall:
         from bench import screen as screen_bench
         print("  screen (server) …", flush=True)

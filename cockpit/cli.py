@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--screen-refreshes", type=int, default=1000,
                        help="browser refreshes of the big screen for its JS heap (0: skip the browser; default 1000)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
+    bench.add_argument("--redis-url", default=None,
+                       help="Redis of the replica figures (default COCKPIT_REDIS_URL, else a private redis-server)")
+    bench.add_argument("--no-replicas", action="store_true", help="skip the replicas and the Redis latency")
     bench.add_argument("--naive-all", action="store_true",
                        help="also the naive pattern reading whole tables (a cached-load dashboard, cold; one run)")
     bench.add_argument("--out", default=None, help="write the figures as JSON")

@@ -25,10 +25,19 @@
   get their last good result at once.
 - A failing query is logged once when it starts failing (name, parameters, kind, error) and once when
   it recovers, not on every retry.
+- Many replicas (optional, `shared=`: cockpit.sharedcache, COCKPIT_REDIS_URL): every result is also kept in
+  Redis, and one replica refreshes a query per time-to-live for all of them (a Redis lock with a deadline);
+  the others take its result from Redis. Rows of a query whose header names personal columns are kept per
+  viewer role (`viewer_role()`, `acting_as`). When Redis fails, each process goes on with its own cache.
+- A read-only standby (optional, `standby_url=`, COCKPIT_STANDBY_URL): statements go to the standby first,
+  and to the primary when the standby cannot answer (no connection, no answer, a recovery conflict); the
+  standby is tried again after `retry_after_seconds`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import logging
@@ -46,7 +55,7 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
-from cockpit import db, queries, settings
+from cockpit import db, queries, settings, sharedcache
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +72,25 @@ SETUP_DEADLINE_S = 5.0  # BEGIN and the transaction's settings: a healthy server
 GRACE_S = 5.0  # past a statement's time limit, how long the server may take to say so before the link is cut
 
 UNAVAILABLE, TIMEOUT, ERROR = "unavailable", "timeout", "error"
+RECOVERY_CONFLICT = "40001"  # a standby cancelled the statement (conflict with recovery): the primary can answer
+
+# the role of the session whose queries run now (its personal rows are cached apart); None: the configured one
+_ROLE: contextvars.ContextVar[str | None] = contextvars.ContextVar("cockpit_viewer_role", default=None)
+
+
+def viewer_role() -> str:
+    """The role the current queries run for: the one set by `acting_as`, else COCKPIT_ROLE, else viewer."""
+    return (_ROLE.get() or settings.get().role or "viewer").strip().lower() or "viewer"
+
+
+@contextlib.contextmanager
+def acting_as(role: str | None):
+    """Run the queries of this block (and the prefetches it starts) for `role`'s session."""
+    token = _ROLE.set(role)
+    try:
+        yield
+    finally:
+        _ROLE.reset(token)
 
 
 class _Now:
@@ -239,6 +267,8 @@ class Gateway:
         max_entries: int = 1024,
         clock: Callable[[], float] = time.time,
         query_dir: Path | None = None,
+        standby_url: str | None = None,
+        shared: sharedcache.RedisStore | None = None,
     ) -> None:
         self.url = db.normalise_url(url)
         self.queries = queries.load_all(query_dir or queries.QUERY_DIR)
@@ -262,6 +292,18 @@ class Gateway:
         self._probe_lock = threading.Lock()  # while the database is down, one query at a time tries it
         # threads start on the first prefetch
         self._prefetch_pool = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="cockpit-prefetch")
+        # a read-only standby the statements go to first (the primary when it cannot answer)
+        self.standby_url = db.normalise_url(standby_url) if standby_url else None
+        self.standby_engine = (db.make_engine(self.standby_url, read_only=True, pool_size=POOL_SIZE,
+                                              max_overflow=POOL_OVERFLOW, pool_pre_ping=False,
+                                              pool_timeout=POOL_TIMEOUT_S) if self.standby_url else None)
+        self._standby_retry_at = 0.0  # time.monotonic(): the standby failed, the primary answers until then
+        self.served = {"standby": 0, "primary": 0}  # statements each server answered
+        # the result cache shared with the other replicas (Redis), when there is one
+        self.shared = shared
+        self.adopted = 0  # results taken from the shared cache instead of running the query here
+        self._shared_retry_at = 0.0  # time.monotonic(): Redis failed, this process caches alone until then
+        self._unshareable: set[str] = set()  # queries whose rows cannot be stored exactly (logged once)
 
     # -- running -------------------------------------------------------------------------
     def execute(self, name: str, **params: Any) -> pd.DataFrame:
@@ -290,10 +332,34 @@ class Gateway:
 
     def _longest_run_s(self, query: queries.Query) -> float:
         """An upper bound on how long one refresh of `query` can hold its entry (a waiter's deadline)."""
-        return (POOL_TIMEOUT_S + 2 * (db.CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + self.limit_ms(query) / 1000
-                + GRACE_S + 1.0)
+        one = POOL_TIMEOUT_S + 2 * (db.CONNECT_TIMEOUT_S + SETUP_DEADLINE_S) + self.limit_ms(query) / 1000 + GRACE_S
+        return (2 * one if self.standby_engine is not None else one) + 1.0  # the standby, then the primary
 
     def _execute(self, query: queries.Query, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+        """On the standby when there is one and it can answer, else on the primary."""
+        if self.standby_engine is not None and time.monotonic() >= self._standby_retry_at:
+            try:
+                out = self._execute_on(self.standby_engine, query, params)
+            except (psycopg.Error, sa.exc.DBAPIError) as exc:  # the driver's, or connecting (the pool's)
+                sqlstate = getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)
+                if not (classify(exc) == UNAVAILABLE or sqlstate == RECOVERY_CONFLICT):
+                    raise  # the query's own failure: the primary would say the same
+                if self._standby_retry_at == 0.0:
+                    log.warning("standby cannot answer (%s): reading the primary, the standby again in %.0f s",
+                                _short(exc), self.retry_after_seconds)
+                self._standby_retry_at = time.monotonic() + self.retry_after_seconds
+            else:
+                if self._standby_retry_at:
+                    log.warning("standby answers again")
+                    self._standby_retry_at = 0.0
+                self.served["standby"] += 1
+                return out
+        out = self._execute_on(self.engine, query, params)
+        self.served["primary"] += 1
+        return out
+
+    def _execute_on(self, engine: sa.Engine, query: queries.Query,
+                    params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
         limit = self.limit_ms(query)
         lock_limit = max(1, min(limit, int(self.lock_timeout_ms)))
         # our own constants only (integers): the simple protocol may carry several statements here
@@ -302,7 +368,7 @@ class Gateway:
                  # JIT compilation costs more than it saves on the cockpit's aggregates (hundreds of ms a query)
                  "SET LOCAL jit = off")
         for attempt in (1, 2):
-            conn = self.engine.connect()  # pool_timeout, connect_timeout
+            conn = engine.connect()  # pool_timeout, connect_timeout
             try:
                 driver = conn.connection.dbapi_connection
                 dog = _Watchdog(driver.fileno())
@@ -383,12 +449,14 @@ class Gateway:
         for name, params in calls:
             self._checked(name, params)
         for name, params in calls:
-            self._prefetch_pool.submit(self._prefetch_one, name, dict(params),
+            role = viewer_role() if self.query(name).personal else None  # the caller's, not the worker's
+            self._prefetch_pool.submit(self._prefetch_one, name, dict(params), role,
                                        None if fresh_after is None else fresh_after(name))
 
-    def _prefetch_one(self, name: str, params: dict[str, Any], fresh_after: float | None = None) -> None:
+    def _prefetch_one(self, name: str, params: dict[str, Any], role: str | None = None,
+                      fresh_after: float | None = None) -> None:
         try:
-            self._run(name, params, prefetch=True, fresh_after=fresh_after)
+            self._run(name, params, prefetch=True, role=role, fresh_after=fresh_after)
         except DataUnavailable:
             pass  # recorded on the entry: the page's own run() reports it
         except Exception:  # noqa: BLE001 - a background thread has no caller to raise to
@@ -408,9 +476,14 @@ class Gateway:
         return entry.result
 
     def _run(self, name: str, params: dict[str, Any], *, prefetch: bool,
-             wait_seconds: float | None = None, fresh_after: float | None = None) -> Result | None:
+             wait_seconds: float | None = None, role: str | None = None,
+             fresh_after: float | None = None) -> Result | None:
         query = self.query(name)
         key = (name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
+        scope = "shared"
+        if query.personal:  # personal rows: one entry per viewer role, never another role's
+            scope = f"role:{role or viewer_role()}"
+            key += (scope,)
         entry = self._entry(key)
         run_params = dict(params)
         now = self.clock()
@@ -424,6 +497,8 @@ class Gateway:
         if entry.result is not None and now < entry.retry_at:
             return entry.result  # the query failed a moment ago: don't hammer the database
         if self._down(now):
+            if entry.result is None and self._sharing():
+                self._shared_call(lambda: self._adopt(entry, name, self.shared.read(self._shared_key(scope, query, params))))
             return self._unavailable(entry, name)
         # Only one caller refreshes; the others keep the previous result when there is one (unless a
         # prefetch is refreshing it: it was started for a page that is about to ask). A prefetch never
@@ -442,6 +517,7 @@ class Gateway:
             return entry.result
         entry.prefetching = prefetch
         probing = False
+        skey = shared_lock = None
         try:
             now = self.clock()
             if current() and not entry.result.is_stale:
@@ -449,6 +525,12 @@ class Gateway:
             if entry.result is None and entry.failures > failures_seen:
                 # it failed while we waited: don't wait a second time
                 raise DataUnavailable(entry.error, entry.error_kind or UNAVAILABLE)
+            if self._sharing():
+                # another replica's result, or the right to refresh for all of them (shared_lock)
+                skey = self._shared_key(scope, query, params)
+                found, shared_lock = self._from_shared(entry, query, skey, now, wait_seconds, fresh_after)
+                if found is not None:
+                    return found
             if self.health.is_down:
                 # the database was down: one query at a time finds out whether it is back
                 if self._down(now) or not self._probe_lock.acquire(blocking=False):
@@ -464,6 +546,8 @@ class Gateway:
                 # the pause before the next attempt counts from the failure, not from the attempt's start
                 # (an attempt on a silent network takes seconds)
                 self._failed(entry, name, params, kind, message, max(now, self.clock()))
+                if shared_lock is not None and kind != UNAVAILABLE:  # the query's failure, not our link's
+                    self._shared_call(lambda: self.shared.fail(skey, message, kind, entry.retry_at))
                 if entry.result is None:
                     raise DataUnavailable(message, kind) from exc
                 entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, message, kind)
@@ -473,12 +557,109 @@ class Gateway:
             entry.result = Result(name, df, fetched)
             entry.expires_at = fetched + min(query.ttl_seconds, self.max_ttl_seconds)
             entry.retry_at = 0.0
+            if shared_lock is not None:
+                self._share(skey, entry.result, entry.expires_at)
             return entry.result
         finally:
+            if shared_lock is not None:
+                self._shared_call(lambda: self.shared.unlock(skey, shared_lock))
             if probing:
                 self._probe_lock.release()
             entry.prefetching = False
             entry.lock.release()
+
+    # -- the cache shared with the other replicas (Redis) ---------------------------------------------
+    def _sharing(self) -> bool:
+        """A shared cache is configured and did not fail a moment ago."""
+        return self.shared is not None and time.monotonic() >= self._shared_retry_at
+
+    def _shared_key(self, scope: str, query: queries.Query, params: dict[str, Any]) -> str:
+        return self.shared.key(scope, query.name, query.sql, params)
+
+    def _shared_call(self, call: Callable[[], Any]) -> Any:
+        """A Redis call; when Redis fails: logged once, None, and this process caches alone for a while."""
+        try:
+            out = call()
+        except Exception as exc:  # noqa: BLE001 - redis.RedisError, OSError: the shared cache is optional
+            if self._shared_retry_at == 0.0:
+                log.error("shared cache unavailable (%s): each process caches alone, Redis again in %.0f s",
+                          _short(exc), self.retry_after_seconds)
+            self._shared_retry_at = time.monotonic() + self.retry_after_seconds
+            return None
+        if self._shared_retry_at:
+            log.warning("shared cache available again")
+            self._shared_retry_at = 0.0
+        return out
+
+    def _adopt(self, entry: _Entry, name: str, shared: sharedcache.Shared | None) -> None:
+        """Take the shared result when it is newer than the entry's."""
+        if shared is None or shared.df is None:
+            return
+        if entry.result is None or shared.fetched_at > entry.result.fetched_at:
+            entry.result = Result(name, shared.df, shared.fetched_at)
+            entry.expires_at = shared.expires_at
+            self.adopted += 1
+
+    def _from_shared(self, entry: _Entry, query: queries.Query, skey: str, now: float,
+                     wait_seconds: float | None, fresh_after: float | None = None) -> tuple[Result | None, str | None]:
+        """Under the entry's lock, with its result expired: (the result to return, None), or (None, the
+        shared lock's token: refresh here for every replica), or (None, None): Redis failed, refresh here."""
+        name = query.name
+        budget = self._longest_run_s(query) if wait_seconds is None else max(0.0, wait_seconds)
+        deadline = time.monotonic() + budget
+        failures_seen: int | None = None
+        pause = 0.01
+        while True:
+            shared = self._shared_call(lambda: self.shared.read(skey))
+            if self.shared is None or not self._sharing():
+                return None, None
+            self._adopt(entry, name, shared)
+            if shared is not None and shared.df is not None and now < shared.expires_at and (
+                    fresh_after is None or shared.fetched_at >= fresh_after):
+                entry.retry_at = 0.0
+                return entry.result, None  # fresh: another replica refreshed it
+            if shared is not None and now < shared.retry_at and shared.error:
+                # it failed a moment ago on some replica: nobody tries before retry_at
+                entry.retry_at = shared.retry_at
+                if failures_seen is None or shared.failures > failures_seen:
+                    entry.failures += 1  # callers of this process waiting for it get the error
+                    entry.error, entry.error_kind = shared.error, shared.error_kind or ERROR
+                if entry.result is None:
+                    raise DataUnavailable(shared.error, shared.error_kind or ERROR)
+                entry.result = Result(name, entry.result.df, entry.result.fetched_at, True, shared.error,
+                                      shared.error_kind or ERROR)
+                return entry.result, None
+            failures_seen = shared.failures if shared is not None and failures_seen is None else failures_seen
+            token = self._shared_call(lambda: self.shared.lock(skey, self._longest_run_s(query)))
+            if token is not None:
+                again = self._shared_call(lambda: self.shared.read(skey))  # it may have just been refreshed
+                self._adopt(entry, name, again)
+                if again is not None and again.df is not None and now < again.expires_at and (
+                        fresh_after is None or again.fetched_at >= fresh_after):
+                    self._shared_call(lambda: self.shared.unlock(skey, token))
+                    entry.retry_at = 0.0
+                    return entry.result, None
+                return None, token
+            if not self._sharing():
+                return None, None
+            if entry.result is not None:
+                return entry.result, None  # another replica is refreshing: keep the previous result meanwhile
+            if time.monotonic() >= deadline:
+                raise DataUnavailable(f"{name}: no result within {budget:.1f} s", TIMEOUT)
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(0.1, pause * 1.5)
+            now = self.clock()
+
+    def _share(self, skey: str, result: Result, expires_at: float) -> None:
+        """Store a fresh result for the other replicas (rows that cannot be stored exactly stay here)."""
+        try:
+            data = sharedcache.encode(result.df)
+        except sharedcache.EncodeError as exc:
+            if result.name not in self._unshareable:
+                self._unshareable.add(result.name)
+                log.warning("query %s: rows not shared between replicas (%s)", result.name, exc)
+            return
+        self._shared_call(lambda: self.shared.write(skey, data, result.fetched_at, expires_at))
 
     def _failed(self, entry: _Entry, name: str, params: dict[str, Any], kind: str, message: str,
                 now: float) -> None:
@@ -535,14 +716,21 @@ class Gateway:
                 self._entries.move_to_end(key)
             return entry
 
-    def clear(self) -> None:
-        """Forget every cached result (tests and the benchmark's cold runs)."""
+    def clear(self, *, shared: bool = False) -> None:
+        """Forget every cached result (tests and the benchmark's cold runs); `shared`: also those in Redis
+        (every replica's, under this prefix)."""
         with self._entries_lock:
             self._entries.clear()
+        if shared and self.shared is not None:
+            self.shared.clear()
 
     def dispose(self) -> None:
         self._prefetch_pool.shutdown(wait=True, cancel_futures=True)
         self.engine.dispose()
+        if self.standby_engine is not None:
+            self.standby_engine.dispose()
+        if self.shared is not None:
+            self.shared.close()
 
 
 def _params_text(params: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ Every query is a file `queries/<area>/<name>.sql` holding one statement and a he
     -- params: as_of, town_code
     -- ttl: 60
     -- timeout: 3000      (optional: this query's time limit in ms; default the gateway's statement timeout)
+    -- personal: plate    (optional: the result columns that are personal data; such rows are cached per
+                           viewer role, never shared between roles: see cockpit.sharedcache)
     SELECT ...
 
 The file path is the query's name (`overview/case_counts.sql` is `overview.case_counts`). Values
@@ -24,7 +26,7 @@ from pathlib import Path
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 DEFAULT_TTL_SECONDS = 60
 MAX_TIMEOUT_MS = 120_000  # a header's `-- timeout:` may not exceed this
-HEADER_KEYS = {"name", "grain", "params", "ttl", "timeout"}
+HEADER_KEYS = {"name", "grain", "params", "ttl", "timeout", "personal"}
 
 
 class QueryFileError(ValueError):
@@ -210,6 +212,7 @@ class Query:
     path: Path
     timeout_ms: int | None = None  # the header's `-- timeout:`; None: the gateway's statement timeout
     driver_sql: str = ""  # the same statement for psycopg (`%(name)s`)
+    personal: tuple[str, ...] = ()  # the header's `-- personal:` columns (personal data: cached per role)
 
     @property
     def row_limits(self) -> tuple[int, int] | None:
@@ -260,9 +263,12 @@ def parse_query(text: str, name: str, path: Path) -> Query:
             raise QueryFileError(f"{path}: '-- timeout:' must be a whole number of milliseconds") from None
         if not 0 < timeout_ms <= MAX_TIMEOUT_MS:
             raise QueryFileError(f"{path}: '-- timeout:' must be between 1 and {MAX_TIMEOUT_MS} ms")
+    personal = tuple(c.strip() for c in header.get("personal", "").split(",") if c.strip())
+    if any(not c.isidentifier() for c in personal):
+        raise QueryFileError(f"{path}: '-- personal:' must list result columns, comma-separated")
     sql = found[0]
     return Query(name=name, grain=header["grain"], params=declared, sql=sql, ttl_seconds=ttl, path=path,
-                 timeout_ms=timeout_ms, driver_sql=driver_sql(sql))
+                 timeout_ms=timeout_ms, driver_sql=driver_sql(sql), personal=personal)
 
 
 @lru_cache(maxsize=None)

@@ -71,7 +71,7 @@ def reset_runtime() -> None:
 def _start() -> Runtime:
     url = db.configured_url()
     if url:
-        runtime = Runtime(state="ready", gateway=Gateway(url))
+        runtime = Runtime(state="ready", gateway=_configured_gateway(url))
         log.info("cockpit reads %s", db.redact(url))
         return runtime
     runtime = Runtime(state="starting", is_embedded=True)
@@ -80,6 +80,29 @@ def _start() -> Runtime:
     runtime.threads.append(thread)
     thread.start()
     return runtime
+
+
+def _configured_gateway(url: str) -> Gateway:
+    """The gateway of a configured database: its standby and the replicas' shared cache when configured
+    (never for the embedded demo: each process has its own)."""
+    config = settings.get()
+    shared = None
+    if config.redis_url:
+        from cockpit.sharedcache import RedisStore
+
+        shared = RedisStore(config.redis_url, prefix=config.redis_prefix, keep_seconds=config.redis_keep_seconds)
+        log.info("results shared through Redis %s (prefix %s)", _redact_redis(config.redis_url), config.redis_prefix)
+    if config.standby_url:
+        log.info("queries read the standby %s first", db.redact(config.standby_url))
+    return Gateway(url, standby_url=config.standby_url, shared=shared)
+
+
+def _redact_redis(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}{parts.path}"
 
 
 def _bootstrap_embedded(runtime: Runtime) -> None:

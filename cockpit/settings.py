@@ -53,8 +53,17 @@ class Settings(BaseSettings):
     audit_log: Path = Field(ROOT / ".cockpit-data" / "audit.jsonl",
                             description="the append-only log (JSON lines) of views of unmasked personal data")
     wall_devices: str | None = Field(None, description="the wall displays' device tokens: name:sha256, comma-separated")
+    standby_url: str | None = Field(None, description="a read-only standby the queries read first; the primary "
+                                    "(database_url) when it cannot answer")
+    redis_url: str | None = Field(None, description="the result cache shared by every replica (redis://host:port/db); "
+                                  "unset: each process caches for itself")
+    redis_prefix: str = Field("cockpit", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$",
+                              description="the prefix of every key the cockpit writes to Redis")
+    redis_keep_seconds: float = Field(86_400.0, gt=0, description="how long Redis keeps a last good result "
+                                      "after it was fetched (for replicas that start while the database is down)")
 
-    @field_validator("database_url", "role", "basemap_style", "role_map", "wall_devices", mode="before")
+    @field_validator("database_url", "role", "basemap_style", "role_map", "wall_devices", "standby_url", "redis_url",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         if isinstance(value, str) and not value.strip():

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages; Debian's chromium and CJK fonts) and run them.
+# Install what the tests need (Python packages; Debian's chromium, CJK fonts, redis-server, nginx and the
+# PostgreSQL binaries of the standby test) and run them. The tests start their own Redis, nginx and clusters.
 # Tests use the PostgreSQL at COCKPIT_TEST_DATABASE_URL when set, else an embedded server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +8,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -qi cjk || missing+=(fonts-noto-cjk)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -1,6 +1,7 @@
 -- name: market.longest_open
 -- grain: one row per valid clothing-market request open at :as_of (not resolved by then), longest open in working hours first, at most :limit_rows; merchant name and phone only when :with_personal is true (null otherwise)
 -- params: as_of, dept_code, item_group, with_personal, limit_rows
+-- personal: merchant_name, merchant_phone
 -- ttl: 120
 -- Working time is the contract's cockpit.working_seconds, the clock of market.by_group (days missing from
 -- the calendar follow the standard week, Mon-Fri 08:30-12:00, 13:30-17:30, as cockpit.worktime does).

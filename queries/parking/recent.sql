@@ -1,6 +1,7 @@
 -- name: parking.recent
 -- grain: the :limit_rows latest valid parking violations up to :as_of (newest first, ties by violation_id): when, where, how recorded and what followed; `plate` is personal data and the page masks it (cockpit.privacy.mask_plate) before anything is shown
 -- params: as_of, town_code, road_id, method, limit_rows
+-- personal: plate
 -- ttl: 60
 SELECT v.violation_id,
        v.observed_at,

@@ -10,7 +10,8 @@ from cockpit import db, settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in ("DATABASE_URL", "ROLE", "DEBUG", "DEMO_FEED", "DEMO_DAYS", "DEMO_SCALE", "EMBEDDED_DIR",
-                 "MAX_TTL_SECONDS", "BASEMAP_STYLE", "BASEMAP_DATUM", "WALL_CHECK_SECONDS"):
+                 "MAX_TTL_SECONDS", "BASEMAP_STYLE", "BASEMAP_DATUM", "WALL_CHECK_SECONDS", "STANDBY_URL", "REDIS_URL",
+                 "REDIS_PREFIX", "REDIS_KEEP_SECONDS"):
         monkeypatch.delenv(f"COCKPIT_{name}", raising=False)
 
 
@@ -67,3 +68,16 @@ def test_the_app_names_a_bad_setting_instead_of_a_traceback(monkeypatch):
     at = AppTest.from_file("../../streamlit_app.py", default_timeout=30).run()
     assert not at.exception
     assert len(at.error) == 1 and "COCKPIT&#95;DEMO&#95;DAYS" in at.error[0].value
+
+
+def test_replica_settings(monkeypatch):
+    s = settings.get()
+    assert (s.standby_url, s.redis_url, s.redis_prefix, s.redis_keep_seconds) == (None, None, "cockpit", 86_400.0)
+    monkeypatch.setenv("COCKPIT_REDIS_URL", " redis://cache.local:6379/2 ")
+    monkeypatch.setenv("COCKPIT_STANDBY_URL", " ")
+    monkeypatch.setenv("COCKPIT_REDIS_PREFIX", "pinghu-cockpit")
+    s = settings.get()
+    assert s.redis_url == "redis://cache.local:6379/2" and s.standby_url is None and s.redis_prefix == "pinghu-cockpit"
+    monkeypatch.setenv("COCKPIT_REDIS_PREFIX", "bad prefix:*")
+    with pytest.raises(settings.SettingsError, match="COCKPIT_REDIS_PREFIX"):
+        settings.get()

@@ -105,6 +105,15 @@ def test_cli_writes_json(demo_url, tmp_path, monkeypatch):
             "chart_bytes", "all_bytes"} <= set(m)
     assert m["floor_ms"] == pytest.approx(sum(q["server_ms"] for q in m["queries"]))
     assert "parking" in bench.table(data) and data["wall"] == {}
+    # replicas sharing Redis (a private redis-server the bench starts): 1 × 1 and 2 × 2 cost the same statements,
+    # the second replica's results taken from Redis; a page served from Redis sends no statement
+    replicas = data["replicas"]
+    assert replicas["1x1"]["statements"] == replicas["2x2"]["statements"] == data["sharing"]["parking"]["1"]
+    assert replicas["2x2"]["replicas"] == 2 and replicas["2x2"]["from_redis"] > 0
+    latency = replicas["latency"]
+    assert latency["queries"] == m["statements"] and latency["statements"] == 0
+    assert latency["query_redis_ms"] > latency["query_local_ms"] > 0 and data["verdicts"]["replicas"]["sharing"]
+    assert "replicas × sessions" in bench.table(data)
 
 
 def test_cli_refuses_an_unknown_page(demo_url):
