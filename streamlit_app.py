@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from cockpit import i18n, settings, wall
+from cockpit.gateway import acting_as
 from cockpit.identity import IdentityConfigError
 from cockpit.markup import escape
 from cockpit.ui import current_lang, gate
@@ -29,8 +30,9 @@ except IdentityConfigError as exc:
     st.stop()
 wall_mode = wall_mode or who.wall_only  # a wall's device token opens the wall screen and nothing else
 if wall_mode:  # the wall screen: one full-screen page, no menu
-    st.navigation([st.Page("app_pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall", default=True)],
-                  position="hidden").run()
+    with acting_as("wall"):  # personal rows are cached per role: a wall's never another's
+        st.navigation([st.Page("app_pages/wall.py", title=i18n.t("wall_title", lang), url_path="wall",
+                               default=True)], position="hidden").run()
     st.stop()
 
 # (section key, script, title key, icon, url path): one line a page, in menu order.
@@ -50,4 +52,5 @@ for section, script, title, icon, url_path in PAGES:
         continue
     pages.setdefault(i18n.t(section, lang), []).append(
         st.Page(script, title=i18n.t(title, lang), icon=icon, url_path=url_path, default=url_path == "overview"))
-st.navigation(pages).run()
+with acting_as(who.role):  # the queries of this run are this viewer's (personal rows are cached per role)
+    st.navigation(pages).run()

@@ -236,7 +236,8 @@ def test_twenty_sessions_over_two_replicas_cost_what_one_session_costs(cluster):
         # within a query's time-to-live nothing is fetched twice: the twenty sessions cost what one does, give or
         # take the header's data age (common.freshness, the one query that lives less than a minute), which is
         # due again once per its TTL on a machine slow enough to need that long
-        ttls = sorted({q.ttl_seconds for q in queries.load_all().values()})
+        ttls = sorted({q.ttl_seconds for n, q in queries.load_all().items()
+                       if not n.startswith("wall.")})  # the big screen's own seconds-long checks: not this page's
         assert elapsed < ttls[1] - 5, f"the twenty sessions took {elapsed:.0f} s (loaded machine?)"
         # a statement that failed (its time limit passed on an overloaded machine) is tried again after the pause:
         # that retry is the only other statement allowed, and Redis must not have fallen out
