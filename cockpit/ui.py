@@ -227,7 +227,11 @@ def _installation_role() -> str | None:
 
 
 def _device_token() -> str | None:
-    token = st.context.headers.get(DEVICE_HEADER) if st.context.headers is not None else None
+    try:
+        headers = st.context.headers
+    except RuntimeError:  # no server runtime (a script run outside `streamlit run`): no request headers
+        headers = None
+    token = headers.get(DEVICE_HEADER) if headers is not None else None
     return token or st.query_params.get(DEVICE_PARAM) or None
 
 
