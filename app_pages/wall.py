@@ -15,7 +15,7 @@ import time
 import streamlit as st
 
 from cockpit import live as live_check
-from cockpit import maps, screen, ui, wall
+from cockpit import area, maps, screen, ui, wall
 
 log = logging.getLogger("cockpit.wall")
 
@@ -134,7 +134,7 @@ def draw_panels() -> None:
     if st.session_state.get(MAP_SHOWS, key) != key:
         st.rerun()  # the spotlight moved on: the whole screen, so that the map follows at once
     down = c.gateway.health.down_since if c.gateway.health.is_down else None
-    calls = {f"{name}.{k}": call for name, plan in screen.plans(town, c.today).items() for k, call in plan.calls.items()}
+    calls = area.calls_of(**screen.plans(town, c.today))
     figures = screen.load(c.start, town, c.today, down_since=down)
     fresh = c.run("common.freshness", as_of=wall.NOW)
     figure_results = [r for r in c.results if r.name in {name for name, _ in calls.values()}

@@ -44,7 +44,8 @@ class Alarm:
     since: dt.datetime | None   # local time (Asia/Shanghai)
 
 
-def _local(value) -> dt.datetime | None:
+def local_time(value) -> dt.datetime | None:
+    """A timestamp from the database as local time (Asia/Shanghai); None for a missing one."""
     if value is None or (not isinstance(value, dt.datetime) and pd.isna(value)):
         return None
     ts = pd.Timestamp(value)
@@ -80,20 +81,20 @@ def evaluate(*, down_since: float | None, nests: pd.DataFrame | None, overdue_by
             town = (town_names or {}).get(str(row.get("town_code")), "")
             where = " · ".join(x for x in (str(row.get("name_zh") or ""), town) if x)
             out.append(Alarm("nest_down", LEVEL["nest_down"], t(f"alarm_nest_{row['status_code']}"), where or "—",
-                             _local(row.get("status_at"))))
+                             local_time(row.get("status_at"))))
     if overdue_by_town is not None and not overdue_by_town.empty:
         hit = overdue_by_town[pd.to_numeric(overdue_by_town["overdue_open"]) >= OVERDUE_ALARM_CASES]
         for row in hit.to_dict("records"):
             out.append(Alarm("overdue_town", LEVEL["overdue_town"],
                              t("alarm_overdue", n=int(row["overdue_open"]), limit=OVERDUE_ALARM_CASES),
                              str(row.get(_town_col(lang)) or row.get("town_code") or "—"),
-                             _local(row.get("overdue_since"))))
+                             local_time(row.get("overdue_since"))))
     if breaches is not None and not breaches.empty:
         missed = breaches[breaches["state"] == "missed"]
         if not missed.empty:
             by_town = missed.groupby(missed["town_code"].fillna(""), sort=False)
             order = sorted(by_town, key=lambda kv: (-len(kv[1]), kv[0]))
-            first_cutoff = _local(missed["cutoff_at"].min())
+            first_cutoff = local_time(missed["cutoff_at"].min())
             towns = [g[_town_col(lang)].iloc[0] if _town_col(lang) in g else code for code, g in order]
             out.append(Alarm("station_missed", LEVEL["station_missed"], t("alarm_missed", n=len(missed)),
                              _names(towns, lang), first_cutoff))
@@ -103,7 +104,7 @@ def evaluate(*, down_since: float | None, nests: pd.DataFrame | None, overdue_by
         if pd.notna(hours) and hours >= MARKET_WAITING_HOURS:
             item = row.get("item_name_zh" if lang == "zh" else "item_name_en") or "—"
             out.append(Alarm("market_waiting", LEVEL["market_waiting"], t("alarm_market", h=f"{hours:.0f}"),
-                             f"{t('wall_market')} · {item}", _local(row.get("submitted_at"))))
+                             f"{t('wall_market')} · {item}", local_time(row.get("submitted_at"))))
     far = dt.datetime.max.replace(tzinfo=SH)
     out.sort(key=lambda a: (a.level != "bad", a.since or far, RULES.index(a.rule)))
     return out

@@ -36,10 +36,14 @@ def load(fetch: Fetch, plan: Plan[T]) -> T:
     return plan.build(fetch(**plan.calls))
 
 
+def calls_of(**plans: Plan) -> dict[str, tuple[str, dict]]:
+    """The queries of several plans as one fetch asks them: {"<plan>.<key>": (query name, params)}."""
+    return {f"{name}.{key}": call for name, plan in plans.items() for key, call in plan.calls.items()}
+
+
 def load_many(fetch: Fetch, **plans: Plan) -> dict[str, object]:
     """Several plans in one fetch (their queries started together); {plan key: result}."""
-    calls = {f"{name}.{key}": call for name, plan in plans.items() for key, call in plan.calls.items()}
-    rows = fetch(**calls)
+    rows = fetch(**calls_of(**plans))
     return {name: plan.build(_Prefixed(rows, name)) for name, plan in plans.items()}
 
 

@@ -245,16 +245,9 @@ def ranking_panel(f: Figures, spot: str, ages=None) -> str:
 
 
 # ------------------------------------------------------------------ live: the ticker, the alarms, the pulses
-def _local(value) -> dt.datetime | None:
-    ts = pd.Timestamp(value)
-    if pd.isna(ts):
-        return None
-    return (ts.tz_localize("UTC") if ts.tzinfo is None else ts).tz_convert(SH).to_pydatetime()
-
-
 def _event(row: dict, now: dt.datetime) -> str:
     t, lang = i18n.t, i18n.current()
-    at = _local(row.get("at"))
+    at = alarm_rules.local_time(row.get("at"))
     area_key, stage = str(row.get("area") or ""), str(row.get("stage") or "")
     town = row.get("town_name_zh" if lang == "zh" else "town_name_en") or (
         t("ev_area_market") if area_key == "market" else "")
@@ -316,7 +309,7 @@ def pulses(events: pd.DataFrame | None, view, now: dt.datetime) -> list[tuple[fl
         return []
     out = []
     for r in events.to_dict("records"):
-        at = _local(r.get("at"))
+        at = alarm_rules.local_time(r.get("at"))
         if at is None or (now - at).total_seconds() > live.PULSE_MINUTES * 60:
             continue
         off = maps.offset_px(r.get("lon"), r.get("lat"), view)

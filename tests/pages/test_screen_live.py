@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit import alarms, live, maps, screen
+from cockpit import alarms, area, live, maps, screen
 from cockpit.gateway import Gateway
 from tests.factories import GRID_A, GRID_B, SH, TOWN_A, TOWN_B, case, insert_rows, seed_reference
 
@@ -198,7 +198,7 @@ def test_pulses_sit_where_deck_gl_draws_the_point():
 def test_each_panel_shows_its_own_age_when_stale():
     from cockpit.gateway import Result
 
-    calls = {f"{name}.{k}": call for name, plan in screen.plans(None, NOW.date()).items() for k, call in plan.calls.items()}
+    calls = area.calls_of(**screen.plans(None, NOW.date()))
     fresh = Result("overview.waste_today", pd.DataFrame(), 100.0)
     stale = Result("overview.parking_summary", pd.DataFrame(), 50.0, is_stale=True, error="timeout", error_kind="timeout")
     ages = screen.panel_ages([fresh, stale], {"market.longest_open": "timeout"}, calls)
