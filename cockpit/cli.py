@@ -1,5 +1,5 @@
 """Command line: `python -m cockpit demo load|feed`, `soak`, `bench`, `check`, `rollups`, `calendar`, `report`,
-`wall-token`.
+`wall-token`, `serve`.
 
 Every expected failure (database unreachable, authentication failed, database or contract missing,
 output not writable, a bad argument, a refused load, a week without data) ends the command with one
@@ -185,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="language of the pack (default zh)")
     token = sub.add_parser("wall-token", help="a new device token for a wall display, and its settings entry")
     token.add_argument("--name", required=True, help="the display's name, e.g. hall-1 (letters, digits, - and _)")
+    serve = sub.add_parser("serve", help="start the cockpit: the embedded demo is built at once, then the web server",
+                           description="Start the database (the embedded demo's is started and, on first run, "
+                                       "loaded now, with its progress on the terminal, not on the first visit) "
+                                       "and then `streamlit run streamlit_app.py` with the arguments given.")
+    serve.add_argument("streamlit_args", nargs="*", metavar="STREAMLIT_OPTION",
+                       help="passed to streamlit run as they are (e.g. --server.port 8501)")
     return parser
 
 
@@ -201,6 +207,9 @@ def _debug_setting() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends in one line on stderr (see the module's docstring)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"] and not {"-h", "--help"} & set(argv[1:]):
+        return run_serve(argv[1:])  # everything after `serve` is Streamlit's, options included
     args = build_parser().parse_args(argv)
     debug = _debug_requested(args)
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
@@ -265,6 +274,8 @@ def _dispatch(args) -> int:
         return run_report(args)
     if args.command == "wall-token":
         return run_wall_token(args)
+    if args.command == "serve":
+        return run_serve(args.streamlit_args)
     raise CommandError(f"unknown command {args.command}", 2)
 
 
@@ -279,6 +290,25 @@ def run_wall_token(args) -> int:
     token, digest = identity.new_device_token()
     print(f"token: {token}")
     print(f"COCKPIT_WALL_DEVICES entry: {name}:{digest}")
+    return 0
+
+
+def run_serve(streamlit_args: list[str]) -> int:
+    """The runtime first (with no database configured its bootstrap thread starts the embedded server and
+    builds the demo while the web server comes up), then Streamlit in this same process, so the pages
+    find the runtime already under way."""
+    from streamlit.web import cli as streamlit_cli
+
+    from cockpit.runtime import get_runtime
+
+    get_runtime()
+    script = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+    extra = [a for a in streamlit_args if a != "--"]
+    sys.argv = ["streamlit", "run", script, *extra]
+    try:
+        streamlit_cli.main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -105,9 +106,35 @@ def _redact_redis(url: str) -> str:
     return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}{parts.path}"
 
 
-def _bootstrap_embedded(runtime: Runtime) -> None:
+class TerminalProgress:
+    """The embedded demo's progress on the terminal (stderr): a line when the load passes another
+    `step` of its work or moves to another part, so whoever started the server sees it is working."""
+
+    def __init__(self, stream=None, step: float = 0.1) -> None:
+        self.stream = stream
+        self.step = step
+        self.started = time.monotonic()
+        self._last: tuple[int, str] | None = None
+
+    def say(self, text: str) -> None:
+        stream = self.stream or sys.stderr
+        print(f"cockpit [{time.monotonic() - self.started:5.1f} s] {text}", file=stream, flush=True)
+
+    def __call__(self, fraction: float, message: str) -> None:
+        bucket = int(max(0.0, min(1.0, fraction)) / self.step + 1e-9)
+        part = message.split(" ")[0] if message else ""
+        part = "rows" if part in ("generating", "loading") else part  # the relations alternate: one part
+        if self._last is not None and self._last[0] == bucket and self._last[1] == part:
+            return
+        self._last = (bucket, part)
+        self.say(f"demo data {fraction:4.0%} {message}")
+
+
+def _bootstrap_embedded(runtime: Runtime, terminal: TerminalProgress | None = None) -> None:
+    terminal = terminal or TerminalProgress()
     try:
         runtime.message = "starting_db"
+        terminal.say("starting the embedded PostgreSQL")
         url = db.embedded_url()
         engine = db.make_engine(url)
         try:
@@ -125,10 +152,12 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
 
                 runtime.state = "loading"
                 runtime.message = "loading_demo"
+                terminal.say("no demo data yet: building it (the pages show the progress too)")
 
                 def progress(fraction: float, message: str) -> None:
                     runtime.fraction = max(0.0, min(1.0, fraction))
                     runtime.message = message
+                    terminal(runtime.fraction, message)
 
                 load_demo(url, days=DEMO_DAYS or settings.get().demo_days,
                           scale=DEMO_SCALE or settings.get().demo_scale, progress=progress)
@@ -139,9 +168,11 @@ def _bootstrap_embedded(runtime: Runtime) -> None:
         runtime.gateway = Gateway(url)
         runtime.fraction = 1.0
         runtime.state = "ready"
+        terminal.say("ready: the embedded demo database is serving the cockpit")
         _start_feed(runtime, url)
     except Exception as exc:  # noqa: BLE001 - shown on the page, logged in full
         log.exception("embedded database bootstrap failed")
+        terminal.say(f"the embedded demo could not start: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}")
         runtime.error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         runtime.state = "failed"
 

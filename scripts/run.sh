@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt
-exec python3 -m streamlit run streamlit_app.py "$@"
+# The demo database is started (and built on first run) as the server starts, its progress on this terminal.
+exec python3 -m cockpit serve "$@"
