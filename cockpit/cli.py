@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="language of the pack (default zh)")
     token = sub.add_parser("wall-token", help="a new device token for a wall display, and its settings entry")
     token.add_argument("--name", required=True, help="the display's name, e.g. hall-1 (letters, digits, - and _)")
+    # listed for --help only: main() hands everything after `serve` to run_serve, options included
     serve = sub.add_parser("serve", help="start the cockpit: the embedded demo is built at once, then the web server",
                            description="Start the database (the embedded demo's is started and, on first run, "
                                        "loaded now, with its progress on the terminal, not on the first visit) "
@@ -274,8 +275,6 @@ def _dispatch(args) -> int:
         return run_report(args)
     if args.command == "wall-token":
         return run_wall_token(args)
-    if args.command == "serve":
-        return run_serve(args.streamlit_args)
     raise CommandError(f"unknown command {args.command}", 2)
 
 

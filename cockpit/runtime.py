@@ -108,7 +108,8 @@ def _redact_redis(url: str) -> str:
 
 class TerminalProgress:
     """The embedded demo's progress on the terminal (stderr): a line when the load passes another
-    `step` of its work or moves to another part, so whoever started the server sees it is working."""
+    `step` of its work or moves to another part, so whoever started the server sees it is working.
+    Whole lines, not the `demo load` command's one-line bar: the server's own log shares the terminal."""
 
     def __init__(self, stream=None, step: float = 0.1) -> None:
         self.stream = stream
@@ -172,9 +173,9 @@ def _bootstrap_embedded(runtime: Runtime, terminal: TerminalProgress | None = No
         _start_feed(runtime, url)
     except Exception as exc:  # noqa: BLE001 - shown on the page, logged in full
         log.exception("embedded database bootstrap failed")
-        terminal.say(f"the embedded demo could not start: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}")
         runtime.error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         runtime.state = "failed"
+        terminal.say(f"the embedded demo could not start: {runtime.error}")
 
 
 def _refresh_embedded_rollups(engine: sa.Engine) -> None:
