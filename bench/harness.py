@@ -629,17 +629,20 @@ def markdown(result: dict) -> str:
     return "\n".join(lines).replace(" (–×)", "")
 
 
+STAGES = ("wall", "screen", "browser")  # --pages names that are stages, not pages
+
+
 def run_cli(args) -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     url = prepare_database(args.url, args.years, args.scale)
     rows = relation_rows(url)
     chosen = (tuple(p.strip() for p in args.pages.split(",") if p.strip()) if args.pages
-              else PAGES + ("wall", "screen"))
-    unknown = set(chosen) - set(PAGES) - {"wall", "screen"}
+              else PAGES + ("wall", "screen", "browser"))
+    unknown = set(chosen) - set(PAGES) - set(STAGES)
     if unknown:
-        print(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(PAGES)}, wall, screen)", file=sys.stderr)
+        print(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(PAGES + STAGES)})", file=sys.stderr)
         return 2
-    pages = tuple(p for p in chosen if p not in ("wall", "screen"))
+    pages = tuple(p for p in chosen if p not in STAGES)
     started = time.time()
     result = run(url, runs=args.runs, pages=pages, wall="wall" in chosen and not args.no_wall, naive=not args.no_naive,
                  naive_all=getattr(args, "naive_all", False), sessions=args.sessions,
@@ -652,6 +655,12 @@ def run_cli(args) -> int:
         if refreshes:
             print(f"  screen (browser, {refreshes} refreshes) …", flush=True)
             result["screen"]["browser"] = screen_bench.browser_stage(url, refreshes)
+    if "browser" in chosen and not getattr(args, "no_browser", False):
+        from bench import browser as browser_bench
+        print("  browser (headless Chromium: every page, first and second visit; the big screen) …", flush=True)
+        shown = tuple(p for p in (pages or PAGES) if p in browser_bench.PATHS) or tuple(browser_bench.PATHS)
+        result["browser"] = browser_bench.run(url, shown, screen=not args.no_wall,
+                                              progress=lambda line: print(line, flush=True))
     result.update({
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform(),
@@ -666,6 +675,9 @@ def run_cli(args) -> int:
     if "screen" in result:
         from bench import screen as screen_bench
         print(screen_bench.table(result["screen"]))
+    if "browser" in result:
+        from bench import browser as browser_bench
+        print(browser_bench.table(result["browser"]))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"written to {args.out}")

@@ -140,12 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs per measurement; medians (default 3)")
     bench.add_argument("--pages", default=None,
                        help="comma-separated pages, `wall` for the wall views, `screen` for the big screen's "
-                            "refreshes (default: every page, the wall and the screen)")
+                            "refreshes, `browser` for every page drawn in headless Chromium "
+                            "(default: every page, the wall, the screen and the browser)")
     bench.add_argument("--sessions", type=_positive_int, default=20,
                        help="sessions compared with 1 (default 20)")
     bench.add_argument("--no-wall", action="store_true", help="skip the wall views and the screen")
     bench.add_argument("--screen-refreshes", type=int, default=1000,
                        help="browser refreshes of the big screen for its JS heap (0: skip the browser; default 1000)")
+    bench.add_argument("--no-browser", action="store_true",
+                       help="skip the browser stage (pages drawn in headless Chromium)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
     bench.add_argument("--redis-url", default=None,
                        help="Redis of the replica figures (default COCKPIT_REDIS_URL, else a private redis-server)")
