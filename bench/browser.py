@@ -236,8 +236,8 @@ FIRST_TARGET_S, SECOND_TARGET_S, SCREEN_TARGET_S = 4.0, 2.0, 1.0
 
 def table(result: dict) -> str:
     lines = ["browser (headless Chromium, software rendering, 1920×1080): drawn s, first / second visit",
-             f"  {'page':<10}{'first s':>8}{'second s':>9}{'ws KB':>8}{'deltas':>7}{'elems':>6}{'canvas':>7}"
-             f"{'script s':>9}   first ≤ {FIRST_TARGET_S:g} s / second ≤ {SECOND_TARGET_S:g} s"]
+             (f"  {'page':<10}{'first s':>8}{'second s':>9}{'ws KB':>8}{'deltas':>7}{'elems':>6}{'canvas':>7}"
+              f"{'script s':>9}   first ≤ {FIRST_TARGET_S:g} s / second ≤ {SECOND_TARGET_S:g} s")]
     for name, v in result.get("pages", {}).items():
         f, s = v["first"], v["second"]
         ok = [("ok" if x is not None and x <= t else "MISS") for x, t in ((f["drawn_s"], FIRST_TARGET_S),
