@@ -1,8 +1,12 @@
 """The one map module: an offline pydeck base map of Pinghu and builders for the layers every page uses.
 
 The base map needs no internet: no tiles, no map style, no fonts from outside. It is drawn from the
-shipped outline and town areas (assets/, WGS-84): the county filled dark, town borders and Chinese town
-labels (TextLayer with the character set taken from the labels). A bureau with its own tile or style
+shipped outline and town areas (assets/, WGS-84): the county filled dark with its town borders, one
+picture served by this server (static/basemap.png, see cockpit/basemap.py: a BitmapLayer costs the
+browser no tessellation and no stroke shader), and Chinese town labels (TextLayer with the character set
+taken from the labels). Data layers avoid lines where a fill says the same (a choropleth has no borders,
+a selection is a translucent wash, blind spots are rings): each line layer costs a map seconds of
+shader work in a browser without a GPU. A bureau with its own tile or style
 server sets COCKPIT_BASEMAP_STYLE (a MapLibre/Mapbox style URL) and COCKPIT_BASEMAP_DATUM
 (wgs84 | gcj02 | bd09, the datum its tiles are drawn in); every layer's coordinates are then converted
 to that datum at the edge, since the contract stores WGS-84.
@@ -13,6 +17,8 @@ to ~1 m, so a map's payload stays bounded whatever the number of rows behind it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -22,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from cockpit import geo, places, settings
+from cockpit import basemap, geo, places, settings
 from cockpit.markup import escape
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
@@ -166,21 +172,51 @@ def _town_features() -> list[dict]:
         return []
 
 
+@functools.lru_cache(maxsize=1)
+def _basemap_image() -> tuple[str, list[float]] | None:
+    """(URL, bounds) of the land picture (cockpit/basemap.py) when it is there to serve, else None. The URL
+    carries the file's hash, so that a browser's cached copy is never an older picture."""
+    path = basemap.STATIC_DIR / basemap.FILE
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+    return f"{basemap.URL}?v={digest}", list(basemap.bounds())
+
+
 def base_layers(lang: str = "zh", *, towns: bool = True, labels: bool = True) -> list[pdk.Layer]:
-    """The offline base: county land, town borders and town names."""
-    land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
-    layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
-                        get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
-                        stroked=True, filled=True, pickable=False)]
-    if towns:
-        borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"])]
-        layers.append(pdk.Layer("PathLayer", id="base-towns", data=borders, get_path="path",
-                                get_color=[110, 125, 150, 160], width_min_pixels=1, pickable=False))
+    """The offline base: county land with the county and town borders (one picture, a BitmapLayer: no
+    tessellation, no stroke shader in the browser) and the town names. Without the picture (a checkout
+    missing static/), the same drawn as vector layers."""
+    image = _basemap_image()
+    if image is not None:
+        # pdk.types.String: a plain string would be taken for a file to read or an expression
+        layers = [pdk.Layer("BitmapLayer", id="base-land", image=pdk.types.String(image[0]), bounds=image[1],
+                            pickable=False)]
+    else:
+        layers = _vector_land(towns)
     if labels:
         names = [{"position": list(to_display(t.seat_lon, t.seat_lat)),
                   "text": t.name_zh if lang == "zh" else t.name_en} for t in places.TOWNS]
         layers.append(text_layer(names, "base-labels", size=15, color=[230, 236, 245, 255]))
     return layers
+
+
+def _vector_land(towns: bool) -> list[pdk.Layer]:
+    land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
+    layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
+                        get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
+                        stroked=True, filled=True, pickable=False)]
+    if towns:
+        layers.append(town_borders_layer())
+    return layers
+
+
+def town_borders_layer() -> pdk.Layer:
+    """The town borders as lines (in the display datum): over a configured basemap, which has none."""
+    borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"])]
+    return pdk.Layer("PathLayer", id="base-towns", data=borders, get_path="path",
+                     get_color=[110, 125, 150, 160], width_min_pixels=1, pickable=False)
 
 
 def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14,
@@ -280,8 +316,8 @@ def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | Non
     style = basemap_style()
     layers = [_inert_data(layer) for layer in layers]
     under = base_layers(lang) if base else []
-    if style:  # the configured basemap draws the land
-        under = [layer for layer in under if layer.id != "base-land"]
+    if style and base:  # the configured basemap draws the land; the town borders go over it
+        under = [town_borders_layer()] + [layer for layer in under if layer.id != "base-land"]
     labels = [layer for layer in under if layer.id == "base-labels"]
     all_layers = [layer for layer in under if layer.id != "base-labels"] + list(layers) + labels
     tip = tooltip
@@ -323,17 +359,30 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame | None, value: s
         for ring in polygon_rings(rec["boundary"]):
             rows.append({**base, "polygon": ring})
     return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon="polygon", get_fill_color="fill",
-                     get_line_color=[20, 26, 36, 160], get_line_width=1, line_width_units="pixels",
-                     line_width_max_pixels=1, stroked=True, filled=True, pickable=True, auto_highlight=True,
+                     stroked=False, filled=True, pickable=True, auto_highlight=True,
                      highlight_color=[255, 255, 255, 70])
 
 
-def outline_layer(shapes: pd.DataFrame, *, layer_id: str = "selected", color: Sequence[int] = (255, 255, 255, 255),
-                  width_px: float = 3) -> pdk.Layer:
-    """The borders of a few shapes (key, boundary), e.g. the selected grid or town."""
-    rows = [{"path": ring + ring[:1]} for b in shapes["boundary"] for ring in polygon_rings(b)]
-    return pdk.Layer("PathLayer", id=layer_id, data=rows, get_path="path", get_color=list(color),
-                     width_min_pixels=width_px, pickable=False)
+def highlight_layer(shapes: pd.DataFrame, *, layer_id: str = "selected",
+                    color: Sequence[int] = (255, 255, 255, 70)) -> pdk.Layer:
+    """A few shapes (key, boundary), e.g. the selected grid or town, washed over in a light translucent
+    fill on top of the map. A fill, not a border: lines cost a stroke shader per map in the browser."""
+    rows = [{"polygon": ring} for b in shapes["boundary"] for ring in polygon_rings(b)]
+    return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon="polygon", get_fill_color=list(color),
+                     stroked=False, filled=True, pickable=False)
+
+
+def rings_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str = "lon",
+                color: Sequence[int] = (255, 255, 255, 255), radius_px: float = 14, width_px: float = 3,
+                columns: Sequence[str] = ()) -> pdk.Layer:
+    """Hollow circles of a fixed size on screen around a few places (e.g. the worst blind spots): drawn
+    by the circle shader, no line layer."""
+    data = lonlat_columns(df, lat, lon)
+    keep = ["position"] + [c for c in columns if c in data.columns]
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data[list(dict.fromkeys(keep))].to_dict("records"),
+                     get_position="position", get_radius=radius_px, radius_units="pixels", filled=False,
+                     stroked=True, get_line_color=list(color), line_width_units="pixels", get_line_width=width_px,
+                     pickable=bool(columns))
 
 
 def _jsonable(v) -> bool:

@@ -9,7 +9,8 @@ Writes (all WGS-84, coordinates rounded to 6 decimals):
 - assets/grids.geojson           demo unit grids: 500 m cells in 当湖街道, 1 km elsewhere, clipped to
                                  the town areas, slivers merged into a neighbour, grouped into
                                  communities (2 km / 3 km blocks) with hierarchical codes
-                                 town(9) + community(3) + serial(2).
+                                 town(9) + community(3) + serial(2);
+- static/basemap.png             the offline base map's land picture drawn from these (cockpit/basemap.py).
 The output is deterministic; the files are committed, so the app never needs shared/ at run time.
 """
 
@@ -191,6 +192,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "assets")
     args = ap.parse_args()
     print(build(args.shared, args.out))
+    from cockpit import basemap
+    print(basemap.write(assets_dir=args.out))
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ def page_map(where: Drill, rows, grid_shapes: pd.DataFrame | None, measure: str,
         layers.append(base.choropleth_layer(shapes, values, column, scale, key=key, layer_id="areas",
                                             extra=["name", "town_code", "grid_code", "community_code"]))
         if where.area:
-            layers.append(base.outline_layer(grid_shapes[grid_shapes["grid_code"].str.startswith(where.area)]))
+            layers.append(base.highlight_layer(grid_shapes[grid_shapes["grid_code"].str.startswith(where.area)]))
     if layer_kind == "hex" and rows.bins is not None:
         hexes, scale = base.hexagon_layer(rows.bins.rename(columns={"cases": "n"}), weight="n",
                                           resolution=HEX_RESOLUTION_TOWN if where.town_code else HEX_RESOLUTION_CITY,

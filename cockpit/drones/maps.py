@@ -109,8 +109,8 @@ def drone_deck(grid_shapes: pd.DataFrame | None, grid_status: pd.DataFrame | Non
             top = grid_status[grid_status["blind_rank"] <= dr.TOP_BLIND]["grid_code"]
             chosen = grid_shapes[grid_shapes["grid_code"].isin(set(top))]
             if not chosen.empty:
-                layers.append(base.outline_layer(chosen, layer_id="blind", color=BLIND_OUTLINE,
-                                                 width_px=LINE_WIDTH_PX))
+                layers.append(base.rings_layer(chosen, layer_id="blind", lat="centroid_lat", lon="centroid_lon",
+                                               color=BLIND_OUTLINE, width_px=LINE_WIDTH_PX))
         bounds = base.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
     nest_order = [] if nests is None else list(nests["nest_id"])
     rows = path_rows(paths, nest_order)

@@ -78,14 +78,14 @@ def test_polygon_rings_keeps_the_good_polygons_of_a_multipolygon():
     assert maps.polygon_rings(json.dumps({"type": "Polygon", "coordinates": [VALID_RING]})) == [VALID_RING]
 
 
-def test_choropleth_and_outline_layers_skip_hostile_shapes():
+def test_choropleth_and_highlight_layers_skip_hostile_shapes():
     shapes = pd.DataFrame({"grid_code": [f"G{i}" for i in range(len(HOSTILE_GEOMETRIES) + 1)],
                            "boundary": list(HOSTILE_GEOMETRIES.values()) + [{"type": "Polygon",
                                                                              "coordinates": [VALID_RING]}]})
     values = pd.DataFrame({"grid_code": shapes["grid_code"], "n": range(len(shapes))})
     layer = maps.choropleth_layer(shapes, values, "n", maps.scale_for(values["n"]))
     assert [r["grid_code"] for r in layer.data] == [shapes["grid_code"].iloc[-1]]
-    assert len(maps.outline_layer(shapes).data) == 1
+    assert len(maps.highlight_layer(shapes).data) == 1
 
 
 HOSTILE_BOUNDS = [

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import geo, maps
+from cockpit import basemap, geo, maps
 @pytest.fixture
 def grid_shapes():
     feats = geo.load_grids()["features"]
@@ -24,7 +24,11 @@ def test_offline_base_map_has_no_tiles_or_outside_urls(monkeypatch):
     text = json.dumps(spec)
     assert "http" not in text
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == ["base-land", "base-towns", "base-labels"]  # labels stay on top of any data layer
+    assert ids == ["base-land", "base-labels"]  # labels stay on top of any data layer
+    land = spec["layers"][0]
+    # the land is the shipped picture, served by this server (a relative URL), over the outline's box
+    assert land["@@type"] == "BitmapLayer" and land["image"].startswith("app/static/basemap.png?v=")
+    assert land["bounds"] == list(basemap.bounds())
     labels = next(layer for layer in spec["layers"] if layer["id"] == "base-labels")
     # one literal string: a list would be sent as an expression and break the layer in the browser
     assert isinstance(labels["characterSet"], str) and not labels["characterSet"].startswith("@@")
@@ -47,7 +51,10 @@ def test_configured_basemap_converts_layers_to_its_datum(monkeypatch):
     assert (x, y) == (round(gx, 5), round(gy, 5))
     spec = json.loads(maps.deck([layer]).to_json())
     assert spec["mapStyle"] == "http://tiles.bureau.local/style.json"
-    assert "base-land" not in [x["id"] for x in spec["layers"]]
+    ids = [x["id"] for x in spec["layers"]]
+    assert "base-land" not in ids and ids[0] == "base-towns"  # the town borders over the bureau's tiles
+    town = spec["layers"][0]["data"][0]["path"][0]
+    assert town != [round(v, 5) for v in geo.load_towns()["features"][0]["geometry"]["coordinates"][0][0]]
 
 
 def test_offline_points_stay_wgs84(monkeypatch):
@@ -169,3 +176,44 @@ def test_offline_hexagons_stay_h3_cells(monkeypatch):
     spec = json.loads(maps.deck([layer]).to_json())
     assert [x["@@type"] for x in spec["layers"] if x["id"] == "hexagons"] == ["H3HexagonLayer"]
     assert "polygon" not in layer.data[0]
+
+
+def test_the_shipped_land_picture_is_the_one_drawn_from_the_shipped_outline():
+    from PIL import Image
+
+    shipped = (basemap.STATIC_DIR / basemap.FILE).read_bytes()
+    assert shipped == basemap.render(), "static/basemap.png is stale: run scripts/build_assets.py"
+    image = Image.open(basemap.STATIC_DIR / basemap.FILE).convert("RGBA")
+    assert image.size == basemap.size() and image.size[0] == basemap.WIDTH_PX
+    w, s, e, n = basemap.bounds()
+    top, bottom = basemap._mercator_y(n), basemap._mercator_y(s)
+
+    def pixel(lon, lat):
+        x = (lon - w) / (e - w) * image.size[0]
+        y = (top - basemap._mercator_y(lat)) / (top - bottom) * image.size[1]
+        return image.getpixel((int(x), int(y)))
+    # every town seat lies on land (opaque, the land colour); the picture's corners are transparent
+    from cockpit import places
+    for town in places.TOWNS:
+        got = pixel(town.seat_lon, town.seat_lat)  # the palette's nearest colour to LAND
+        assert max(abs(a - b) for a, b in zip(got, basemap.LAND)) <= 3, (town.name_en, got)
+    assert image.getpixel((0, 0))[3] == 0 and image.getpixel((image.size[0] - 1, 0))[3] == 0
+    # the county border is drawn: a lighter pixel within a few pixels of the westmost point of the outline
+    ring = max(geo.outline_rings(), key=len)
+    lon, lat = min(ring)
+    x0 = int((lon - w) / (e - w) * image.size[0])
+    y0 = int((top - basemap._mercator_y(lat)) / (top - bottom) * image.size[1])
+    near = [image.getpixel((x, y)) for x in range(x0 - 3, x0 + 4) for y in range(y0 - 3, y0 + 4)]
+    assert any(p[3] > 0 and sum(p[:3]) > sum(basemap.LAND[:3]) + 60 for p in near)
+
+
+def test_without_the_picture_the_land_is_drawn_as_vectors(monkeypatch, tmp_path):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    monkeypatch.setattr(basemap, "STATIC_DIR", tmp_path)
+    maps._basemap_image.cache_clear()
+    try:
+        spec = json.loads(maps.deck([], lang="zh").to_json())
+    finally:
+        maps._basemap_image.cache_clear()
+    assert [x["id"] for x in spec["layers"]] == ["base-land", "base-towns", "base-labels"]
+    assert spec["layers"][0]["@@type"] == "PolygonLayer"
