@@ -20,6 +20,7 @@ view's map) seconds from its first websocket message until the screen has settle
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -70,7 +71,7 @@ PROBE = """
 READ = "() => ({...window.__cockpitProbe, now: performance.now()})"
 
 
-def _kind(data) -> str | None:
+def message_kind(data) -> str | None:
     """The type of a ForwardMsg (binary websocket frame), or None."""
     from google.protobuf.message import DecodeError
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -97,7 +98,7 @@ class Tab:
         self.cdp.send("Performance.enable")
 
     def _frame(self, data) -> None:
-        kind = _kind(data)
+        kind = message_kind(data)
         if kind:
             self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
@@ -184,50 +185,59 @@ def _wait_health(base: str, timeout_s: float = 120.0) -> None:
         time.sleep(0.5)
 
 
-def run(url: str, pages=tuple(PATHS), *, screen: bool = True, progress=print) -> dict:
-    """Start a server on `url` and measure every page's two visits (and the big screen's refreshes)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+@contextlib.contextmanager
+def serve(url: str, check_seconds: int = SCREEN_CHECK_S):
+    """A cockpit server on `url` (the demo feed off, the wall's change check every `check_seconds`) on a
+    free port; yields its base URL once it answers its health check, and stops it afterwards."""
+    from tests.browser.test_browser import free_port
 
     port = free_port()
     env = {**os.environ, "COCKPIT_DATABASE_URL": url, "COCKPIT_DEMO_FEED": "0",
-           "COCKPIT_WALL_CHECK_SECONDS": str(SCREEN_CHECK_S)}
+           "COCKPIT_WALL_CHECK_SECONDS": str(check_seconds)}
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
                                "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    result: dict = {"viewport": VIEWPORT, "quiet_s": QUIET_S, "pages": {}}
     try:
         _wait_health(base)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                # the server's own first run (modules imported, the pool opened) is not any page's visit
-                warm = browser.new_context(viewport=VIEWPORT)
-                visit(warm, base, "/about")
-                warm.close()
-                for name in pages:
-                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-                    try:
-                        first = visit(context, base, PATHS[name])
-                        second = visit(context, base, PATHS[name])
-                    finally:
-                        context.close()
-                    result["pages"][name] = {"first": first, "second": second}
-                    if progress:
-                        progress(f"    {name:<9} first {first['drawn_s']} s, second {second['drawn_s']} s")
-                if screen:
-                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-                    try:
-                        result["screen"] = screen_refreshes(context, base)
-                    finally:
-                        context.close()
-            finally:
-                browser.close()
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def run(url: str, pages=tuple(PATHS), *, screen: bool = True, progress=print) -> dict:
+    """Start a server on `url` and measure every page's two visits (and the big screen's refreshes)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    result: dict = {"viewport": VIEWPORT, "quiet_s": QUIET_S, "pages": {}}
+    with serve(url, SCREEN_CHECK_S) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # the server's own first run (modules imported, the pool opened) is not any page's visit
+            warm = browser.new_context(viewport=VIEWPORT)
+            visit(warm, base, "/about")
+            warm.close()
+            for name in pages:
+                context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                try:
+                    first = visit(context, base, PATHS[name])
+                    second = visit(context, base, PATHS[name])
+                finally:
+                    context.close()
+                result["pages"][name] = {"first": first, "second": second}
+                if progress:
+                    progress(f"    {name:<9} first {first['drawn_s']} s, second {second['drawn_s']} s")
+            if screen:
+                context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                try:
+                    result["screen"] = screen_refreshes(context, base)
+                finally:
+                    context.close()
+        finally:
+            browser.close()
     return result
 
 

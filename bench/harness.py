@@ -658,8 +658,7 @@ def run_cli(args) -> int:
     if "browser" in chosen and not getattr(args, "no_browser", False):
         from bench import browser as browser_bench
         print("  browser (headless Chromium: every page, first and second visit; the big screen) …", flush=True)
-        shown = tuple(p for p in (pages or PAGES) if p in browser_bench.PATHS) or tuple(browser_bench.PATHS)
-        result["browser"] = browser_bench.run(url, shown, screen=not args.no_wall,
+        result["browser"] = browser_bench.run(url, pages or PAGES, screen=not args.no_wall,
                                               progress=lambda line: print(line, flush=True))
     result.update({
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -14,13 +14,10 @@ JS heap (Chrome DevTools Performance.getMetrics) and DOM nodes after a warm-up a
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import time
 
-from bench.harness import APP, ROOT, database_floor_ms, payload
+from bench.harness import database_floor_ms, payload
 
 SCREEN = {"mode": "wall"}
 
@@ -75,71 +72,47 @@ def browser_stage(url: str, refreshes: int = 1000, warmup: int = 20, progress=pr
     from the server's fragment runs on the websocket), the change check every second."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+    from bench.browser import serve
+    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
 
-    port = free_port()
-    env = {**os.environ, "COCKPIT_DATABASE_URL": url, "COCKPIT_DEMO_FEED": "0", "COCKPIT_WALL_CHECK_SECONDS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            runs = [0]
-            page.on("websocket", lambda ws: ws.on("framereceived", lambda data: _count(data, runs)))
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/?mode=wall&secs=10", wait_until="domcontentloaded")
-                    page.wait_for_selector("[data-panel='ticker']", timeout=60_000)
-                    break
-                except Exception:  # noqa: BLE001 - the server is still starting
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(1)
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Performance.enable")
+    with serve(url, check_seconds=1) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        runs = [0]
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda data: _count(data, runs)))
+        page.goto(f"{base}/?mode=wall&secs=10", wait_until="domcontentloaded")
+        page.wait_for_selector("[data-panel='ticker']", timeout=60_000)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
 
-            def metrics() -> dict:
-                cdp.send("HeapProfiler.collectGarbage")
-                got = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-                return {"js_heap_mb": round(got.get("JSHeapUsedSize", 0) / 2 ** 20, 2), "dom_nodes": int(got.get("Nodes", 0)),
-                        "listeners": int(got.get("JSEventListeners", 0))}
+        def metrics() -> dict:
+            cdp.send("HeapProfiler.collectGarbage")
+            got = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            return {"js_heap_mb": round(got.get("JSHeapUsedSize", 0) / 2 ** 20, 2), "dom_nodes": int(got.get("Nodes", 0)),
+                    "listeners": int(got.get("JSEventListeners", 0))}
 
-            def wait_runs(n: int) -> float:
-                start = time.monotonic()
-                target = runs[0] + n
-                while runs[0] < target:
-                    page.wait_for_timeout(200)
-                    if progress and runs[0] % 100 == 0:
-                        progress(f"    {runs[0]} refreshes …")
-                return time.monotonic() - start
+        def wait_runs(n: int) -> float:
+            start = time.monotonic()
+            target = runs[0] + n
+            while runs[0] < target:
+                page.wait_for_timeout(200)
+                if progress and runs[0] % 100 == 0:
+                    progress(f"    {runs[0]} refreshes …")
+            return time.monotonic() - start
 
-            wait_runs(warmup)
-            first = metrics()
-            took = wait_runs(refreshes)
-            last = metrics()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        wait_runs(warmup)
+        first = metrics()
+        took = wait_runs(refreshes)
+        last = metrics()
+        browser.close()
     return {"refreshes": refreshes, "seconds": round(took, 1), "after_warmup": first, "at_end": last,
             "heap_growth_mb": round(last["js_heap_mb"] - first["js_heap_mb"], 2)}
 
 
 def _count(data, runs: list[int]) -> None:
-    from google.protobuf.message import DecodeError
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from bench.browser import message_kind
 
-    if isinstance(data, str):
-        return
-    msg = ForwardMsg()
-    try:
-        msg.ParseFromString(data)
-    except DecodeError:
-        return
-    if msg.WhichOneof("type") == "script_finished":
+    if message_kind(data) == "script_finished":
         runs[0] += 1
 
 

@@ -184,36 +184,29 @@ def _basemap_image() -> tuple[str, list[float]] | None:
     return f"{basemap.URL}?v={digest}", list(basemap.bounds())
 
 
-def base_layers(lang: str = "zh", *, towns: bool = True, labels: bool = True) -> list[pdk.Layer]:
-    """The offline base: county land with the county and town borders (one picture, a BitmapLayer: no
-    tessellation, no stroke shader in the browser) and the town names. Without the picture (a checkout
-    missing static/), the same drawn as vector layers."""
-    image = _basemap_image()
-    if image is not None:
+def base_layers(lang: str = "zh") -> list[pdk.Layer]:
+    """The base under every map, the town names last (deck() keeps them on top of the data):
+    - offline: the county land with the county and town borders as one picture (a BitmapLayer: no
+      tessellation, no stroke shader in the browser); without the picture (a checkout missing static/),
+      the same drawn as vector layers;
+    - over a configured basemap, which draws the land: the town borders as lines in its datum."""
+    if basemap_style():
+        layers = [_town_borders()]
+    elif (image := _basemap_image()) is not None:
         # pdk.types.String: a plain string would be taken for a file to read or an expression
         layers = [pdk.Layer("BitmapLayer", id="base-land", image=pdk.types.String(image[0]), bounds=image[1],
                             pickable=False)]
     else:
-        layers = _vector_land(towns)
-    if labels:
-        names = [{"position": list(to_display(t.seat_lon, t.seat_lat)),
-                  "text": t.name_zh if lang == "zh" else t.name_en} for t in places.TOWNS]
-        layers.append(text_layer(names, "base-labels", size=15, color=[230, 236, 245, 255]))
-    return layers
+        land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
+        layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
+                            get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
+                            stroked=True, filled=True, pickable=False), _town_borders()]
+    names = [{"position": list(to_display(t.seat_lon, t.seat_lat)),
+              "text": t.name_zh if lang == "zh" else t.name_en} for t in places.TOWNS]
+    return layers + [text_layer(names, "base-labels", size=15, color=[230, 236, 245, 255])]
 
 
-def _vector_land(towns: bool) -> list[pdk.Layer]:
-    land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
-    layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
-                        get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
-                        stroked=True, filled=True, pickable=False)]
-    if towns:
-        layers.append(town_borders_layer())
-    return layers
-
-
-def town_borders_layer() -> pdk.Layer:
-    """The town borders as lines (in the display datum): over a configured basemap, which has none."""
+def _town_borders() -> pdk.Layer:
     borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"])]
     return pdk.Layer("PathLayer", id="base-towns", data=borders, get_path="path",
                      get_color=[110, 125, 150, 160], width_min_pixels=1, pickable=False)
@@ -316,8 +309,6 @@ def deck(layers: list[pdk.Layer], *, lang: str = "zh", view: pdk.ViewState | Non
     style = basemap_style()
     layers = [_inert_data(layer) for layer in layers]
     under = base_layers(lang) if base else []
-    if style and base:  # the configured basemap draws the land; the town borders go over it
-        under = [town_borders_layer()] + [layer for layer in under if layer.id != "base-land"]
     labels = [layer for layer in under if layer.id == "base-labels"]
     all_layers = [layer for layer in under if layer.id != "base-labels"] + list(layers) + labels
     tip = tooltip
@@ -373,16 +364,14 @@ def highlight_layer(shapes: pd.DataFrame, *, layer_id: str = "selected",
 
 
 def rings_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str = "lon",
-                color: Sequence[int] = (255, 255, 255, 255), radius_px: float = 14, width_px: float = 3,
-                columns: Sequence[str] = ()) -> pdk.Layer:
+                color: Sequence[int] = (255, 255, 255, 255), radius_px: float = 14, width_px: float = 3) -> pdk.Layer:
     """Hollow circles of a fixed size on screen around a few places (e.g. the worst blind spots): drawn
     by the circle shader, no line layer."""
-    data = lonlat_columns(df, lat, lon)
-    keep = ["position"] + [c for c in columns if c in data.columns]
-    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data[list(dict.fromkeys(keep))].to_dict("records"),
-                     get_position="position", get_radius=radius_px, radius_units="pixels", filled=False,
-                     stroked=True, get_line_color=list(color), line_width_units="pixels", get_line_width=width_px,
-                     pickable=bool(columns))
+    data = lonlat_columns(df, lat, lon)[["position"]]
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data.to_dict("records"), get_position="position",
+                     get_radius=radius_px, radius_units="pixels", filled=False, stroked=True,
+                     get_line_color=list(color), line_width_units="pixels", get_line_width=width_px,
+                     pickable=False)
 
 
 def _jsonable(v) -> bool:

@@ -217,3 +217,14 @@ def test_without_the_picture_the_land_is_drawn_as_vectors(monkeypatch, tmp_path)
         maps._basemap_image.cache_clear()
     assert [x["id"] for x in spec["layers"]] == ["base-land", "base-towns", "base-labels"]
     assert spec["layers"][0]["@@type"] == "PolygonLayer"
+
+
+def test_a_configured_basemap_without_the_picture_gets_the_town_borders_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("COCKPIT_BASEMAP_STYLE", "http://tiles.bureau.local/style.json")
+    monkeypatch.setattr(basemap, "STATIC_DIR", tmp_path)
+    maps._basemap_image.cache_clear()
+    try:
+        spec = json.loads(maps.deck([]).to_json())
+    finally:
+        maps._basemap_image.cache_clear()
+    assert [x["id"] for x in spec["layers"]] == ["base-towns", "base-labels"]
