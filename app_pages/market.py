@@ -76,80 +76,88 @@ dq_text = cm.data_quality_text(m["summary"].data_quality)
 if dq_text:
     st.caption(dq_text)
 
+section = ui.url_section(ctx, "market")
+
 # -- trend and channels
-left, right = st.columns([3, 1])
-with left:
-    st.markdown(f"**{ctx.t('mk_trend')}**")
-    ui.chart_or_empty(m["trend"].daily, cm.daily_trend, key="mk_trend")
-with right:
-    st.markdown(f"**{ctx.t('mk_by_channel')}**")
-    ui.chart_or_empty(m["trend"].by_channel, cm.channel_bars, key="mk_channels")
+if section == "trend":
+    left, right = st.columns([3, 1])
+    with left:
+        st.markdown(f"**{ctx.t('mk_trend')}**")
+        ui.chart_or_empty(m["trend"].daily, cm.daily_trend, key="mk_trend")
+    with right:
+        st.markdown(f"**{ctx.t('mk_by_channel')}**")
+        ui.chart_or_empty(m["trend"].by_channel, cm.channel_bars, key="mk_channels")
 
 # -- map: requests by zone, context around the market
-st.subheader(ctx.t("mk_map"))
-around = m["map"]
-deck = market_maps.market_deck(around.zones, around.context, radius_m=around.radius_m)
-maps.show(deck, key="mk_map", height=480)
-maps.show_legend(ctx.t("map_layer"), market_maps.legend())
-st.caption(ctx.t("mk_map_note", r=f"{around.radius_m:,.0f}") + " · "
-           + ctx.t("map_payload", kb=f"{maps.payload_bytes(deck) / 1024:,.0f}"))
+if section == "map":
+    st.subheader(ctx.t("mk_map"))
+    around = m["map"]
+    deck = market_maps.market_deck(around.zones, around.context, radius_m=around.radius_m)
+    maps.show(deck, key="mk_map", height=480)
+    maps.show_legend(ctx.t("map_layer"), market_maps.legend())
+    st.caption(ctx.t("mk_map_note", r=f"{around.radius_m:,.0f}") + " · "
+               + ctx.t("map_payload", kb=f"{maps.payload_bytes(deck) / 1024:,.0f}"))
 
 # -- by item and department, with speed
-st.subheader(ctx.t("mk_speed"))
-st.caption(ctx.t("mk_speed_note"))
-tab_item, tab_dept = st.tabs([ctx.t("mk_by_item"), ctx.t("mk_by_dept")])
-with tab_item:
-    ui.table_or_empty(m["speed"].by_item, cm.item_table, key="mk_items")
-with tab_dept:
-    ui.table_or_empty(m["speed"].by_department, cm.department_table, key="mk_departments")
+if section == "speed":
+    st.subheader(ctx.t("mk_speed"))
+    st.caption(ctx.t("mk_speed_note"))
+    tab_item, tab_dept = st.tabs([ctx.t("mk_by_item"), ctx.t("mk_by_dept")])
+    with tab_item:
+        ui.table_or_empty(m["speed"].by_item, cm.item_table, key="mk_items")
+    with tab_dept:
+        ui.table_or_empty(m["speed"].by_department, cm.department_table, key="mk_departments")
 
-# -- longest open
-st.markdown(f"**{ctx.t('mk_longest_open')}**")
-longest = m["longest"]
-if data.personal_shown(longest) and not ui.audit_view(ctx, "market", rules.PERSONAL_COLUMNS,
-                                                      data.personal_shown(longest), dept=dept, group=group):
-    longest = data.masked(longest)  # a view that cannot be recorded is not shown in full
-if ui.table_or_empty(longest.rows, lambda rows: cm.longest_open_table(rows, longest.departments),
-                     key="mk_longest", empty_key="mk_longest_none"):
-    st.caption(ctx.t(longest.note_key))
+    # -- the longest open
+    st.markdown(f"**{ctx.t('mk_longest_open')}**")
+    longest = m["longest"]
+    if data.personal_shown(longest) and not ui.audit_view(ctx, "market", rules.PERSONAL_COLUMNS,
+                                                          data.personal_shown(longest), dept=dept, group=group):
+        longest = data.masked(longest)  # a view that cannot be recorded is not shown in full
+    if ui.table_or_empty(longest.rows, lambda rows: cm.longest_open_table(rows, longest.departments),
+                         key="mk_longest", empty_key="mk_longest_none"):
+        st.caption(ctx.t(longest.note_key))
 
 # -- who is on duty
-st.subheader(ctx.t("mk_duty"))
-duty = m["duty"]
-left, right = st.columns([2, 3])
-with left:
-    ui.table_or_empty(duty.today, cm.duty_table, key="mk_duty")
-    if duty.today is not None and duty.waiting_absent:
-        st.warning(ctx.t("mk_absent_waiting", n=duty.waiting_absent), icon="🕒")
-with right:
-    st.markdown(f"**{ctx.t('mk_roster')}**")
-    ui.table_or_empty(duty.roster, lambda matrix: cm.roster_table(matrix, duty.departments), key="mk_roster")
+if section == "duty":
+    st.subheader(ctx.t("mk_duty"))
+    duty = m["duty"]
+    left, right = st.columns([2, 3])
+    with left:
+        ui.table_or_empty(duty.today, cm.duty_table, key="mk_duty")
+        if duty.today is not None and duty.waiting_absent:
+            st.warning(ctx.t("mk_absent_waiting", n=duty.waiting_absent), icon="🕒")
+    with right:
+        st.markdown(f"**{ctx.t('mk_roster')}**")
+        ui.table_or_empty(duty.roster, lambda matrix: cm.roster_table(matrix, duty.departments), key="mk_roster")
 
 # -- outcomes
-st.subheader(ctx.t("mk_outcomes"))
-out = m["outcomes"]
-c1, c2, c3 = st.columns([2, 2, 3])
-with c1:
-    st.markdown(f"**{ctx.t('mk_outcome_types')}**")
-    ui.chart_or_empty(out.outcomes, cm.outcome_bars, key="mk_outcomes")
-with c2:
-    st.markdown(f"**{ctx.t('mk_satisfaction_dist')}**")
-    ui.chart_or_empty(out.scores, cm.satisfaction_bars, key="mk_scores")
-with c3:
-    st.markdown(f"**{ctx.t('mk_repeat')}**")
-    ui.table_or_empty(out.repeat_stalls, cm.repeat_table, key="mk_repeat", empty_key="mk_repeat_none")
+if section == "outcomes":
+    st.subheader(ctx.t("mk_outcomes"))
+    out = m["outcomes"]
+    c1, c2, c3 = st.columns([2, 2, 3])
+    with c1:
+        st.markdown(f"**{ctx.t('mk_outcome_types')}**")
+        ui.chart_or_empty(out.outcomes, cm.outcome_bars, key="mk_outcomes")
+    with c2:
+        st.markdown(f"**{ctx.t('mk_satisfaction_dist')}**")
+        ui.chart_or_empty(out.scores, cm.satisfaction_bars, key="mk_scores")
+    with c3:
+        st.markdown(f"**{ctx.t('mk_repeat')}**")
+        ui.table_or_empty(out.repeat_stalls, cm.repeat_table, key="mk_repeat", empty_key="mk_repeat_none")
 
 # -- IP protection
-st.subheader(ctx.t("mk_ip"))
-st.caption(ctx.t("mk_ip_note"))
-ip = m["ip"].monthly
-if ip is None:
-    st.info(ctx.t("empty"))
-else:
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{ctx.t('mk_ip_received')}**")
-        st.plotly_chart(cm.ip_received(ip), width="stretch", key="mk_ip_received")
-    with right:
-        st.markdown(f"**{ctx.t('mk_ip_lead')}**")
-        st.plotly_chart(cm.ip_lead_time(ip), width="stretch", key="mk_ip_lead")
+if section == "ip":
+    st.subheader(ctx.t("mk_ip"))
+    st.caption(ctx.t("mk_ip_note"))
+    ip = m["ip"].monthly
+    if ip is None:
+        st.info(ctx.t("empty"))
+    else:
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{ctx.t('mk_ip_received')}**")
+            st.plotly_chart(cm.ip_received(ip), width="stretch", key="mk_ip_received")
+        with right:
+            st.markdown(f"**{ctx.t('mk_ip_lead')}**")
+            st.plotly_chart(cm.ip_lead_time(ip), width="stretch", key="mk_ip_lead")

@@ -49,71 +49,80 @@ with k5:
 with k6:
     ui.kpi_card(ctx, "parking_warnings", now.warned, previous=prev.warned)
 
-# -- hotspots: hexagons, the strict and capture roads, parking supply
-st.subheader(ctx.t("pk_map"))
-deck, legend = pm.page_map(p.bins, p.shown_roads, p.focus_roads, p.supply, pr.SUPPLY_RADIUS_M)
-base_maps.show(deck, key=f"pk_map_{town}_{road}_{method_key}")
-base_maps.show_legend(ctx.t("pk_map_legend"), legend)
-st.caption(ctx.t("pk_map_note") + " · " + ctx.t("map_payload", kb=f"{base_maps.payload_bytes(deck) / 1024:,.0f}"))
+section = ui.url_section(ctx, "parking")
 
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"**{ctx.t('pk_hotspots', day=f.date_to.strftime('%m-%d'))}**")
-    ui.table_or_empty(p.hot, cp.hotspot_table, key="pk_hot")
-with right:
-    st.markdown(f"**{ctx.t('pk_daily')}**")
-    ui.chart_or_empty(p.daily, cp.daily_by_method, key="pk_daily", is_empty=lambda _: not p.has_daily)
+# -- hotspots: hexagons, the strict and capture roads, parking supply
+if section == "map":
+    st.subheader(ctx.t("pk_map"))
+    deck, legend = pm.page_map(p.bins, p.shown_roads, p.focus_roads, p.supply, pr.SUPPLY_RADIUS_M)
+    base_maps.show(deck, key=f"pk_map_{town}_{road}_{method_key}")
+    base_maps.show_legend(ctx.t("pk_map_legend"), legend)
+    st.caption(ctx.t("pk_map_note") + " · " + ctx.t("map_payload", kb=f"{base_maps.payload_bytes(deck) / 1024:,.0f}"))
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{ctx.t('pk_hotspots', day=f.date_to.strftime('%m-%d'))}**")
+        ui.table_or_empty(p.hot, cp.hotspot_table, key="pk_hot")
+    with right:
+        st.markdown(f"**{ctx.t('pk_daily')}**")
+        ui.chart_or_empty(p.daily, cp.daily_by_method, key="pk_daily", is_empty=lambda _: not p.has_daily)
 
 # -- roads: the strict and capture roads, per day and per km, manual against e-capture, trend since strict
-st.subheader(ctx.t("pk_roads"))
-if ui.table_or_empty(roads, cp.road_table, key="pk_roads"):
-    st.caption(ctx.t("pk_roads_note"))
-    if p.trend is not None:
-        st.markdown(f"**{ctx.t('pk_trend')}**")
-        ui.chart_or_empty(p.trend, cp.road_trend, key="pk_trend")
+if section == "roads":
+    st.subheader(ctx.t("pk_roads"))
+    if ui.table_or_empty(roads, cp.road_table, key="pk_roads"):
+        st.caption(ctx.t("pk_roads_note"))
+        if p.trend is not None:
+            st.markdown(f"**{ctx.t('pk_trend')}**")
+            ui.chart_or_empty(p.trend, cp.road_trend, key="pk_trend")
 
 # -- reminders: what the SMS and the 10-minute rule achieve
-st.subheader(ctx.t("pk_reminders"))
-ui.kpi_definition(ctx, "parking_persuade_rate")
-left, right = st.columns([3, 2])
-with left:
-    ui.chart_or_empty(p.by_hour, cp.reminders_by_hour, key="pk_by_hour", is_empty=lambda _: not p.has_reminders)
-with right:
-    if ui.chart_or_empty(p.by_hour, lambda _: cp.warnings_vs_tickets(now), key="pk_outcomes",
-                         is_empty=lambda _: not p.has_reminders):
-        st.caption(ctx.t("pk_outcomes_note"))
+if section == "reminders":
+    st.subheader(ctx.t("pk_reminders"))
+    ui.kpi_definition(ctx, "parking_persuade_rate")
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart_or_empty(p.by_hour, cp.reminders_by_hour, key="pk_by_hour", is_empty=lambda _: not p.has_reminders)
+    with right:
+        if ui.chart_or_empty(p.by_hour, lambda _: cp.warnings_vs_tickets(now), key="pk_outcomes",
+                             is_empty=lambda _: not p.has_reminders):
+            st.caption(ctx.t("pk_outcomes_note"))
 
-rules = p.rules
-if rules is not None:
-    st.markdown(f"**{ctx.t('pk_rules')}**")
-    r1, r2, r3 = st.columns(3)
-    r1.metric(ctx.t("pk_rule_early", m=pr.TICKET_WAIT_MINUTES), ui.fmt_int(rules.ticket_too_early, ctx.t("pk_unit")),
-              help=ctx.t("pk_rule_early_help", m=pr.TICKET_WAIT_MINUTES))
-    r2.metric(ctx.t("pk_rule_fined_first"), ui.fmt_int(rules.fined_not_due, ctx.t("pk_unit")),
-              help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
-    r3.metric(ctx.t("pk_rule_warned_repeat"), ui.fmt_int(rules.warned_not_due, ctx.t("pk_unit")),
-              help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
-    st.caption(ctx.t("pk_rules_note", due=ui.fmt_int(rules.warning_due), ok=ui.fmt_int(rules.warned_as_due),
-                     unknown=ui.fmt_int(rules.plate_unknown)))
+    rules = p.rules
+    if rules is not None:
+        st.markdown(f"**{ctx.t('pk_rules')}**")
+        r1, r2, r3 = st.columns(3)
+        r1.metric(ctx.t("pk_rule_early", m=pr.TICKET_WAIT_MINUTES), ui.fmt_int(rules.ticket_too_early, ctx.t("pk_unit")),
+                  help=ctx.t("pk_rule_early_help", m=pr.TICKET_WAIT_MINUTES))
+        r2.metric(ctx.t("pk_rule_fined_first"), ui.fmt_int(rules.fined_not_due, ctx.t("pk_unit")),
+                  help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
+        r3.metric(ctx.t("pk_rule_warned_repeat"), ui.fmt_int(rules.warned_not_due, ctx.t("pk_unit")),
+                  help=ctx.t("pk_rule_first_help", d=pr.FIRST_WARNING_WINDOW_DAYS))
+        st.caption(ctx.t("pk_rules_note", due=ui.fmt_int(rules.warning_due), ok=ui.fmt_int(rules.warned_as_due),
+                         unknown=ui.fmt_int(rules.plate_unknown)))
 
 # -- rhythm and supply
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(ctx.t("pk_rhythm"))
-    ui.chart_or_empty(p.pattern, cp.rhythm, key="pk_rhythm")
-with right:
-    st.subheader(ctx.t("pk_supply"))
-    if p.supply is None or p.supply.empty:
-        st.info(ctx.t("empty"))
-    else:
-        st.caption(ctx.t("pk_supply_note", spaces=f"{p.supply_spaces:,}", n=len(p.supply), r=pr.SUPPLY_RADIUS_M))
-        supply = cp.supply_table(p.supply, pr.SUPPLY_RADIUS_M)
-        st.dataframe(supply, hide_index=True, width="stretch", key="pk_supply", height=300,
-                     column_config=ui.number_formats(supply))
+if section == "rhythm":
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(ctx.t("pk_rhythm"))
+        ui.chart_or_empty(p.pattern, cp.rhythm, key="pk_rhythm")
+    with right:
+        st.subheader(ctx.t("pk_supply"))
+        if p.supply is None or p.supply.empty:
+            st.info(ctx.t("empty"))
+        else:
+            st.caption(ctx.t("pk_supply_note", spaces=f"{p.supply_spaces:,}", n=len(p.supply), r=pr.SUPPLY_RADIUS_M))
+            supply = cp.supply_table(p.supply, pr.SUPPLY_RADIUS_M)
+            st.dataframe(supply, hide_index=True, width="stretch", key="pk_supply", height=300,
+                         column_config=ui.number_formats(supply))
 
 # -- the latest records (plates masked) and data quality
-st.subheader(ctx.t("pk_recent"))
-if ui.table_or_empty(p.recent, cp.recent_table, key="pk_recent"):
-    st.caption(ctx.t("pk_plate_note"))
+if section == "recent":
+    st.subheader(ctx.t("pk_recent"))
+    if ui.table_or_empty(p.recent, cp.recent_table, key="pk_recent"):
+        st.caption(ctx.t("pk_plate_note"))
+
+# -- data quality, on every part
 if p.data_quality is not None:
     st.caption(cp.data_quality_note(p.data_quality, ui.DQ_DAYS))

@@ -169,7 +169,9 @@ def draw_map() -> None:
     if view.deck is not None:
         st.session_state[f"wall_view_{key}"] = view.deck.initial_view_state
         with st.container(key=screen.MAP_KEY):
-            maps.show(view.deck, key=f"wall_screen_map_{key}", height=screen.map_box()[3])
+            # one key for every view: a spotlight step changes the layers and the view of one map (deck.gl
+            # applies a changed initial view), it does not build a new map and a new WebGL context
+            maps.show(view.deck, key="wall_screen_deck", height=screen.map_box()[3])
 
 
 def draw_rotate() -> None:

@@ -436,7 +436,8 @@ def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> s
     _follow_url(widget, raw)
     if st.session_state[widget] not in choices:  # an option that is gone (another town's list)
         st.session_state[widget] = None
-    value = st.selectbox(label, choices, key=widget,
+    # None is "all": shown as such, also where the box reads no choice (its placeholder)
+    value = st.selectbox(label, choices, key=widget, placeholder=ctx.t("all"),
                          format_func=lambda c: ctx.t("all") if c is None else options[c])
     _written(widget, value)
     _write_url((key,), {} if value is None else {key: value})
@@ -445,6 +446,27 @@ def url_choice(ctx: Context, key: str, options: dict[str, str], label: str) -> s
 
 def url_radio(ctx: Context, key: str, options: dict[str, str], label: str, default: str) -> str:
     """A page's own one-of-a-few choice (radio) whose value lives in the URL under `key` (default left out)."""
+    return _url_one_of(ctx, key, options, default, lambda choices, widget: st.radio(
+        label, choices, key=widget, horizontal=True, format_func=lambda c: options[c]))
+
+
+def url_section(ctx: Context, page: str) -> str:
+    """The part of a long page to show (cockpit/sections.py): a segmented control across the page whose
+    value lives in the URL under `section`; an unknown value gets a message and the first part."""
+    from cockpit import sections
+
+    parts = sections.of(page)
+    options = {part: ctx.t(sections.label_key(page, part)) for part in parts}
+    return _url_one_of(ctx, sections.URL_KEY, options, parts[0], lambda choices, widget: st.segmented_control(
+        ctx.t("part_label"), choices, key=widget, required=True, format_func=lambda c: options[c],
+        label_visibility="collapsed", width="stretch"))
+
+
+def _url_one_of(ctx: Context, key: str, options: dict[str, str], default: str,
+                draw: Callable[[list[str], str], str | None]) -> str:
+    """The mechanics of a URL-backed one-of choice: the URL's value validated (a message and the default
+    for anything else), the widget's key stable, the URL written back (the default left out). `draw`
+    makes the widget from the choices and the widget key and returns its value."""
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
         st.warning(ctx.t("bad_param", key=key, value=escape(raw)), icon=":material/warning:")
@@ -455,7 +477,8 @@ def url_radio(ctx: Context, key: str, options: dict[str, str], label: str, defau
     _follow_url(widget, current)
     if st.session_state[widget] not in choices:  # e.g. a day that has left the 14-day list
         st.session_state[widget] = current if current in choices else default
-    value = st.radio(label, choices, key=widget, horizontal=True, format_func=lambda c: options[c])
+    value = draw(choices, widget)
+    value = value if value in options else default
     _written(widget, value)
     _write_url((key,), {} if value == default else {key: value})
     return value

@@ -467,6 +467,19 @@ def demo_url(pg_admin_url, demo_template):
     _drop_later(pg_admin_url, url)
 
 
+@pytest.fixture(scope="module")
+def shared_app_env(demo_url):
+    """The app on the demo database with one runtime (and cache) for a module's tests, as the pages of a
+    server share it: for tests that run many views of the same data. A test using `app_env` in the same
+    module resets it; the next one starts it again."""
+    from cockpit import runtime
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COCKPIT_DATABASE_URL", demo_url)
+        runtime.reset_runtime()
+        yield demo_url
+    runtime.reset_runtime()
+
+
 @pytest.fixture
 def app_env(demo_url, monkeypatch):
     """Point the app at the demo database, with a fresh runtime and cache."""

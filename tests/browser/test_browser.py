@@ -181,9 +181,11 @@ def watch(page) -> tuple[list[str], list[str]]:
 # An element each page always draws, by the cockpit's own keys (Streamlit gives a keyed chart or container
 # the class st-key-<key>; a map only where one can click it): a chart, else a KPI card, the weekly
 # briefing; the about page has no keyed element: its first table.
-PAGE_MARKS = {"overview": ".st-key-overview_daily", "cases": ".st-key-cases_trend",
+# what shows a page drawn: an element of its first part (cockpit/sections.py), a map's canvas where it is a map
+MAP_DRAWN = '[data-testid="stDeckGlJsonChart"] canvas'
+PAGE_MARKS = {"overview": ".st-key-overview_daily", "cases": '[class*="st-key-cases_map_"] canvas',
               "about": '[data-testid="stDataFrame"]', "market": ".st-key-kpi_market_received_",
-              "weekly": ".st-key-weekly_briefing", "drones": ".st-key-dr_funnel", "waste": ".st-key-ws_daily",
+              "weekly": ".st-key-weekly_briefing", "drones": MAP_DRAWN, "waste": MAP_DRAWN,
               "parking": ".st-key-pk_daily"}
 
 
@@ -286,3 +288,19 @@ def test_page_renders_without_exception_or_outside_requests(app_url, tab, name):
         assert "结案率" in page.content()
     assert tab.outside == [], f"requests to other hosts: {tab.outside}"
     assert tab.errors == [], tab.errors
+
+
+def test_a_section_button_shows_its_part_and_puts_it_in_the_url(app_url, tab):
+    """The cases page opens on its map; a click on the 流转环节 button of the section control runs the
+    page again with the workflow charts and no map, and the URL holds section=workflow (a link to it)."""
+    page = tab.fresh(1600, 1000)
+    runs = tab.runs
+    tab.goto(app_url + "/cases", '[class*="st-key-cases_map_"] canvas')
+    before = runs.finished
+    page.locator('.st-key-url_section button', has_text="流转环节").click()
+    runs.settle(before, ".st-key-cases_flow")
+    assert "section=workflow" in page.url
+    assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "cases-workflow.png"))
+    assert tab.errors == [] and tab.outside == []

@@ -103,7 +103,7 @@ def test_an_alarm_is_raised_and_clears_by_itself(live, context):
 def test_every_spotlight_step_and_a_database_cut(live, context):
     base, proxy, _ = live
     page, outside, errors = open_screen(context, base, secs="10", refresh="10")
-    seen = set()
+    seen, maps = set(), []
     deadline = time.monotonic() + 6 * 10 + 120
     while len(seen) < 6 and time.monotonic() < deadline:
         spot = page.evaluate("() => { const s = document.querySelector('.scr-panel.spot');"
@@ -113,9 +113,15 @@ def test_every_spotlight_step_and_a_database_cut(live, context):
         if spot and spot not in seen:
             seen.add(spot)
             page.wait_for_timeout(1500)
+            # the map is one element with one canvas for every view: the first step's canvas, marked, is
+            # still the canvas of every later step (a new key would build a new map and WebGL context)
+            maps.append(page.evaluate(
+                "() => { const c = document.querySelector('.st-key-wall_screen_map canvas');"
+                " if (!c) return null; if (!c.dataset.first) c.dataset.first = String(Date.now()); return c.dataset.first; }"))
             page.screenshot(path=str(ARTIFACTS / f"wall-screen-step-{len(seen)}.png"), timeout=WAIT_MS)
         page.wait_for_timeout(1000)
     assert len(seen) == 6, seen
+    assert None not in maps and len(set(maps)) == 1, maps
     assert page.locator('[data-testid="stException"]').count() == 0
     counter = page.locator(COUNTER).inner_text()
     proxy.stop()

@@ -40,10 +40,11 @@ def busiest_community(app_env):
 
 
 def test_url_filters_drill_to_a_community(app_env, busiest_community):
-    town = run_cases(town=TOWN)
+    town = run_cases(town=TOWN, section="ranking")
     runtime.reset_runtime()
+    ranking = run_cases(town=TOWN, area=busiest_community, section="ranking")
+    assert 0 < received_in_ranking(ranking) < received_in_ranking(town)
     community = run_cases(town=TOWN, area=busiest_community, measure="ontime", layer="hex")
-    assert 0 < received_in_ranking(community) < received_in_ranking(town)
     crumbs = " ".join(m.value for m in community.markdown)
     assert "当湖街道" in crumbs and "当前区域" in crumbs
     assert not [w.value for w in community.warning if "链接参数" in w.value]
@@ -57,9 +58,9 @@ def test_bad_area_and_measure_are_refused_with_a_message(app_env):
 
 
 def test_category_filter_from_the_url(app_env):
-    everything = run_cases()
+    everything = run_cases(section="ranking")
     runtime.reset_runtime()
-    one = run_cases(category="E0102")
+    one = run_cases(category="E0102", section="ranking")
     assert received_in_ranking(one) < received_in_ranking(everything)
 
 

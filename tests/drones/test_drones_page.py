@@ -24,9 +24,10 @@ def test_drone_page_shows_kpis_with_units_and_the_definition(app_env):
     assert by_label["网格覆盖率（近7天）"].endswith("%")
     assert by_label["巡查盲区（7 天未巡）"].endswith("个")
     assert any("机巢相机覆盖半径" in md.value for md in at.markdown), "the coverage definition is on the page"
-    tables = [d.value for d in at.dataframe]
-    assert any("相机覆盖半径（米）" in t.columns for t in tables), "the nests table"
-    assert any("近30天覆盖 (%)" in t.columns for t in tables), "coverage by town"
+    nests = [d.value for d in run_app(PAGE, section="nests").dataframe]
+    assert any("相机覆盖半径（米）" in t.columns for t in nests), "the nests table"
+    blind = [d.value for d in run_app(PAGE, section="blind").dataframe]
+    assert any("近30天覆盖 (%)" in t.columns for t in blind), "coverage by town"
 
 
 def test_blind_window_and_day_come_from_the_url(app_env):

@@ -72,8 +72,10 @@ def _shown(url: str):
         assert not at.exception, (script, [e.value for e in at.exception])
         return at
 
-    overview, cases = page("app_pages/overview.py", **period), page("app_pages/cases.py", **period)
-    waste, parking = page("app_pages/waste.py", **period), page("app_pages/parking.py", **period)
+    # each table is read from the part of its page that shows it (cockpit/sections.py); the KPIs are on every part
+    overview, cases = page("app_pages/overview.py", **period), page("app_pages/cases.py", section="ranking", **period)
+    waste, parking = page("app_pages/waste.py", section="throughput", **period), page("app_pages/parking.py", **period)
+    waste_rule = page("app_pages/waste.py", section="rule", **period)
     drones, market = page("app_pages/drones.py", **period), page("app_pages/market.py", **period)
     meeting = page("app_pages/weekly.py", week=week.label)
     towns = len(table(overview, "受理（件）"))
@@ -97,7 +99,7 @@ def _shown(url: str):
 
     def waste_rate() -> float | None:
         """The period's on-time collection over every town of the waste page's town table (rate × rounds)."""
-        t = table(waste, "按时清运率（%）")
+        t = table(waste_rule, "按时清运率（%）")
         rounds = [number(v) or 0.0 for v in t["已到期轮次"]]
         on_time = sum((number(r) or 0.0) * n / 100.0 for r, n in zip(t["按时清运率（%）"], rounds))
         return None if not sum(rounds) else round(100.0 * on_time / sum(rounds), 1)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cockpit import runtime, wall
-from tests.pages.test_pages import APP, PAGES
+from tests.pages.test_pages import APP, VIEW_IDS, VIEWS, part_query
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # shown in both languages on purpose: the language switch and the demo badge; a plate as it is written
@@ -68,11 +68,13 @@ def sent_texts(at: AppTest) -> list[tuple[str, str]]:
         out += [("metric label", e.label), ("metric value", e.value), ("metric delta", str(e.proto.delta)),
                 ("metric help", str(e.proto.help))]
     for kind in ("tabs", "expander", "radio", "selectbox", "multiselect", "date_input", "button", "toggle",
-                 "checkbox", "text_input"):
+                 "checkbox", "text_input", "segmented_control"):
         out += [(f"{kind} label", str(e.label)) for e in getattr(at, kind)]
     for kind in ("radio", "selectbox", "multiselect"):
         for e in getattr(at, kind):
             out += [(f"{kind} option", str(o)) for o in e.options]
+    for e in at.segmented_control:  # a button group: its options are in its message
+        out += [("segmented_control option", o.content) for o in e.proto.options]
     out += [("popover", str(e.proto.popover.label)) for e in at.get("popover")]
     for d in at.dataframe:
         df = d.value
@@ -196,17 +198,17 @@ def _looks_like_dates(values) -> bool:
     return isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first) is not None
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_english_pages_send_no_chinese(app_env, chinese_only_data, page):
-    at = run(page, lang="en")
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_english_pages_send_no_chinese(shared_app_env, chinese_only_data, page, part):
+    at = run(page, lang="en", **part_query(part))
     assert chinese_left(sent_texts(at), chinese_only_data) == []
     assert table_problems(at) == []
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_english_pages_of_one_town_send_no_chinese(app_env, chinese_only_data, page):
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_english_pages_of_one_town_send_no_chinese(shared_app_env, chinese_only_data, page, part):
     """One town chosen: the community level of the maps and tables, and fewer rows (some of them empty)."""
-    at = run(page, lang="en", town=TOWN)
+    at = run(page, lang="en", town=TOWN, **part_query(part))
     assert chinese_left(sent_texts(at), chinese_only_data) == []
     assert table_problems(at) == [] and number_problems(at) == []
 
@@ -217,9 +219,9 @@ def test_english_wall_views_send_no_chinese(app_env, chinese_only_data, view):
     assert chinese_left(sent_texts(at), chinese_only_data) == []
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_chinese_pages_have_no_english_dates_and_clean_tables(app_env, page):
-    at = run(page)
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_chinese_pages_have_no_english_dates_and_clean_tables(shared_app_env, page, part):
+    at = run(page, **part_query(part))
     assert english_date_ticks(figures(at)) == []
     assert table_problems(at) == []
     assert number_problems(at) == []
@@ -254,11 +256,11 @@ def test_the_checks_can_fail(app_env, chinese_only_data):
 
 
 def test_the_number_check_can_fail(app_env, monkeypatch):
-    """Without the shared table formats, the market page's tables (empty medians, counts) are found."""
+    """Without the shared table formats, the market page's speed tables (empty medians, counts) are found."""
     from cockpit import ui
 
     monkeypatch.setattr(ui, "display_table", lambda df: df)
     monkeypatch.setattr(ui, "number_formats", lambda df: None)
-    problems = number_problems(run("app_pages/market.py"))
+    problems = number_problems(run("app_pages/market.py", section="speed"))
     assert any("no thousands separator" in p for p in problems)
     assert any("None" in p for p in problems)

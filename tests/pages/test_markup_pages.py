@@ -10,15 +10,15 @@ from streamlit.testing.v1 import AppTest
 from cockpit import runtime, wall
 from cockpit.markup import escape
 from tests import hostile
-from tests.pages.test_pages import APP, PAGES
+from tests.pages.test_pages import APP, PAGES, VIEW_IDS, VIEWS, part_query
 
 COMMON_KEYS = ("from", "to", "town", "squadron", "lang")
-PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, ui.url_radio)
-    "app_pages/cases.py": ("category", "source", "area", "measure", "layer"),
-    "app_pages/drones.py": ("day", "blind"),
-    "app_pages/waste.py": ("category", "day"),
-    "app_pages/parking.py": ("method", "road"),
-    "app_pages/market.py": ("dept", "group", "view"),
+PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, ui.url_radio, ui.url_section)
+    "app_pages/cases.py": ("category", "source", "area", "measure", "layer", "section"),
+    "app_pages/drones.py": ("day", "blind", "section"),
+    "app_pages/waste.py": ("category", "day", "section"),
+    "app_pages/parking.py": ("method", "road", "section"),
+    "app_pages/market.py": ("dept", "group", "view", "section"),
     "app_pages/weekly.py": ("week",),
 }
 WALL_KEYS = ("views", "secs", "refresh", "town", "lang", "layout")
@@ -41,12 +41,15 @@ def interpreted_texts(at: AppTest) -> list[str]:
     texts = []
     for kind in ("markdown", "caption", "warning", "info", "error", "success", "title", "header", "subheader"):
         texts += [str(e.value) for e in getattr(at, kind)]
-    for kind in ("metric", "tabs", "expander", "radio", "selectbox", "date_input", "button", "toggle", "checkbox"):
+    for kind in ("metric", "tabs", "expander", "radio", "selectbox", "date_input", "button", "toggle", "checkbox",
+                 "segmented_control"):
         texts += [str(e.label) for e in getattr(at, kind)]
     for e in at.metric:
         texts.append(str(e.proto.help))
     for e in at.radio:
         texts += [str(o) for o in e.options]
+    for e in at.segmented_control:  # a button group: its options are in its message
+        texts += [o.content for o in e.proto.options]
     texts += [str(e.proto.popover.label) for e in at.get("popover")]
     return texts
 
@@ -58,11 +61,13 @@ def hostile_url(pg_admin_url, demo_url):
     hostile.drop(pg_admin_url, url)
 
 
-@pytest.fixture
-def hostile_env(hostile_url, monkeypatch):
-    monkeypatch.setenv("COCKPIT_DATABASE_URL", hostile_url)
-    runtime.reset_runtime()
-    yield hostile_url
+@pytest.fixture(scope="module")
+def hostile_env(hostile_url):
+    """The app on the hostile copy, one runtime for the module's views of it (as a server's pages share it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COCKPIT_DATABASE_URL", hostile_url)
+        runtime.reset_runtime()
+        yield hostile_url
     runtime.reset_runtime()
 
 
@@ -86,10 +91,17 @@ def test_hostile_wall_options_are_shown_as_text(app_env):
         assert f"{key}={escape(hostile.URL_VALUE)}" in status, (key, status)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_hostile_text_in_the_database_is_shown_as_text(hostile_env, page):
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_hostile_url_values_in_every_part_are_shown_as_text(shared_app_env, page, part):
+    """Each part of a long page reads the common parameters too (the page's own: the test above)."""
+    at = run(page, **{k: hostile.URL_VALUE for k in COMMON_KEYS}, **part_query(part))
+    assert hostile.raw_markup(interpreted_texts(at)) == []
+
+
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_hostile_text_in_the_database_is_shown_as_text(hostile_env, page, part):
     query = {"town": TOWN} if page == "app_pages/cases.py" else {}
-    at = run(page, **query)
+    at = run(page, **query, **part_query(part))
     texts = interpreted_texts(at)
     assert hostile.raw_markup(texts) == []
     if page == "app_pages/cases.py":  # the breadcrumb names the town, escaped

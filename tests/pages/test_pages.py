@@ -8,11 +8,19 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from cockpit import runtime
+from cockpit import runtime, sections
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 # every page of the menu; the wall screen (app_pages/wall.py, only under ?mode=wall) has tests of its own
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py") if p.name != "wall.py")
+# every page as it can be seen: each part of a long page (cockpit/sections.py, ?section=), a short page whole
+VIEWS = [(page, part) for page in PAGES for part in (sections.of(page) or (None,))]
+VIEW_IDS = [f"{page.split('/')[-1][:-3]}{'-' + part if part else ''}" for page, part in VIEWS]
+
+
+def part_query(part: str | None) -> dict[str, str]:
+    return {} if part is None else {sections.URL_KEY: part}
 
 
 def run_app(page: str | None = None, **query) -> AppTest:
@@ -23,6 +31,16 @@ def run_app(page: str | None = None, **query) -> AppTest:
     if page and page != "app_pages/overview.py":
         at.switch_page(page)
         at.run()
+    return at
+
+
+def open_page(page: str, **query) -> AppTest:
+    """One page's first run, opened by a URL with `query` (no run of the overview before it)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
     return at
 
 
@@ -56,12 +74,58 @@ def _menu():
     raise AssertionError("streamlit_app.py has no PAGES list")
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_exception(app_env, page):
-    at = run_app(page)
+@pytest.mark.parametrize(("page", "part"), VIEWS, ids=VIEW_IDS)
+def test_page_runs_without_exception(shared_app_env, page, part):
+    # the first part as a switch from the overview (the menu), the others opened by their URL
+    at = run_app(page) if part in (None, (sections.of(page) or (None,))[0]) else open_page(page, **part_query(part))
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "every page has a title"
     assert not at.error, [e.value for e in at.error]
+    if part is not None:  # the control shows the part the URL asked for, and the URL keeps it (the default left out)
+        assert at.segmented_control(key="url_section").value == part
+        assert at.query_params.get(sections.URL_KEY) == (None if part == sections.of(page)[0] else part)
+
+
+def test_the_parts_are_the_pages_that_have_them():
+    """A page that splits itself into parts is in cockpit/sections.py under its own name, and each part
+    has a label in both languages."""
+    from cockpit import i18n
+
+    split = {page for page in PAGES if "ui.url_section(ctx" in (ROOT / page).read_text(encoding="utf-8")}
+    assert split == {f"app_pages/{name}.py" for name in sections.SECTIONS}
+    for page, part in sections.every():
+        assert f'section == "{part}"' in (ROOT / page).read_text(encoding="utf-8"), (page, part)
+        zh, en = i18n.TEXT[sections.label_key(page, part)]
+        assert zh and en and zh != en
+
+
+def test_a_part_draws_only_its_own_elements(app_env):
+    """The cases page's map part sends one map and no chart; its categories part the charts and no map;
+    the KPI cards are on both."""
+    the_map = run_page("app_pages/cases.py")
+    charts = run_page("app_pages/cases.py", section="categories")
+    assert len(the_map.get("deck_gl_json_chart")) == 1 and not the_map.get("plotly_chart")
+    assert not charts.get("deck_gl_json_chart") and len(charts.get("plotly_chart")) >= 3
+    assert [m.label for m in the_map.metric] == [m.label for m in charts.metric] != []
+
+
+def test_the_section_control_changes_the_part_and_the_url(app_env):
+    at = run_page("app_pages/drones.py")
+    assert at.get("deck_gl_json_chart")
+    at = at.segmented_control(key="url_section").set_value("nests").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params.get("section") == "nests"
+    assert not at.get("deck_gl_json_chart")
+    assert any("相机覆盖半径（米）" in d.value.columns for d in at.dataframe)
+    at = at.segmented_control(key="url_section").set_value("map").run()
+    assert "section" not in at.query_params and at.get("deck_gl_json_chart")
+
+
+def test_an_unknown_section_gets_a_message_and_the_first_part(app_env):
+    at = run_page("app_pages/waste.py", section="<b>x</b>")
+    assert any("section=&#60;b&#62;x&#60;/b&#62;" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.segmented_control(key="url_section").value == "map"
+    assert len(at.get("deck_gl_json_chart")) == 1
 
 
 def test_overview_shows_live_numbers_in_chinese(app_env):

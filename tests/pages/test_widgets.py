@@ -83,7 +83,7 @@ def scalar(url: str, sql: str, **params):
 
 # ------------------------------------------------------------------------------------------------ cases
 def test_cases_category_select_box(app_env):
-    at = open_page("app_pages/cases.py")
+    at = open_page("app_pages/cases.py", section="categories")
     before = chart(at, "cases_categories")
     box = at.selectbox(key="url_category")
     assert box.value is None, "all categories at first"
@@ -96,8 +96,9 @@ def test_cases_category_select_box(app_env):
     assert after != before
     assert [len(t["y"]) for t in before["data"]] != [1]
     assert [len(t["y"]) for t in after["data"]] == [1], after["data"]  # one bar (horizontal): the chosen category
-    assert after == chart(open_page("app_pages/cases.py", category=code), "cases_categories")
-    assert chart(at, "cases_trend") == chart(open_page("app_pages/cases.py", category=code), "cases_trend")
+    by_url = open_page("app_pages/cases.py", category=code, section="categories")
+    assert after == chart(by_url, "cases_categories")
+    assert chart(at, "cases_trend") == chart(by_url, "cases_trend")
 
 
 def test_cases_measure_radio_recolours_the_map(app_env):
@@ -113,7 +114,7 @@ def test_cases_measure_radio_recolours_the_map(app_env):
 
 # ------------------------------------------------------------------------------------------------ waste
 def test_waste_category_radio(app_env):
-    at = open_page("app_pages/waste.py")
+    at = open_page("app_pages/waste.py", section="throughput")
     every = traces(chart(at, "ws_daily"))
     assert len(every) >= 2
     at = rerun(at.radio(key="url_category").set_value("recyclable"))
@@ -122,7 +123,7 @@ def test_waste_category_radio(app_env):
     name = "可回收物"
     # the chosen category alone, with the same tonnes as in the stack of every category
     assert traces(only) == {name: every[name]}
-    assert only == chart(open_page("app_pages/waste.py", category="recyclable"), "ws_daily")
+    assert only == chart(open_page("app_pages/waste.py", category="recyclable", section="throughput"), "ws_daily")
 
 
 def test_waste_day_radio_shows_that_days_flows(app_env):
@@ -183,7 +184,7 @@ def test_parking_period_date_range(app_env):
 
 # ----------------------------------------------------------------------------------------------- market
 def test_market_department_select_box(app_env):
-    at = open_page("app_pages/market.py")
+    at = open_page("app_pages/market.py", section="speed")
     box = at.selectbox(key="url_dept")
     departments = scalar(app_env, "SELECT count(*) FROM cockpit.market_department")
     assert departments >= 2
@@ -198,7 +199,7 @@ def test_market_department_select_box(app_env):
     assert [len(t) for t in after] != before
     one = [t for t in after if len(t) == 1 and name in t.astype(str).to_numpy().ravel().tolist()]
     assert one, "the table by department holds the chosen department alone"
-    again = tables(open_page("app_pages/market.py", dept=chosen))
+    again = tables(open_page("app_pages/market.py", dept=chosen, section="speed"))
     assert len(again) == len(after) and all(a.equals(b) for a, b in zip(after, again))
 
 

@@ -8,7 +8,7 @@ import json
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from cockpit import privacy
+from cockpit import privacy, sections
 from tests.pages.test_pages import run_page
 
 
@@ -31,7 +31,7 @@ def sent_bytes(at: AppTest) -> bytes:
 
 def test_parking_page_shows_hotspots_roads_and_reminders(app_env):
     at = run_parking()
-    labels = [m.label for m in at.metric]
+    labels = [m.label for m in run_parking(section="reminders").metric]
     for label in ("违停记录数", "电子抓拍占比", "短信提醒", "劝离率", "提醒后开单", "首违警告",
                   "提醒后不足 10 分钟即开单", "首违应警告却开单", "非首违却仅警告"):
         assert label in labels, labels
@@ -40,7 +40,7 @@ def test_parking_page_shows_hotspots_roads_and_reminders(app_env):
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     ids = {layer["id"] for layer in deck["layers"]}
     assert {"pk-hex", "pk-roads", "pk-road-labels", "pk-supply"} <= ids
-    roads = next(d.value for d in at.dataframe if "每公里日均（起/公里·日）" in d.value.columns)
+    roads = next(d.value for d in run_parking(section="roads").dataframe if "每公里日均（起/公里·日）" in d.value.columns)
     assert len(roads) == 20 and roads["违停（起）"].sum() > 0
     assert set(roads["类型"]) == {"电子抓拍路段", "严管路段"}
     assert (roads[roads["类型"] == "严管路段"]["电子抓拍占比（%）"].fillna(0) == 0).all(), "capture only on capture roads"
@@ -50,8 +50,8 @@ def test_parking_page_shows_hotspots_roads_and_reminders(app_env):
 
 
 def test_no_plate_is_ever_sent_unmasked(app_env):
-    at = run_parking()
-    recent = next(d.value for d in at.dataframe if "车牌（脱敏）" in d.value.columns)
+    parts = {part: run_parking(section=part) for part in sections.of("parking")}
+    recent = next(d.value for d in parts["recent"].dataframe if "车牌（脱敏）" in d.value.columns)
     assert len(recent) > 0
     assert all(p == privacy.PLATE_PLACEHOLDER or p.endswith("***") for p in recent["车牌（脱敏）"])
     engine = sa.create_engine(app_env.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -61,7 +61,7 @@ def test_no_plate_is_ever_sent_unmasked(app_env):
     engine.dispose()
     # the test demo (21 days at 2 %) holds ≈77 parking records at the published year's volume: ≈64 plates
     assert len(plates) > 50
-    blob = sent_bytes(at)
+    blob = b"".join(sent_bytes(at) for at in parts.values())  # whatever part is open
     text = blob.decode("utf-8", "ignore")
     assert not privacy.UNMASKED_PLATE.search(text)
     for plate in plates:

@@ -19,9 +19,9 @@ def test_waste_page_shows_the_chain_and_the_rule(app_env):
     labels = [m.label for m in at.metric]
     for label in ("今日收运", "今日进入末端处置", "易腐垃圾占比", "回收利用率", "按时清运率", "今日违规轮次"):
         assert label in labels, labels
-    assert any("“不过午、不过夜”收运规则" in s.value for s in at.subheader)
-    assert len(at.get("deck_gl_json_chart")) == 1
-    towns = next(d.value for d in at.dataframe if "镇街道" in d.value.columns and "合计（吨）" in d.value.columns)
+    assert len(at.get("deck_gl_json_chart")) == 1, "the map is the first part"
+    assert any("“不过午、不过夜”收运规则" in s.value for s in run_waste(section="rule").subheader)
+    towns = next(d.value for d in run_waste(section="throughput").dataframe if "镇街道" in d.value.columns and "合计（吨）" in d.value.columns)
     assert towns["合计（吨）"].sum() > 0
 
 
