@@ -1,7 +1,8 @@
 """Browser stage of `python -m cockpit bench`: how fast each page is drawn where the user is.
 
 A real server (`streamlit run streamlit_app.py` on the bench's database, the demo feed off) and headless
-Chromium (Debian's, software rendering, 1920 × 1080). For every page:
+Chromium (Debian's, software rendering, 1920 × 1080). For every page, and every other part of a long
+page opened by its link (`/cases?section=workflow`, named `cases:workflow`):
 - **first visit**: a new browser context (empty HTTP cache: the app's JavaScript is fetched and compiled)
   opening the page for the first time since the server started (its figures not in the shared cache);
 - **second visit**: a new tab of the same context opening the same page again (a new session: the script
@@ -33,6 +34,20 @@ from bench.harness import APP, ROOT
 PATHS = {"overview": "/", "cases": "/cases", "drones": "/drones", "waste": "/waste", "parking": "/parking",
          "market": "/market", "weekly": "/weekly", "about": "/about"}
 VIEWPORT = {"width": 1920, "height": 1080}
+
+
+def views(pages, parts: bool = True) -> list[tuple[str, str]]:
+    """(name, path) of each page as it opens, and of every other part of a long page (cockpit/sections.py)
+    as a link to it opens: "cases:workflow" → /cases?section=workflow."""
+    from cockpit import sections
+
+    out = []
+    for name in pages:
+        out.append((name, PATHS[name]))
+        if parts:
+            out += [(f"{name}:{part}", f"{PATHS[name]}?{sections.URL_KEY}={part}") for part in sections.of(name)[1:]]
+    return out
+
 QUIET_S = 1.5          # settled: nothing new for this long
 TIMEOUT_S = 90.0       # per visit
 SCREEN_CHECK_S = 3     # the screen's change check (its panels' fragment) in this stage
@@ -206,8 +221,9 @@ def serve(url: str, check_seconds: int = SCREEN_CHECK_S):
         server.wait(timeout=30)
 
 
-def run(url: str, pages=tuple(PATHS), *, screen: bool = True, progress=print) -> dict:
-    """Start a server on `url` and measure every page's two visits (and the big screen's refreshes)."""
+def run(url: str, pages=tuple(PATHS), *, screen: bool = True, parts: bool = True, progress=print) -> dict:
+    """Start a server on `url` and measure two visits of every page and of every part of a long page (and
+    the big screen's refreshes)."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -220,16 +236,16 @@ def run(url: str, pages=tuple(PATHS), *, screen: bool = True, progress=print) ->
             warm = browser.new_context(viewport=VIEWPORT)
             visit(warm, base, "/about")
             warm.close()
-            for name in pages:
+            for name, path in views(pages, parts):
                 context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
                 try:
-                    first = visit(context, base, PATHS[name])
-                    second = visit(context, base, PATHS[name])
+                    first = visit(context, base, path)
+                    second = visit(context, base, path)
                 finally:
                     context.close()
                 result["pages"][name] = {"first": first, "second": second}
                 if progress:
-                    progress(f"    {name:<9} first {first['drawn_s']} s, second {second['drawn_s']} s")
+                    progress(f"    {name:<19} first {first['drawn_s']} s, second {second['drawn_s']} s")
             if screen:
                 context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
                 try:
@@ -246,13 +262,13 @@ FIRST_TARGET_S, SECOND_TARGET_S, SCREEN_TARGET_S = 4.0, 2.0, 1.0
 
 def table(result: dict) -> str:
     lines = ["browser (headless Chromium, software rendering, 1920×1080): drawn s, first / second visit",
-             (f"  {'page':<10}{'first s':>8}{'second s':>9}{'ws KB':>8}{'deltas':>7}{'elems':>6}{'canvas':>7}"
+             (f"  {'page (part)':<20}{'first s':>8}{'second s':>9}{'ws KB':>8}{'deltas':>7}{'elems':>6}{'canvas':>7}"
               f"{'script s':>9}   first ≤ {FIRST_TARGET_S:g} s / second ≤ {SECOND_TARGET_S:g} s")]
     for name, v in result.get("pages", {}).items():
         f, s = v["first"], v["second"]
         ok = [("ok" if x is not None and x <= t else "MISS") for x, t in ((f["drawn_s"], FIRST_TARGET_S),
                                                                         (s["drawn_s"], SECOND_TARGET_S))]
-        lines.append(f"  {name:<10}{_n(f['drawn_s']):>8}{_n(s['drawn_s']):>9}{s['ws_kb']:>8.0f}{s['deltas']:>7}"
+        lines.append(f"  {name:<20}{_n(f['drawn_s']):>8}{_n(s['drawn_s']):>9}{s['ws_kb']:>8.0f}{s['deltas']:>7}"
                      f"{s['elements']:>6}{s['canvases']:>7}{s['script_s']:>9.2f}   {ok[0]} / {ok[1]}")
     sc = result.get("screen")
     if sc:
@@ -266,7 +282,8 @@ def _n(x) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
-if __name__ == "__main__":  # python -m bench.browser URL [pages]
+if __name__ == "__main__":  # python -m bench.browser URL [pages][,screen][,noparts]
     chosen = tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 else tuple(PATHS)
-    res = run(sys.argv[1], tuple(c for c in chosen if c in PATHS), screen="screen" in chosen or len(sys.argv) <= 2)
+    res = run(sys.argv[1], tuple(c for c in chosen if c in PATHS), screen="screen" in chosen or len(sys.argv) <= 2,
+              parts="noparts" not in chosen)
     print(table(res))
