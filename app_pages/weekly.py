@@ -41,104 +41,112 @@ with st.container(border=True, key="weekly_briefing"):
     st.markdown(briefing(report, quote=ui.escape))
     st.caption(ctx.t("wk_briefing_note"))
 
-# -- headline figures per area, with arrows against last week and a year earlier
-st.subheader(ctx.t("wk_headlines"))
-for area in weekly.AREAS:
-    cards = tables.kpi_cards(report, area)
-    st.markdown(f"#### {ctx.t(f'wk_area_{area}')}")
-    if not report.this.has_data[area]:
-        st.info(ctx.t("wk_no_data_area", area=ctx.t(f"wk_area_{area}")))
-    if note := tables.year_ago_note(report, area):  # no data a year earlier: why the "—"
-        st.caption(note)
-    for col, card in zip(st.columns(len(cards)), cards):
-        with col:
-            ui.kpi_card(ctx, card["kpi_key"], card["value"], previous=card["previous"], text=card["text"],
-                        delta_label=ctx.t("wk_vs_prev_week"), caption=card["caption"])
+section = ui.url_section(ctx, "weekly")
 
-with st.expander(ctx.t("wk_headlines"), expanded=False):
-    st.dataframe(tables.headline_table(report, as_text=True), hide_index=True, width="stretch")
-    if note := tables.year_ago_note(report):
-        st.caption(note)
+# -- headline figures per area, with arrows against last week and a year earlier
+if section == "headlines":
+    st.subheader(ctx.t("wk_headlines"))
+    for area in weekly.AREAS:
+        cards = tables.kpi_cards(report, area)
+        st.markdown(f"#### {ctx.t(f'wk_area_{area}')}")
+        if not report.this.has_data[area]:
+            st.info(ctx.t("wk_no_data_area", area=ctx.t(f"wk_area_{area}")))
+        if note := tables.year_ago_note(report, area):  # no data a year earlier: why the "—"
+            st.caption(note)
+        for col, card in zip(st.columns(len(cards)), cards):
+            with col:
+                ui.kpi_card(ctx, card["kpi_key"], card["value"], previous=card["previous"], text=card["text"],
+                            delta_label=ctx.t("wk_vs_prev_week"), caption=card["caption"])
+
+    with st.expander(ctx.t("wk_headlines"), expanded=False):
+        st.dataframe(tables.headline_table(report, as_text=True), hide_index=True, width="stretch")
+        if note := tables.year_ago_note(report):
+            st.caption(note)
 
 # -- trends: the last weeks of every headline figure against its target (one query over the weeks)
-st.subheader(ctx.t("wk_trend", n=weekly.TREND_WEEKS))
-st.caption(ctx.t("wk_status_rule"))
-if ui.table_or_empty(tables.trend_table(report, as_text=True), lambda table: table, key="wk_trend_table"):
-    choices = charts.trend_choices()
-    names = {f"{a}.{k}": tables.with_unit(weekly.METRIC[(a, k)].name(), weekly.METRIC[(a, k)].unit())
-             for a, k in choices}
-    picked_metric = st.selectbox(ctx.t("wk_trend_pick"), list(names), format_func=names.__getitem__,
-                                 key="wk_trend_metric")
-    area_key, metric_key = picked_metric.split(".", 1)
-    st.plotly_chart(charts.trend_figure(report, area_key, metric_key), width="stretch", key="wk_trend_chart")
+if section == "trend":
+    st.subheader(ctx.t("wk_trend", n=weekly.TREND_WEEKS))
+    st.caption(ctx.t("wk_status_rule"))
+    if ui.table_or_empty(tables.trend_table(report, as_text=True), lambda table: table, key="wk_trend_table"):
+        choices = charts.trend_choices()
+        names = {f"{a}.{k}": tables.with_unit(weekly.METRIC[(a, k)].name(), weekly.METRIC[(a, k)].unit())
+                 for a, k in choices}
+        picked_metric = st.selectbox(ctx.t("wk_trend_pick"), list(names), format_func=names.__getitem__,
+                                     key="wk_trend_metric")
+        area_key, metric_key = picked_metric.split(".", 1)
+        st.plotly_chart(charts.trend_figure(report, area_key, metric_key), width="stretch", key="wk_trend_chart")
 
 # -- largest movers
-st.subheader(ctx.t("wk_movers"))
-tabs = st.tabs([ctx.t(f"wk_kind_{k}") for k in weekly.MOVER_KINDS])
-for tab, kind in zip(tabs, weekly.MOVER_KINDS):
-    with tab:
-        ui.table_or_empty(tables.mover_rows(report, kind), lambda rows, kind=kind: tables.mover_display(rows, kind),
-                          key=f"wk_movers_{kind}")
+if section == "movers":
+    st.subheader(ctx.t("wk_movers"))
+    tabs = st.tabs([ctx.t(f"wk_kind_{k}") for k in weekly.MOVER_KINDS])
+    for tab, kind in zip(tabs, weekly.MOVER_KINDS):
+        with tab:
+            ui.table_or_empty(tables.mover_rows(report, kind), lambda rows, kind=kind: tables.mover_display(rows, kind),
+                              key=f"wk_movers_{kind}")
 
 # -- who must act: the escalation list by holder (carried from last week, new, cleared), overdue by holder
-st.subheader(ctx.t("wk_act"))
-st.caption(ctx.t("wk_escalation_rule", h=weekly.ESCALATE_HOURS, r=weekly.ESCALATE_REWORKS) + " " + ctx.t("wk_act_hint"))
-if report.action_list.empty:
-    st.info(ctx.t("wk_act_none"))
-else:
-    dept_tab, squadron_tab, open_tab, cleared_tab = st.tabs(
-        [ctx.t("wk_holders"), ctx.t("wk_by_squadron"), ctx.t("wk_act_open"), ctx.t("wk_act_cleared_list")])
-    with dept_tab:
-        ui.table_or_empty(tables.action_summary(report, "department"), lambda table: table, key="wk_act_dept")
-    with squadron_tab:
-        ui.table_or_empty(tables.action_summary(report, "squadron"), lambda table: table, key="wk_act_squadron")
-    with open_tab:
-        still = tables.action_table(report)
-        still = still[still[ctx.t("wk_col_state")] != ctx.t("wk_state_cleared")] if not still.empty else still
-        ui.table_or_empty(still, lambda table: table, key="wk_act_open")
-    with cleared_tab:
-        ui.table_or_empty(tables.action_table(report, "cleared"), lambda table: table, key="wk_act_cleared")
+if section == "act":
+    st.subheader(ctx.t("wk_act"))
+    st.caption(ctx.t("wk_escalation_rule", h=weekly.ESCALATE_HOURS, r=weekly.ESCALATE_REWORKS) + " " + ctx.t("wk_act_hint"))
+    if report.action_list.empty:
+        st.info(ctx.t("wk_act_none"))
+    else:
+        dept_tab, squadron_tab, open_tab, cleared_tab = st.tabs(
+            [ctx.t("wk_holders"), ctx.t("wk_by_squadron"), ctx.t("wk_act_open"), ctx.t("wk_act_cleared_list")])
+        with dept_tab:
+            ui.table_or_empty(tables.action_summary(report, "department"), lambda table: table, key="wk_act_dept")
+        with squadron_tab:
+            ui.table_or_empty(tables.action_summary(report, "squadron"), lambda table: table, key="wk_act_squadron")
+        with open_tab:
+            still = tables.action_table(report)
+            still = still[still[ctx.t("wk_col_state")] != ctx.t("wk_state_cleared")] if not still.empty else still
+            ui.table_or_empty(still, lambda table: table, key="wk_act_open")
+        with cleared_tab:
+            ui.table_or_empty(tables.action_table(report, "cleared"), lambda table: table, key="wk_act_cleared")
 
-st.markdown(f"**{ctx.t('wk_overdue')}**")
-holders = tables.holders_table(report)
-if holders.empty:
-    st.info(ctx.t("wk_overdue_none"))
-else:
-    left, right = st.columns(2)
-    with left:
-        st.dataframe(ui.display_table(holders), hide_index=True, width="stretch",
-                     column_config=ui.number_formats(holders))
-    with right:
-        squadrons = tables.squadron_table(report)
-        st.dataframe(ui.display_table(squadrons), hide_index=True, width="stretch",
-                     column_config=ui.number_formats(squadrons))
-    overdue = tables.overdue_table(report)
-    st.dataframe(ui.display_table(overdue), hide_index=True, width="stretch",
-                 column_config=ui.number_formats(overdue))
+    st.markdown(f"**{ctx.t('wk_overdue')}**")
+    holders = tables.holders_table(report)
+    if holders.empty:
+        st.info(ctx.t("wk_overdue_none"))
+    else:
+        left, right = st.columns(2)
+        with left:
+            st.dataframe(ui.display_table(holders), hide_index=True, width="stretch",
+                         column_config=ui.number_formats(holders))
+        with right:
+            squadrons = tables.squadron_table(report)
+            st.dataframe(ui.display_table(squadrons), hide_index=True, width="stretch",
+                         column_config=ui.number_formats(squadrons))
+        overdue = tables.overdue_table(report)
+        st.dataframe(ui.display_table(overdue), hide_index=True, width="stretch",
+                     column_config=ui.number_formats(overdue))
 
 # -- KPI ranking of towns and squadrons
-st.subheader(ctx.t("wk_ranking"))
-town_tab, squadron_tab = st.tabs([ctx.t("by_town"), ctx.t("by_squadron")])
-for tab, level in ((town_tab, "town"), (squadron_tab, "squadron")):
-    with tab:
-        if ui.table_or_empty(tables.ranking_table(report, level), lambda table: table, key=f"wk_ranking_{level}"):
-            ui.kpi_definition(ctx, "composite_score")
-
+if section == "ranking":
+    st.subheader(ctx.t("wk_ranking"))
+    town_tab, squadron_tab = st.tabs([ctx.t("by_town"), ctx.t("by_squadron")])
+    for tab, level in ((town_tab, "town"), (squadron_tab, "squadron")):
+        with tab:
+            if ui.table_or_empty(tables.ranking_table(report, level), lambda table: table, key=f"wk_ranking_{level}"):
+                ui.kpi_definition(ctx, "composite_score")
 
 # -- one page per town: its figures, rank and change, its worst grids
-st.subheader(ctx.t("wk_town"))
-town_names = dict(tables.towns(report))
-if town_names:
-    town = st.selectbox(ctx.t("wk_town_pick"), list(town_names), format_func=town_names.__getitem__, key="wk_town")
-    rank, of = tables.town_rank(report, town)
-    before, _ = tables.town_rank(report, town, "previous")
-    st.caption(ctx.t("wk_town_rank", rank=rank, of=of, prev=before or "—") if rank else ctx.t("wk_town_unranked"))
-    left, right = st.columns([3, 2])
-    with left:
-        ui.table_or_empty(tables.town_page_table(report, town, as_text=True), lambda table: table, key="wk_town_figures")
-    with right:
-        st.markdown(f"**{ctx.t('wk_worst_grids')}**")
-        ui.table_or_empty(tables.worst_grids_table(report, town), lambda table: table, key="wk_town_grids")
+if section == "town":
+    st.subheader(ctx.t("wk_town"))
+    town_names = dict(tables.towns(report))
+    if town_names:
+        town = st.selectbox(ctx.t("wk_town_pick"), list(town_names), format_func=town_names.__getitem__, key="wk_town")
+        rank, of = tables.town_rank(report, town)
+        before, _ = tables.town_rank(report, town, "previous")
+        st.caption(ctx.t("wk_town_rank", rank=rank, of=of, prev=before or "—") if rank else ctx.t("wk_town_unranked"))
+        left, right = st.columns([3, 2])
+        with left:
+            ui.table_or_empty(tables.town_page_table(report, town, as_text=True), lambda table: table, key="wk_town_figures")
+        with right:
+            st.markdown(f"**{ctx.t('wk_worst_grids')}**")
+            ui.table_or_empty(tables.worst_grids_table(report, town), lambda table: table, key="wk_town_grids")
+
 
 # -- the meeting pack, built on demand and cached per week
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

@@ -158,6 +158,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "part_market_duty": ("今日值守", "On duty"),
     "part_market_outcomes": ("结果与满意度", "Outcomes"),
     "part_market_ip": ("知识产权", "IP protection"),
+    "part_weekly_headlines": ("核心指标", "Headlines"),
+    "part_weekly_trend": ("指标走势", "Trends"),
+    "part_weekly_movers": ("变化最大", "Largest movers"),
+    "part_weekly_act": ("督办与超期", "Who must act"),
+    "part_weekly_ranking": ("考核排名", "Ranking"),
+    "part_weekly_town": ("分镇街道", "By town"),
     # about
     "about_title": ("指标与数据说明", "KPIs and data"),
     "kpi_definitions": ("指标定义", "KPI definitions"),

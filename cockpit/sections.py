@@ -13,6 +13,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "waste": ("map", "throughput", "rule", "vehicles"),
     "parking": ("map", "roads", "reminders", "rhythm", "recent"),
     "market": ("trend", "map", "speed", "duty", "outcomes", "ip"),
+    "weekly": ("headlines", "trend", "movers", "act", "ranking", "town"),
 }
 
 URL_KEY = "section"

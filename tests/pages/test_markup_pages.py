@@ -19,7 +19,7 @@ PAGE_KEYS = {  # the page's own URL parameters (st.query_params, ui.url_choice, 
     "app_pages/waste.py": ("category", "day", "section"),
     "app_pages/parking.py": ("method", "road", "section"),
     "app_pages/market.py": ("dept", "group", "view", "section"),
-    "app_pages/weekly.py": ("week",),
+    "app_pages/weekly.py": ("week", "section"),
 }
 WALL_KEYS = ("views", "secs", "refresh", "town", "lang", "layout")
 TOWN = "330482001"
