@@ -24,7 +24,9 @@ def test_measure_records_statements_floor_and_payload(b):
     assert m["statements"] == len(names) > 10
     assert m["floor_ms"] > 0 and all(q["server_ms"] > 0 for q in m["queries"])
     assert 10_000 < m["max_map_bytes"] <= m["map_bytes"] < m["all_bytes"]
-    assert m["chart_bytes"] > 0
+    assert m["chart_bytes"] == 0, "the map part draws no chart"
+    charts = b.measure("cases", runs=1, query={"section": "categories"})
+    assert charts["chart_bytes"] > 0 and charts["map_bytes"] == 0
     # the warm run is served from the cache: it sends no statement (timings alone vary with the machine's load)
     assert m["warm_statements"] == 0 and m["warm_s"] > 0
 

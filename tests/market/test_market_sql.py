@@ -316,6 +316,7 @@ def market_app(gw, contract_db, monkeypatch, tmp_path):
 def market_page(**query):
     from tests.pages.test_pages import run_app
 
+    query.setdefault("section", "speed")  # the part with the tables of requests (the KPIs are on every part)
     at = run_app("app_pages/market.py", **query)
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -45,8 +45,13 @@ def test_the_trend_gives_each_week_its_own_report_figures(demo_url):
                 got = trend[(trend["week"] == w.label) & (trend["key"] == m.key) & (trend["area"] == m.area)]
                 assert len(got) == 1
                 expected = m.rounded(figures.values[m.area].get(m.key))
-                assert got.iloc[0]["value"] == expected, (w.label, m.area, m.key)
-                assert got.iloc[0]["status"] == kpi.KPIS[m.kpi_key].status(expected)
+                value = got.iloc[0]["value"]
+                if m.kind == "count" or expected is None:
+                    assert value == expected, (w.label, m.area, m.key)
+                else:  # one decimal of a float sum: the trend's query adds the same rows in another order,
+                    # so a sum on a half (63.55) may round either way; more than that is a different figure
+                    assert value is not None and abs(value - expected) <= 0.1 + 1e-9, (w.label, m.area, m.key)
+                assert got.iloc[0]["status"] == kpi.KPIS[m.kpi_key].status(value)
                 checked += expected is not None and expected != 0
         assert checked > 3 * len(weekly.METRICS) // 2  # real figures compared, not a trend of zeros
     finally:
