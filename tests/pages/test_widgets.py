@@ -12,20 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.test_pages import APP
+from tests.pages import test_pages
 
 
 def open_page(page: str, **query) -> AppTest:
-    """The page's first run, opened by a URL with `query`."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
+    """The page's first run, opened by a URL with `query`, without an exception."""
+    at = test_pages.open_page(page, **query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
