@@ -150,7 +150,7 @@ if section == "town":
 
 # -- the meeting pack, built on demand and cached per week
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _pack(url: str, week_label: str, lang: str, _report: weekly.WeeklyReport) -> pack_builder.Pack:
+def _pack(url: str, week_label: str, lang: str, history: str, _report: weekly.WeeklyReport) -> pack_builder.Pack:
     return pack_builder.build_pack(_report, lang)
 
 
@@ -161,7 +161,8 @@ if report.unavailable:
     st.button(ctx.t("wk_generate"), disabled=True, key="wk_generate_disabled")
 elif st.button(ctx.t("wk_generate"), key="wk_generate", icon=":material/slideshow:") or st.session_state.get(pack_key):
     with st.spinner(ctx.t("wk_generating")):
-        pack = _pack(ctx.gateway.url, week.label, ctx.lang, report)
+        # the history is in the key: a pack made while the demo's older history loaded lacks the year before
+        pack = _pack(ctx.gateway.url, week.label, ctx.lang, ctx.runtime.history, report)
     st.session_state[pack_key] = True
     c1, c2, c3 = st.columns(3)
     with c1:

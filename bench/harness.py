@@ -629,19 +629,31 @@ def markdown(result: dict) -> str:
     return "\n".join(lines).replace(" (–×)", "")
 
 
-STAGES = ("wall", "screen", "browser")  # --pages names that are stages, not pages
+STAGES = ("wall", "screen", "browser", "firststart")  # --pages names that are stages, not pages
 
 
 def run_cli(args) -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    url = prepare_database(args.url, args.years, args.scale)
-    rows = relation_rows(url)
     chosen = (tuple(p.strip() for p in args.pages.split(",") if p.strip()) if args.pages
-              else PAGES + ("wall", "screen", "browser"))
+              else PAGES + STAGES)
     unknown = set(chosen) - set(PAGES) - set(STAGES)
     if unknown:
         print(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(PAGES + STAGES)})", file=sys.stderr)
         return 2
+    first_start = None
+    if "firststart" in chosen and not getattr(args, "no_firststart", False):
+        from bench import firststart
+
+        print("  first start (an empty data directory to figures and to the whole demo) …", flush=True)
+        first_start = firststart.run(progress=lambda line: print(line, flush=True))
+        print(firststart.table(first_start))
+        if set(chosen) == {"firststart"}:
+            if args.out:
+                Path(args.out).write_text(json.dumps({"firststart": first_start}, ensure_ascii=False, indent=1,
+                                                     default=str), encoding="utf-8")
+            return 0
+    url = prepare_database(args.url, args.years, args.scale)
+    rows = relation_rows(url)
     pages = tuple(p for p in chosen if p not in STAGES)
     started = time.time()
     result = run(url, runs=args.runs, pages=pages, wall="wall" in chosen and not args.no_wall, naive=not args.no_naive,
@@ -660,6 +672,8 @@ def run_cli(args) -> int:
         print("  browser (headless Chromium: every page, first and second visit; the big screen) …", flush=True)
         result["browser"] = browser_bench.run(url, pages or PAGES, screen=not args.no_wall,
                                               progress=lambda line: print(line, flush=True))
+    if first_start is not None:
+        result["firststart"] = first_start
     result.update({
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform(),

@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs per measurement; medians (default 3)")
     bench.add_argument("--pages", default=None,
                        help="comma-separated pages, `wall` for the wall views, `screen` for the big screen's "
-                            "refreshes, `browser` for every page drawn in headless Chromium "
-                            "(default: every page, the wall, the screen and the browser)")
+                            "refreshes, `browser` for every page drawn in headless Chromium, `firststart` for a "
+                            "new user's first start (default: every page and every stage)")
     bench.add_argument("--sessions", type=_positive_int, default=20,
                        help="sessions compared with 1 (default 20)")
     bench.add_argument("--no-wall", action="store_true", help="skip the wall views and the screen")
@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="browser refreshes of the big screen for its JS heap (0: skip the browser; default 1000)")
     bench.add_argument("--no-browser", action="store_true",
                        help="skip the browser stage (pages drawn in headless Chromium)")
+    bench.add_argument("--no-firststart", action="store_true",
+                       help="skip the first start (an empty embedded data directory to figures and to the whole demo)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pattern")
     bench.add_argument("--redis-url", default=None,
                        help="Redis of the replica figures (default COCKPIT_REDIS_URL, else a private redis-server)")
@@ -299,11 +301,11 @@ def run_serve(streamlit_args: list[str]) -> int:
     """The runtime first (with no database configured its bootstrap thread starts the embedded server and
     builds the demo while the web server comes up), then Streamlit in this same process, so the pages
     find the runtime already under way."""
-    from streamlit.web import cli as streamlit_cli
-
     from cockpit.runtime import get_runtime
 
-    get_runtime()
+    get_runtime()  # before Streamlit's import (seconds): the embedded server starts meanwhile
+    from streamlit.web import cli as streamlit_cli
+
     script = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
     extra = [a for a in streamlit_args if a != "--"]
     sys.argv = ["streamlit", "run", script, *extra]

@@ -287,6 +287,7 @@ class Gateway:
         self.recorder: list[tuple[str, dict, float]] | None = None
         # an operator's cap on every query's TTL (seconds), e.g. for a wall that must show changes sooner
         self.max_ttl_seconds = settings.get().max_ttl_seconds
+        self._expired_at = float("-inf")  # results of runs begun before this are read again (expire)
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._entries_lock = threading.Lock()
         self._probe_lock = threading.Lock()  # while the database is down, one query at a time tries it
@@ -538,6 +539,7 @@ class Gateway:
                 probing = True
             if params.get("as_of") is NOW:
                 run_params["as_of"] = dt.datetime.fromtimestamp(now, tz=dt.timezone.utc)
+            begun = self.clock()
             try:
                 df = self.execute(name, **run_params)
             except Exception as exc:  # noqa: BLE001 - every failure becomes a stale result
@@ -556,6 +558,8 @@ class Gateway:
             self._succeeded(entry, name, fetched)
             entry.result = Result(name, df, fetched)
             entry.expires_at = fetched + min(query.ttl_seconds, self.max_ttl_seconds)
+            if begun <= self._expired_at:  # it may have read the rows as they were before: read again
+                entry.expires_at = 0.0
             entry.retry_at = 0.0
             if shared_lock is not None:
                 self._share(skey, entry.result, entry.expires_at)
@@ -715,6 +719,14 @@ class Gateway:
             else:
                 self._entries.move_to_end(key)
             return entry
+
+    def expire(self) -> None:
+        """Every cached result is read again on its next use (the rows beneath changed at once: the demo's
+        older history arrived). Until then each is still served, so no page waits without data."""
+        with self._entries_lock:
+            self._expired_at = self.clock()
+            for entry in self._entries.values():
+                entry.expires_at = 0.0
 
     def clear(self, *, shared: bool = False) -> None:
         """Forget every cached result (tests and the benchmark's cold runs); `shared`: also those in Redis

@@ -33,6 +33,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "loading": ("正在加载…", "Loading…"),
     "starting_db": ("正在启动内置数据库…", "Starting the embedded database…"),
     "loading_demo": ("首次运行：正在生成并载入演示数据", "First run: generating and loading demo data"),
+    "history_filling": ("演示数据：最近 {days} 天已就绪，更早的历史正在后台载入（{pct}），载入前跨度更长的数字偏小。",
+                        "Demo data: the last {days} days are in; the older history is loading behind them ({pct}), "
+                        "so figures over longer periods are low until it is."),
+    "history_failed": ("演示数据：更早的历史未能载入，目前只有最近 {days} 天的数据；重启后将继续载入。",
+                       "Demo data: the older history could not be loaded, only the last {days} days are in; "
+                       "a restart carries on loading it."),
     "settings_invalid": ("配置有误，驾驶舱无法启动：{error}", "A setting is not valid, so the cockpit cannot start: {error}"),
     "bootstrap_failed": ("内置数据库启动失败：{error}", "The embedded database failed to start: {error}"),
     # identity

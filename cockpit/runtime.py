@@ -7,8 +7,10 @@ in a background thread (pages show its progress), then keeps the live feed runni
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import multiprocessing
 import sys
 import threading
 import time
@@ -37,6 +39,11 @@ class Runtime:
     error: str | None = None
     is_embedded: bool = False
     gateway: Gateway | None = None
+    # the embedded demo's older history: complete | filling (the recent days are served, the rest loads
+    # behind them) | failed (only the recent days are in; the next start goes on)
+    history: str = "complete"
+    history_fraction: float = 1.0
+    first_days: int = 0
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -111,9 +118,10 @@ class TerminalProgress:
     `step` of its work or moves to another part, so whoever started the server sees it is working.
     Whole lines, not the `demo load` command's one-line bar: the server's own log shares the terminal."""
 
-    def __init__(self, stream=None, step: float = 0.1) -> None:
+    def __init__(self, stream=None, step: float = 0.1, label: str = "demo data") -> None:
         self.stream = stream
         self.step = step
+        self.label = label
         self.started = time.monotonic()
         self._last: tuple[int, str] | None = None
 
@@ -128,14 +136,26 @@ class TerminalProgress:
         if self._last is not None and self._last[0] == bucket and self._last[1] == part:
             return
         self._last = (bucket, part)
-        self.say(f"demo data {fraction:4.0%} {message}")
+        self.say(f"{self.label} {fraction:4.0%} {message}")
 
 
 def _bootstrap_embedded(runtime: Runtime, terminal: TerminalProgress | None = None) -> None:
     terminal = terminal or TerminalProgress()
+    config = settings.get()
+    days = DEMO_DAYS or config.demo_days
+    first_days = config.demo_first_days if 0 < config.demo_first_days < days else 0
+    history = TerminalProgress(stream=terminal.stream, label="older history")
+    history.started = terminal.started
+
+    def history_progress(fraction: float, message: str) -> None:
+        runtime.history_fraction = max(0.0, min(1.0, fraction))
+        history(runtime.history_fraction, message)
+
+    worker = None
     try:
         runtime.message = "starting_db"
         terminal.say("starting the embedded PostgreSQL")
+        worker = LoadWorker()
         url = db.embedded_url()
         engine = db.make_engine(url)
         try:
@@ -149,33 +169,164 @@ def _bootstrap_embedded(runtime: Runtime, terminal: TerminalProgress | None = No
             if stale or not db.contract_present(engine):
                 # the load reloads only a database an earlier demo load marked (and drops nothing else, in
                 # its one transaction); anything else it refuses, and the page shows why
-                from cockpit.demo.load import load_demo
-
                 runtime.state = "loading"
                 runtime.message = "loading_demo"
-                terminal.say("no demo data yet: building it (the pages show the progress too)")
+                terminal.say("no demo data yet: building it (the pages show the progress too)"
+                             + (f"; the last {first_days} days first" if first_days else ""))
 
                 def progress(fraction: float, message: str) -> None:
                     runtime.fraction = max(0.0, min(1.0, fraction))
                     runtime.message = message
                     terminal(runtime.fraction, message)
 
-                load_demo(url, days=DEMO_DAYS or settings.get().demo_days,
-                          scale=DEMO_SCALE or settings.get().demo_scale, progress=progress)
+                try:
+                    worker.run(runtime, url, days=days, scale=DEMO_SCALE or config.demo_scale, first_days=first_days,
+                               progress=progress, history_progress=history_progress,
+                               on_first=lambda: _serve(runtime, url, terminal, first_days))
+                except Exception:  # after the recent days, a failure is only the history's
+                    if not runtime.ready:
+                        raise
+                    _history_failed(runtime, terminal)
+                    return
             else:
-                _refresh_embedded_rollups(engine)
+                from cockpit.demo.load import read_history
+
+                marker = read_history(engine)
+                if marker is not None and not marker.complete and marker.cutoff is not None:
+                    # an earlier start served its recent days and stopped before the older rows were in
+                    _serve(runtime, url, terminal, max(1, (marker.end_at - marker.cutoff).days))
+                    terminal.say("the older history of the last start is not in yet: loading it")
+                    try:
+                        worker.run(runtime, url, days=0, history_progress=history_progress)
+                    except Exception:  # noqa: BLE001 - the recent days stay served; logged in full
+                        _history_failed(runtime, terminal)
+                        return
+                else:
+                    worker.dismiss()
+                    _refresh_embedded_rollups(engine)
         finally:
             engine.dispose()
-        runtime.gateway = Gateway(url)
-        runtime.fraction = 1.0
-        runtime.state = "ready"
-        terminal.say("ready: the embedded demo database is serving the cockpit")
+        if not runtime.ready:
+            _serve(runtime, url, terminal, 0)
+        else:  # the older history is in: every cached figure is read again, with it
+            runtime.gateway.expire()
+            runtime.history, runtime.history_fraction = "complete", 1.0
+            terminal.say("the older history is in: the demo is complete")
         _start_feed(runtime, url)
     except Exception as exc:  # noqa: BLE001 - shown on the page, logged in full
+        if worker is not None:
+            worker.dismiss()
         log.exception("embedded database bootstrap failed")
         runtime.error = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         runtime.state = "failed"
         terminal.say(f"the embedded demo could not start: {runtime.error}")
+
+
+class LoadFailed(RuntimeError):
+    """The demo load (in its own process) failed or was refused; its message."""
+
+
+def _worker_main(jobs, sender) -> None:
+    """The demo loader's process (`LoadWorker`): imports the generator while the server starts, then runs
+    the one job it is sent (or none) and sends its progress and its end back."""
+    from cockpit.demo.load import fill_history, load_demo
+
+    job = jobs.recv()
+    jobs.close()
+    if job is None:
+        return
+    url, days, scale, first_days = job
+    try:
+        if days:
+            load_demo(url, days=days, scale=scale, first_days=first_days or None,
+                      progress=lambda f, m: sender.send(("progress", f, m)),
+                      history_progress=lambda f, m: sender.send(("history", f, m)),
+                      on_first=lambda: sender.send(("first",)), yield_cpu=True)
+        else:  # the older history an earlier start left out
+            fill_history(url, progress=lambda f, m: sender.send(("history", f, m)), yield_cpu=True)
+        sender.send(("done",))
+    except BaseException as exc:  # noqa: BLE001 - sent to the server, which shows it and logs it
+        text = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        sender.send(("error", text))
+    finally:
+        sender.close()
+
+
+class LoadWorker:
+    """The demo load in a process of its own, with its own interpreter lock: the web server answers while the
+    demo is generated, and the generation has a core to itself rather than turns with the server's threads.
+    Started before the embedded server (its imports take as long as the server's start), it then runs one
+    job: `run` (`load_demo`, or with days 0 `fill_history`) or `dismiss`. Its progress, the moment its
+    recent days are in (`on_first`) and its end come back through a pipe; a failure raises LoadFailed with
+    its message. Stopping the runtime stops it (its transaction rolls back)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._receiver, sender = context.Pipe(duplex=False)
+        jobs, self._jobs = context.Pipe(duplex=False)
+        self._child = context.Process(target=_worker_main, args=(jobs, sender), name="cockpit-demo-load",
+                                      daemon=True)
+        self._child.start()
+        sender.close()
+        jobs.close()
+
+    def dismiss(self) -> None:
+        with contextlib.suppress(OSError):
+            self._jobs.send(None)
+        self._close()
+
+    def run(self, runtime: Runtime, url: str, *, days: int, scale: float = 1.0, first_days: int = 0,
+            progress=None, history_progress=None, on_first=None) -> None:
+        try:
+            self._jobs.send((url, days, scale, first_days))
+            while True:
+                if runtime.stop_event.is_set():
+                    raise LoadFailed("stopped")
+                if not self._receiver.poll(0.5):
+                    continue
+                try:
+                    message = self._receiver.recv()
+                except EOFError:
+                    self._child.join(timeout=5)
+                    raise LoadFailed(f"the demo load stopped (exit code {self._child.exitcode})") from None
+                kind = message[0]
+                if kind == "progress" and progress:
+                    progress(*message[1:])
+                elif kind == "history" and history_progress:
+                    history_progress(*message[1:])
+                elif kind == "first" and on_first:
+                    on_first()
+                elif kind == "error":
+                    raise LoadFailed(message[1])
+                elif kind == "done":
+                    return
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._jobs.close()
+        self._receiver.close()
+        self._child.join(timeout=2)
+        if self._child.is_alive():
+            self._child.terminate()
+
+
+def _serve(runtime: Runtime, url: str, terminal: TerminalProgress, first_days: int) -> None:
+    """The demo can be read: the pages get their gateway (the recent days only while `first_days`)."""
+    if first_days:
+        runtime.first_days = first_days
+        runtime.history, runtime.history_fraction = "filling", 0.0
+    runtime.gateway = Gateway(url)
+    runtime.fraction = 1.0
+    runtime.state = "ready"
+    terminal.say(f"ready: the pages show the last {first_days} days; the older history loads behind them"
+                 if first_days else "ready: the embedded demo database is serving the cockpit")
+
+
+def _history_failed(runtime: Runtime, terminal: TerminalProgress) -> None:
+    log.exception("the demo's older history could not be loaded")
+    runtime.history = "failed"
+    terminal.say("the older history could not be loaded (only the recent days are in); a restart goes on")
 
 
 def _refresh_embedded_rollups(engine: sa.Engine) -> None:

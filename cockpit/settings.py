@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     demo_feed: bool = Field(True, description="append live demo events while the embedded demo runs")
     demo_days: int = Field(365, ge=1, le=3660, description="days of history of the embedded demo")
     demo_scale: float = Field(1.0, gt=0, le=20, description="volume factor of the embedded demo")
+    demo_first_days: int = Field(14, ge=0, le=3660, description="the embedded demo's first load holds its last "
+                                 "days (and its open cases); the older history follows behind them (0: one load)")
     embedded_dir: Path = Field(ROOT / ".cockpit-data" / "pg", description="data directory of the embedded server")
     max_ttl_seconds: float = Field(float("inf"), gt=0, description="cap on every query's cache time")
     basemap_style: str | None = Field(None, description="a base-map style URL; unset: the offline outline")

@@ -320,7 +320,7 @@ def current_lang() -> str:
 
 
 def show_bootstrap(runtime: Runtime, lang: str) -> None:
-    """While the embedded demo starts: a progress bar, and a rerun every second until it is ready."""
+    """While the embedded demo starts: a progress bar, and a rerun every half second until it is ready."""
     if runtime.state == "failed":
         st.error(i18n.t("bootstrap_failed", lang, error=escape(runtime.error)))
         time.sleep(5)
@@ -329,7 +329,7 @@ def show_bootstrap(runtime: Runtime, lang: str) -> None:
     st.info(title)
     message = runtime.message if runtime.message not in i18n.TEXT else i18n.t(runtime.message, lang)
     st.progress(runtime.fraction, text=f"{message} · {runtime.fraction:.0%}")
-    time.sleep(1)
+    time.sleep(0.5)
     st.rerun()
 
 
@@ -573,6 +573,17 @@ def header(ctx: Context, title_key: str) -> None:
         st.markdown(" ".join(badges) or "&nbsp;")
         _freshness_line(ctx, fresh)
         _data_quality_popover(ctx, dq)
+    history_note(ctx)
+
+
+def history_note(ctx: Context) -> None:
+    """While the embedded demo's older history loads behind its recent days: say so, with its progress
+    (figures over longer periods are low until it is in); when it could not be loaded, a warning."""
+    runtime = ctx.runtime
+    if runtime.history == "filling":
+        st.caption(ctx.t("history_filling", days=runtime.first_days, pct=f"{runtime.history_fraction:.0%}"))
+    elif runtime.history == "failed":
+        st.warning(ctx.t("history_failed", days=runtime.first_days), icon=":material/history:")
 
 
 def _freshness_line(ctx: Context, fresh: pd.DataFrame | None) -> None:

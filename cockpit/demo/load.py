@@ -22,8 +22,10 @@ the load found it. Only VACUUM, which cannot run in a transaction, follows the c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 20261122
 COPY_CHUNK_ROWS = 50_000
+YIELD_NICE = 10  # the fill's priority when it yields the processors to the pages (os.setpriority)
 Progress = Callable[[float, str], None]
 SH = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -326,22 +329,113 @@ def _abandon(raw) -> None:
         raw.invalidate()
 
 
+# ------------------------------------------------------------------ recent days first
+# The fact relations and when a row of theirs happened (and, for those that can be open, the column
+# that stays empty while it is). A load with `first_days` commits the rows of the last days (and the
+# open ones, whenever they began: a backlog is a figure of today) first, and appends the older rows
+# behind them; rows without a time are recent (they are data quality, counted from the first moment).
+SPLIT = {
+    "grid_case": ("reported_at", "closed_at"),
+    "shop_violation": ("observed_at", None),
+    "drone_flight": ("started_at", "ended_at"),
+    "drone_track_point": ("recorded_at", None),
+    "drone_detection": ("detected_at", None),
+    "waste_weighing": ("weighed_at", None),
+    "parking_violation": ("observed_at", None),
+    "market_request": ("submitted_at", "resolved_at"),
+}
+HISTORY_TABLE = "demo_history"
+# What a load did: its generator's arguments (so that a fill an interrupted start left undone can
+# generate the same rows again), where it cut, and whether the older rows are in.
+_HISTORY_DDL = f"""
+CREATE TABLE {db.CONTRACT_SCHEMA}.{HISTORY_TABLE} (
+    seed         bigint           NOT NULL,
+    end_at       timestamptz      NOT NULL,
+    days         integer          NOT NULL,
+    scale        double precision NOT NULL,
+    future_after timestamptz      NOT NULL,
+    applied_at   timestamptz      NOT NULL,
+    cutoff       timestamptz,              -- rows before it came second (null: one load, no cut)
+    state        text             NOT NULL CHECK (state IN ('filling', 'complete')),
+    loaded_at    timestamptz      NOT NULL DEFAULT now(),
+    completed_at timestamptz
+)"""
+
+
+def split_recent(name: str, frame: pd.DataFrame, cutoff: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(recent rows, older rows) of one relation: together exactly `frame`. A relation that is not a
+    fact relation is recent as a whole."""
+    rule = SPLIT.get(name)
+    if rule is None or frame.empty:
+        return frame, frame.iloc[:0]
+    column, open_column = rule
+    at = frame[column]
+    older = at.notna() & (at < pd.Timestamp(cutoff))
+    if open_column is not None:
+        older &= frame[open_column].notna()
+    older = older.to_numpy(dtype=bool)
+    return frame[~older], frame[older]
+
+
+@dataclass(frozen=True)
+class History:
+    """The marker row of a demo load (cockpit.demo_history)."""
+
+    seed: int
+    end_at: dt.datetime
+    days: int
+    scale: float
+    future_after: dt.datetime
+    applied_at: dt.datetime
+    cutoff: dt.datetime | None
+    state: str
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+
+def read_history(engine: sa.Engine) -> History | None:
+    """The demo's marker row, or None (no demo, or one loaded before the marker existed: complete)."""
+    with engine.connect() as conn:
+        if conn.execute(sa.text(f"SELECT to_regclass('{db.CONTRACT_SCHEMA}.{HISTORY_TABLE}') IS NULL")).scalar():
+            return None
+        row = conn.execute(sa.text(
+            f"SELECT seed, end_at, days, scale, future_after, applied_at, cutoff, state "
+            f"FROM {db.CONTRACT_SCHEMA}.{HISTORY_TABLE} ORDER BY loaded_at DESC LIMIT 1")).first()
+    return History(int(row[0]), row[1], int(row[2]), float(row[3]), row[4], row[5], row[6], row[7]) if row else None
+
+
 # ------------------------------------------------------------------ the load
 def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None = None,
               seed: int = DEFAULT_SEED, scale: float = 1.0, progress: Progress | None = None,
-              assets_dir: Path | None = None, allow_other_schemas: bool = False) -> dict[str, int]:
+              assets_dir: Path | None = None, allow_other_schemas: bool = False,
+              first_days: int | None = None, on_first: Callable[[], None] | None = None,
+              history_progress: Progress | None = None, now: dt.datetime | None = None,
+              yield_cpu: bool = False) -> dict[str, int]:
     """Create the contract in an empty database (or reload a demo) and fill it; returns rows per relation.
 
     Everything the load writes (schema, relations, rows, indexes, rollups; for a reload the drop of the
     old demo) happens in one transaction: a failure or an interrupt at any point leaves the database as
     it was. Only VACUUM runs after the commit. Raises DemoLoadRefused, before writing anything, for a
-    database that is neither empty nor a demo's (see check_target)."""
+    database that is neither empty nor a demo's (see check_target).
+
+    With `first_days` (fewer than `days`) that transaction holds the rows of the last `first_days` days
+    and the open ones (`split_recent`); `on_first` is called once they are committed and vacuumed (the
+    demo can be served), and the older rows are appended behind them in a second transaction, reported
+    to `history_progress` (see `fill_history`). The result is the same rows as one load's. An
+    interrupted fill is finished by `fill_history(url)`, which generates the same rows again. `now`: the
+    instant the load takes for the wall clock (tests that compare two loads). `yield_cpu`: the fill runs at
+    a lower priority (see `_yield_cpu`), so that the pages served meanwhile come first."""
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     end_at = resolve_end(end, now)
+    future_after = max(end_at, now)
+    cutoff = end_at - dt.timedelta(days=first_days) if first_days is not None and first_days < days else None
     where = db.redact(url)
     schema = db.CONTRACT_SCHEMA
+    older: dict[str, pd.DataFrame] = {}
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-load")
     try:
         raw = engine.raw_connection()
@@ -351,10 +445,9 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                 reload = check_target(inspect_target(cur), where, allow_other_schemas)
                 report(0.0, "generating")
                 generator = DemoGenerator(seed=seed, end=end_at, days=days, scale=scale, assets_dir=assets_dir,
-                                          future_after=max(end_at, now), applied_at=now)
-                weights = {name: RELATION_WEIGHT.get(name, 0.2) * (scale if RELATION_WEIGHT.get(name, 0) > 2 else 1)
-                           for name in RELATION_ORDER}
-                total_weight = sum(weights.values()) + 6.0  # + indexes, rollups and VACUUM
+                                          future_after=future_after, applied_at=now)
+                weights = _weights(scale)
+                total_weight = sum(weights.values()) + (2.0 if cutoff else 6.0)  # + indexes, rollups and VACUUM
                 done_weight = 0.0
                 counts: dict[str, int] = {}
                 old_names = _drop_demo(cur, where) if reload else set()
@@ -362,6 +455,7 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                     log.info("reloading the demo in %s", where)
                 for name in db.CONTRACT_FILES:
                     cur.execute((db.CONTRACT_DIR / name).read_text(encoding="utf-8"))
+                cur.execute(_HISTORY_DDL)
                 foreign = sorted(old_names - _schema_names(cur))
                 if foreign:
                     raise DemoLoadRefused(
@@ -369,11 +463,18 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                         f"{' …' if len(foreign) > 3 else ''}, which a demo load does not make; nothing was changed")
                 cur.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(sql.Identifier(schema),
                                                                           sql.Literal(DEMO_COMMENT)))
+                cur.execute(f"INSERT INTO {schema}.{HISTORY_TABLE} (seed, end_at, days, scale, future_after, "
+                            "applied_at, cutoff, state, completed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+                            f"{'NULL' if cutoff else 'now()'})",
+                            (seed, end_at, days, scale, future_after, now, cutoff,
+                             "filling" if cutoff else "complete"))
                 cur.execute("SET LOCAL synchronous_commit = off")
                 for name, build in generator.relations():
                     report(done_weight / total_weight, f"generating {name}")
                     frame = build()
-                    w = weights[name]
+                    if cutoff is not None:
+                        frame, older[name] = split_recent(name, frame, cutoff)
+                    w = weights[name] * (len(frame) / max(len(frame) + len(older.get(name, ())), 1))
                     base = done_weight
 
                     def on_chunk(rows_done: int, frame_rows: int = len(frame), base: float = base,
@@ -382,26 +483,123 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
 
                     # created in this transaction: COPY writes the rows frozen and all-visible
                     counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk, freeze=True)
-                    done_weight += w
+                    done_weight += weights[name]
                     del frame
                 report(done_weight / total_weight, "indexing")
                 cur.execute((db.CONTRACT_DIR / db.DEMO_INDEX_FILE).read_text(encoding="utf-8"))
-                report((done_weight + 3.0) / total_weight, "rollups")
-                cur.execute(f"SELECT {schema}.refresh_rollups()")
+                if cutoff is None:
+                    report((done_weight + 3.0) / total_weight, "rollups")
+                    cur.execute(f"SELECT {schema}.refresh_rollups()")
+                # else the rollups stay empty (every figure is counted from the rows, 14 days are few)
+                # until the fill refreshes them with the whole history
             raw.commit()
         except BaseException:
             _abandon(raw)
             raise
         finally:
             raw.close()
-        report((done_weight + 4.0) / total_weight, "analyzing")
+        report((total_weight - 1.0) / total_weight, "analyzing")
         vacuum_demo(engine)
         report(1.0, "done")
-        log.info("demo loaded into %s in %.1f s: %s rows", where, time.monotonic() - started,
-                 f"{sum(counts.values()):,}")
-        return counts
+        log.info("demo %s into %s in %.1f s: %s rows", "recent days loaded" if cutoff else "loaded", where,
+                 time.monotonic() - started, f"{sum(counts.values()):,}")
+        if cutoff is None:
+            return counts
+        if on_first is not None:
+            on_first()
+        added = _fill(engine, older, history_progress, scale, yield_cpu)
+        return {name: counts.get(name, 0) + added.get(name, 0) for name in counts}
     finally:
         engine.dispose()
+
+
+def _weights(scale: float) -> dict[str, float]:
+    return {name: RELATION_WEIGHT.get(name, 0.2) * (scale if RELATION_WEIGHT.get(name, 0) > 2 else 1)
+            for name in RELATION_ORDER}
+
+
+def fill_history(url: str, progress: Progress | None = None, assets_dir: Path | None = None,
+                 yield_cpu: bool = False) -> dict[str, int]:
+    """Finish a load that committed its recent days and not the older rows (the marker says 'filling'):
+    generate the same rows again from the marker's arguments and append those before its cut-off.
+    Returns the rows added per relation; nothing to do (no marker, or complete) returns {}."""
+    engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-load")
+    try:
+        history = read_history(engine)
+        if history is None or history.complete or history.cutoff is None:
+            return {}
+        report = progress or (lambda fraction, message: None)
+        report(0.0, "generating")
+        generator = DemoGenerator(seed=history.seed, end=history.end_at, days=history.days, scale=history.scale,
+                                  assets_dir=assets_dir, future_after=history.future_after,
+                                  applied_at=history.applied_at)
+        older: dict[str, pd.DataFrame] = {}
+        for name, build in generator.relations():
+            if name in SPLIT:
+                older[name] = split_recent(name, build(), history.cutoff)[1]
+        return _fill(engine, older, progress, history.scale, yield_cpu)
+    finally:
+        engine.dispose()
+
+
+def _yield_cpu(cur) -> None:
+    """Lower this process's priority, and that of its server process when that runs on this machine as this
+    user (the embedded demo's): the history fills with what the pages leave of the processors. Where the
+    pid is not such a postgres process, or the system refuses, nothing changes."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, 0, YIELD_NICE)
+    cur.execute("SELECT pg_backend_pid(), coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true)")
+    pid, local = cur.fetchone()  # local: loopback, or a Unix socket (no address)
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if local and b"postgres" in command and Path(f"/proc/{pid}").stat().st_uid == os.getuid():
+            os.setpriority(os.PRIO_PROCESS, int(pid), YIELD_NICE)
+    except (OSError, AttributeError):
+        pass
+
+
+def _fill(engine: sa.Engine, older: dict[str, pd.DataFrame], progress: Progress | None,
+          scale: float, yield_cpu: bool = False) -> dict[str, int]:
+    """Append the older rows, refresh the rollups and mark the history complete, in one transaction
+    (the pages see the whole history at once, or, after a failure, still the recent days); then VACUUM."""
+    started = time.monotonic()
+    report = progress or (lambda fraction, message: None)
+    schema = db.CONTRACT_SCHEMA
+    weights = {name: w for name, w in _weights(scale).items() if name in older}
+    total_weight = sum(weights.values()) + 4.0
+    done_weight = 0.0
+    counts: dict[str, int] = {}
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur:
+            if yield_cpu:
+                _yield_cpu(cur)
+            cur.execute("SET LOCAL synchronous_commit = off")
+            for name, frame in older.items():
+                w, base = weights[name], done_weight
+
+                def on_chunk(rows_done: int, frame_rows: int = len(frame), base: float = base,
+                             w: float = w, name: str = name) -> None:
+                    report((base + w * rows_done / max(frame_rows, 1)) / total_weight, f"loading {name}")
+
+                report(base / total_weight, f"loading {name}")
+                counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk)
+                done_weight += w
+            report(done_weight / total_weight, "rollups")
+            cur.execute(f"SELECT {schema}.refresh_rollups()")
+            cur.execute(f"UPDATE {schema}.{HISTORY_TABLE} SET state = 'complete', completed_at = now() "
+                        "WHERE state = 'filling'")
+        raw.commit()
+    except BaseException:
+        _abandon(raw)
+        raise
+    finally:
+        raw.close()
+    report((done_weight + 3.0) / total_weight, "analyzing")
+    vacuum_demo(engine)
+    report(1.0, "done")
+    log.info("demo history filled in %.1f s: %s rows", time.monotonic() - started, f"{sum(counts.values()):,}")
+    return counts
 
 
 def vacuum_demo(engine: sa.Engine) -> None:

@@ -106,6 +106,38 @@ def test_results_are_shared_until_their_ttl(gw):
     assert third is not first and gw.executions == 2
 
 
+def test_expire_reads_every_result_again_on_its_next_use(gw, contract_db):
+    first = gw.run("t.towns", code=None)
+    with contract_db.begin() as conn:  # rows arrive beneath the cached result (the demo's older history)
+        conn.execute(sa.text("INSERT INTO cockpit.town (town_code, name_zh, name_en) VALUES ('t1', '甲', 'A')"))
+    assert gw.run("t.towns", code=None) is first  # within its ttl: still the cached result
+    gw.expire()
+    gw.clock_.now += 1
+    again = gw.run("t.towns", code=None)
+    assert gw.executions == 2 and again.df["n"].tolist() == [int(first.df["n"].iloc[0]) + 1]
+    assert gw.run("t.towns", code=None) is again  # read once again, then cached as before
+
+
+def test_a_run_begun_before_expire_is_read_again(gw, contract_db):
+    """A result whose statement began before the rows changed may not hold them: it is served, and read
+    once more on its next use."""
+    real = gw.execute
+
+    def expired_meanwhile(name, **params):
+        df = real(name, **params)
+        gw.clock_.now += 1
+        gw.expire()  # the history committed while this statement ran
+        gw.clock_.now += 1
+        return df
+
+    gw.execute = expired_meanwhile
+    first = gw.run("t.towns", code=None)
+    gw.execute = real
+    second = gw.run("t.towns", code=None)
+    assert second is not first and gw.executions == 2
+    assert gw.run("t.towns", code=None) is second
+
+
 def test_twenty_concurrent_sessions_issue_one_query(gw):
     barrier = threading.Barrier(20)
     results = []

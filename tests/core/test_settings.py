@@ -9,7 +9,8 @@ from cockpit import db, settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in ("DATABASE_URL", "ROLE", "DEBUG", "DEMO_FEED", "DEMO_DAYS", "DEMO_SCALE", "EMBEDDED_DIR",
+    for name in ("DATABASE_URL", "ROLE", "DEBUG", "DEMO_FEED", "DEMO_DAYS", "DEMO_SCALE", "DEMO_FIRST_DAYS",
+                 "EMBEDDED_DIR",
                  "MAX_TTL_SECONDS", "BASEMAP_STYLE", "BASEMAP_DATUM", "WALL_CHECK_SECONDS", "STANDBY_URL", "REDIS_URL",
                  "REDIS_PREFIX", "REDIS_KEEP_SECONDS"):
         monkeypatch.delenv(f"COCKPIT_{name}", raising=False)
@@ -19,7 +20,7 @@ def test_defaults():
     s = settings.get()
     assert (s.database_url, s.role, s.debug, s.demo_feed, s.demo_days, s.demo_scale) == (None, None, False, True, 365, 1.0)
     assert math.isinf(s.max_ttl_seconds) and s.basemap_style is None and s.basemap_datum == "wgs84"
-    assert s.wall_check_seconds == 5.0
+    assert s.wall_check_seconds == 5.0 and s.demo_first_days == 14
     assert str(settings.SH) == "Asia/Shanghai"
 
 
@@ -36,7 +37,7 @@ def test_environment_values_are_typed(monkeypatch):
     assert s.demo_days == 30 and s.max_ttl_seconds == 15.0 and s.basemap_datum == "gcj02" and s.basemap_style is None
 
 
-@pytest.mark.parametrize("name, value", [("DEMO_DAYS", "abc"), ("DEMO_DAYS", "0"), ("DEMO_SCALE", "-1"),
+@pytest.mark.parametrize("name, value", [("DEMO_DAYS", "abc"), ("DEMO_DAYS", "0"), ("DEMO_FIRST_DAYS", "-1"), ("DEMO_SCALE", "-1"),
                                          ("MAX_TTL_SECONDS", "soon"), ("WALL_CHECK_SECONDS", "0.1")])
 def test_a_bad_value_names_its_variable(monkeypatch, name, value):
     monkeypatch.setenv(f"COCKPIT_{name}", value)

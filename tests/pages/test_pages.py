@@ -140,6 +140,19 @@ def test_overview_shows_live_numbers_in_chinese(app_env):
     assert any("演示数据" in md.value for md in at.markdown), "the demo badge is shown"
 
 
+def test_a_page_says_so_while_the_demo_history_loads_and_when_it_could_not(app_env):
+    state = runtime.get_runtime()
+    state.history, state.history_fraction, state.first_days = "filling", 0.4, 14
+    at = run_page("app_pages/parking.py")
+    assert any("最近 14 天已就绪" in c.value and "（40%）" in c.value for c in at.caption), [c.value for c in at.caption]
+    state.history = "failed"
+    at = run_page("app_pages/parking.py")
+    assert any("更早的历史未能载入" in w.value for w in at.warning), [w.value for w in at.warning]
+    state.history, state.history_fraction = "complete", 1.0
+    at = run_page("app_pages/parking.py")
+    assert not any("历史" in c.value for c in at.caption) and not any("历史" in w.value for w in at.warning)
+
+
 def test_english_by_url_parameter(app_env):
     at = run_app(lang="en")
     assert "Closure rate" in [m.label for m in at.metric]
