@@ -241,7 +241,7 @@ def _worker_main(jobs, sender) -> None:
             load_demo(url, days=days, scale=scale, first_days=first_days or None,
                       progress=lambda f, m: sender.send(("progress", f, m)),
                       history_progress=lambda f, m: sender.send(("history", f, m)),
-                      on_first=lambda: sender.send(("first",)), yield_cpu=True)
+                      on_first=lambda: sender.send(("first",)), yield_cpu=True, parallel=True)
         else:  # the older history an earlier start left out
             fill_history(url, progress=lambda f, m: sender.send(("history", f, m)), yield_cpu=True)
         sender.send(("done",))

@@ -26,6 +26,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import pickle
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -406,13 +408,60 @@ def read_history(engine: sa.Engine) -> History | None:
     return History(int(row[0]), row[1], int(row[2]), float(row[3]), row[4], row[5], row[6], row[7]) if row else None
 
 
+# ------------------------------------------------------------------ two generators at once
+# Relations a second process generates while this one generates the others (the big ones after
+# grid_case, in load order): every relation draws from its own random generator, so the rows are the
+# same whichever process makes them.
+APART = ("drone_track_point", "waste_weighing", "parking_violation")
+
+
+class Apart:
+    """A second Python process generating APART from the same generator arguments; `take(name)` returns
+    its frame (they come in load order). A plain subprocess (frames pickled over its stdout), so that a
+    daemonic process may start it too. Closing it ends the process."""
+
+    def __init__(self, arguments: dict) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", "from cockpit.demo.load import _apart_main; _apart_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(db.ROOT),
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(db.ROOT), os.environ.get("PYTHONPATH", "")])})
+        pickle.dump(arguments, self._child.stdin)
+        self._child.stdin.close()
+
+    def take(self, name: str) -> pd.DataFrame:
+        try:
+            got, frame = pickle.load(self._child.stdout)
+        except EOFError:
+            raise RuntimeError(f"the second generator stopped before {name} "
+                               f"(exit code {self._child.wait(timeout=10)})") from None
+        if got != name:
+            raise RuntimeError(f"the second generator sent {got}, not {name}")
+        return frame
+
+    def close(self) -> None:
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.wait(timeout=10)
+        self._child.stdout.close()
+
+
+def _apart_main() -> None:
+    """The second generator's process: the arguments on stdin, (name, frame) pickles on stdout."""
+    arguments = pickle.load(sys.stdin.buffer)
+    generator = DemoGenerator(**arguments)
+    out = sys.stdout.buffer
+    for name in APART:
+        pickle.dump((name, getattr(generator, name)()), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
 # ------------------------------------------------------------------ the load
 def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None = None,
               seed: int = DEFAULT_SEED, scale: float = 1.0, progress: Progress | None = None,
               assets_dir: Path | None = None, allow_other_schemas: bool = False,
               first_days: int | None = None, on_first: Callable[[], None] | None = None,
               history_progress: Progress | None = None, now: dt.datetime | None = None,
-              yield_cpu: bool = False) -> dict[str, int]:
+              yield_cpu: bool = False, parallel: bool = False) -> dict[str, int]:
     """Create the contract in an empty database (or reload a demo) and fill it; returns rows per relation.
 
     Everything the load writes (schema, relations, rows, indexes, rollups; for a reload the drop of the
@@ -426,7 +475,8 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
     to `history_progress` (see `fill_history`). The result is the same rows as one load's. An
     interrupted fill is finished by `fill_history(url)`, which generates the same rows again. `now`: the
     instant the load takes for the wall clock (tests that compare two loads). `yield_cpu`: the fill runs at
-    a lower priority (see `_yield_cpu`), so that the pages served meanwhile come first."""
+    a lower priority (see `_yield_cpu`), so that the pages served meanwhile come first. `parallel`: a second
+    process generates the relations of APART meanwhile (`Apart`)."""
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
     now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
@@ -436,6 +486,7 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
     where = db.redact(url)
     schema = db.CONTRACT_SCHEMA
     older: dict[str, pd.DataFrame] = {}
+    apart: Apart | None = None
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-load")
     try:
         raw = engine.raw_connection()
@@ -444,8 +495,10 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
             with conn.cursor() as cur:
                 reload = check_target(inspect_target(cur), where, allow_other_schemas)
                 report(0.0, "generating")
-                generator = DemoGenerator(seed=seed, end=end_at, days=days, scale=scale, assets_dir=assets_dir,
-                                          future_after=future_after, applied_at=now)
+                arguments = {"seed": seed, "end": end_at, "days": days, "scale": scale, "assets_dir": assets_dir,
+                             "future_after": future_after, "applied_at": now}
+                generator = DemoGenerator(**arguments)
+                apart = Apart(arguments) if parallel else None
                 weights = _weights(scale)
                 total_weight = sum(weights.values()) + (2.0 if cutoff else 6.0)  # + indexes, rollups and VACUUM
                 done_weight = 0.0
@@ -471,7 +524,7 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                 cur.execute("SET LOCAL synchronous_commit = off")
                 for name, build in generator.relations():
                     report(done_weight / total_weight, f"generating {name}")
-                    frame = build()
+                    frame = apart.take(name) if apart is not None and name in APART else build()
                     if cutoff is not None:
                         frame, older[name] = split_recent(name, frame, cutoff)
                     w = weights[name] * (len(frame) / max(len(frame) + len(older.get(name, ())), 1))
@@ -498,6 +551,8 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
             raise
         finally:
             raw.close()
+            if apart is not None:
+                apart.close()
         report((total_weight - 1.0) / total_weight, "analyzing")
         vacuum_demo(engine)
         report(1.0, "done")
