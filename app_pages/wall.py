@@ -64,6 +64,8 @@ def status_line(ctx, health, fresh) -> list[tuple[str, str]]:
             out.append(("warn", ctx.t("wall_stale", n=int(age_min))))
     for k, v in problems:  # the refused value is the URL's: text only
         out.append(("warn", ctx.t("wall_bad_option", key=k, value=v)))
+    if ctx.runtime.history == "filling":  # the embedded demo's first minute: its older history loads
+        out.append(("warn", ctx.t("wall_history_filling", pct=f"{ctx.runtime.history_fraction:.0%}")))
     return out
 
 
@@ -186,20 +188,9 @@ def draw_rotate() -> None:
     fetched = min((r.fetched_at for r in ctx.results), default=None)
     if fetched is not None:
         status.append(ctx.t("wall_updated", time=f"{dt.datetime.fromtimestamp(fetched, ui.SH):%H:%M:%S}"))
-    health = ctx.health()
-    if health.down_since is not None:  # red only when the database is unreachable; a local failure is yellow
-        since = dt.datetime.fromtimestamp(health.down_since, ui.SH)
-        status.append(f"<span class='bad'>⚠ {ctx.t('wall_down', time=f'{since:%H:%M:%S}')}</span>")
-    elif health.waiting:
-        status.append(f"<span class='bad'>⚠ {ctx.t('wall_waiting')}</span>")
-    elif health.partial:
-        status.append(f"<span class='warn'>⚠ {ctx.t('wall_partial')}</span>")
-    if fresh is not None and not fresh.empty and fresh["newest_at"].notna().any():
-        age_min = (ctx.now - fresh["newest_at"].max().to_pydatetime()).total_seconds() / 60
-        if age_min > ui.stale_after_minutes(ctx.now):
-            status.append(f"<span class='warn'>{ctx.t('wall_stale', n=int(age_min))}</span>")
-    for k, v in problems:  # the refused value is the URL's: text only
-        status.append(f"<span class='warn'>{ctx.t('wall_bad_option', key=ui.escape(k), value=ui.escape(v))}</span>")
+    # the screen's notices, the same list the big screen shows; each text escaped once, here
+    status += [f"<span class='{level}'>⚠ {ui.escape(text)}</span>"
+               for level, text in status_line(ctx, ctx.health(), fresh)]
     dots = " ".join("<b>●</b>" if i == index else "○" for i in range(len(options.views)))
     st.markdown(
         f"<div class='wall-head'><div class='wall-view'>{ui.escape(view.title)}</div>"

@@ -208,6 +208,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_density_7d": ("近 7 天案件热度（件）", "Case density, 7 days (cases)"),
     "wall_updated": ("数据更新于 {time}", "Data as of {time}"),
     "wall_stale": ("数据已 {n} 分钟未更新", "Data not updated for {n} min"),
+    "wall_history_filling": ("历史数据载入中（{pct}），较长时段的数字偏小", "History loading ({pct}): longer-period figures are low"),
     "wall_down": ("数据库连接中断，显示 {time} 的数据，恢复后自动更新", "Database unreachable: showing data from {time}; recovers by itself"),
     "wall_waiting": ("正在连接数据库…", "Connecting to the database…"),
     "wall_next": ("{n} 秒后切换", "next view in {n} s"),

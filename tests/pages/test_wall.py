@@ -84,6 +84,19 @@ def test_bad_options_are_shown_not_fatal(app_env):
     assert "views=overview,bogus" in html(at) and "secs=1" in html(at)
 
 
+def test_both_layouts_say_so_while_the_demo_history_loads(app_env):
+    state = runtime.get_runtime()
+    state.history, state.history_fraction = "filling", 0.25
+    try:
+        for layout in ("rotate", "screen"):
+            text = html(run_wall(views="cases", layout=layout))
+            assert "历史数据载入中（25%）" in text, layout
+        state.history = "complete"
+        assert "历史数据载入中" not in html(run_wall(views="cases", layout="rotate"))
+    finally:
+        state.history, state.history_fraction = "complete", 1.0
+
+
 def test_database_outage_keeps_the_last_numbers_with_a_warning(app_env):
     at = run_wall(views="cases", layout="rotate")
     before = [m.value for m in at.markdown if "wall-tiles" in m.value]
