@@ -35,6 +35,7 @@ def free_text_columns(engine: sa.Engine) -> list[tuple[str, str]]:
             FROM information_schema.columns c
             JOIN information_schema.tables t USING (table_schema, table_name)
             WHERE c.table_schema = 'cockpit' AND t.table_type = 'BASE TABLE'
+              AND c.table_name <> 'demo_history'  -- the demo loader's own record, no relation of the contract
               AND c.data_type IN ('text', 'character varying', 'character')
             ORDER BY 1, 2""")).all()
     return [(t, c) for t, c in rows
