@@ -46,6 +46,10 @@ PALETTES: dict[str, list[list[int]]] = {
     "blue": [[198, 219, 239], [158, 202, 225], [107, 174, 214], [49, 130, 189], [8, 81, 156]],
     "cold": [[26, 152, 80], [145, 207, 96], [254, 224, 139], [252, 141, 89], [215, 48, 39]],  # high bad
 }
+# A layer's units (radius_units, line_width_units …) as a literal: pydeck sends a plain "pixels" as an
+# expression ("@@=pixels"), which deck.gl does not take for the unit: the sizes were then drawn thousands
+# of times too large (a ring of 14 px off the map, a dot of 2 px over all of it).
+PIXELS = pdk.types.String("pixels")
 CATEGORY_COLORS = [[78, 161, 255], [255, 159, 64], [75, 192, 120], [255, 99, 132], [153, 102, 255],
                    [255, 205, 86], [54, 212, 212], [201, 203, 207]]
 
@@ -369,8 +373,8 @@ def rings_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str =
     by the circle shader, no line layer."""
     data = lonlat_columns(df, lat, lon)[["position"]]
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=data.to_dict("records"), get_position="position",
-                     get_radius=radius_px, radius_units="pixels", filled=False, stroked=True,
-                     get_line_color=list(color), line_width_units="pixels", get_line_width=width_px,
+                     get_radius=radius_px, radius_units=PIXELS, filled=False, stroked=True,
+                     get_line_color=list(color), line_width_units=PIXELS, get_line_width=width_px,
                      pickable=False)
 
 

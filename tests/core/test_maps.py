@@ -126,6 +126,15 @@ def test_arcs_and_paths():
     assert len(path.data) == 1
 
 
+def test_rings_are_sized_in_pixels():
+    """deck.gl gets the unit as the literal "pixels", not as an expression ("@@=pixels") it does not take
+    for one (the rings were then drawn thousands of times too large, off the map)."""
+    rings = maps.rings_layer(pd.DataFrame({"lat": [30.7], "lon": [121.0]}), layer_id="r", radius_px=14, width_px=3)
+    spec = next(layer for layer in json.loads(maps.deck([rings]).to_json())["layers"] if layer["id"] == "r")
+    assert spec["radiusUnits"] == "pixels" and spec["lineWidthUnits"] == "pixels"
+    assert spec["getRadius"] == 14 and spec["getLineWidth"] == 3 and spec["data"] == [{"position": [121.0, 30.7]}]
+
+
 def test_selected_objects_reads_the_selection_event():
     event = {"selection": {"indices": {"grids": [3]}, "objects": {"grids": [{"grid_code": "x"}]}}}
     assert maps.selected_objects(event, "grids") == [{"grid_code": "x"}]
