@@ -5,9 +5,10 @@ shipped outline and town areas (assets/, WGS-84): the county filled dark with it
 picture served by this server (static/basemap.png, see cockpit/basemap.py: a BitmapLayer costs the
 browser no tessellation and no stroke shader), and Chinese town labels (TextLayer with the character set
 taken from the labels). Data layers avoid lines where a fill says the same (a choropleth has no borders,
-a selection is a translucent wash, blind spots are rings): each line layer costs a map seconds of
-shader work in a browser without a GPU. A bureau with its own tile or style
-server sets COCKPIT_BASEMAP_STYLE (a MapLibre/Mapbox style URL) and COCKPIT_BASEMAP_DATUM
+a selection is a translucent wash, blind spots are rings) and draw the lines they need (drone tracks,
+roads) as dense dots (dotted_lines_layer): each line layer costs a map seconds of shader work in a
+browser without a GPU, the circle shader is compiled for every map anyway. A bureau with its own tile
+or style server sets COCKPIT_BASEMAP_STYLE (a MapLibre/Mapbox style URL) and COCKPIT_BASEMAP_DATUM
 (wgs84 | gcj02 | bd09, the datum its tiles are drawn in); every layer's coordinates are then converted
 to that datum at the edge, since the contract stores WGS-84.
 
@@ -435,21 +436,64 @@ def points_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str 
                      pickable=True, auto_highlight=True)
 
 
-def paths_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] | str = (255, 205, 86, 220),
-                width_px: float = 3) -> pdk.Layer:
-    """Lines; each row has `path` [[lon, lat], ...] in WGS-84 (converted here) and optional fields."""
-    data = []
+MAX_DOTS_PER_LINE = 600        # dots of one line at most (a longer line gets them farther apart)
+MAX_DOTS = 10_000              # dots of one layer at most (every line thinned alike beyond it)
+
+
+def _along(arr: np.ndarray) -> np.ndarray:
+    """Metres from a path's first position to each of its positions (WGS-84, great circles)."""
+    seg = geo.haversine_m(arr[:-1, 1], arr[:-1, 0], arr[1:, 1], arr[1:, 0])
+    return np.concatenate([[0.0], np.cumsum(np.atleast_1d(seg))])
+
+
+def _dot_count(length_m: float, spacing_m: float) -> int:
+    """Dots every `spacing_m` or a little less from one end to the other (one for a line of no length)."""
+    return math.ceil(length_m / spacing_m - 1e-6) + 1 if length_m > 0 else 1
+
+
+def _dots_at(arr: np.ndarray, along: np.ndarray, n: int) -> np.ndarray:
+    """`n` positions evenly along the path, its first and last positions included."""
+    if n <= 1 or along[-1] <= 0:
+        return arr[:1]
+    at = np.linspace(0.0, along[-1], n)
+    return np.column_stack([np.interp(at, along, arr[:, 0]), np.interp(at, along, arr[:, 1])])
+
+
+def dotted_lines_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] | str = (255, 205, 86, 220),
+                       width_px: float = 3, spacing_m: float = 25, columns: Sequence[str] = ("name", "value_text"),
+                       max_per_line: int = MAX_DOTS_PER_LINE, max_dots: int = MAX_DOTS) -> pdk.Layer:
+    """Lines drawn as dense dots by the circle shader every map already compiles (a line layer costs a map
+    seconds of shader work in a browser without a GPU). Each row has `path` [[lon, lat], ...] in WGS-84
+    (a row without >= 2 valid positions is dropped: geo.clean_line) and the fields in `columns` (tooltips)
+    and `color` (when a column name). A dot every `spacing_m` metres or a little less, both ends included,
+    of `width_px` diameter on screen; at most `max_per_line` dots per line and `max_dots` in all (every line
+    thinned alike, its ends kept while the budget allows two dots per line)."""
+    lines = []
     for r in rows:
         path = geo.clean_line(r.get("path"), 2)  # None for anything but >= 2 valid positions
         if path is None:
             continue
         arr = np.asarray(path, dtype=float)
-        x, y = to_display(arr[:, 0], arr[:, 1])
-        data.append({**r, "path": np.round(np.column_stack([x, y]), DIGITS).tolist()})
-    return pdk.Layer("PathLayer", id=layer_id, data=data, get_path="path",
-                     get_color=color if isinstance(color, str) else list(color),
-                     width_min_pixels=width_px, width_max_pixels=width_px * 3, cap_rounded=True,
-                     joint_rounded=True, pickable=True, auto_highlight=True)
+        along = _along(arr)
+        lines.append((r, arr, along, min(_dot_count(float(along[-1]), spacing_m), max_per_line)))
+    total = sum(n for *_, n in lines)
+    if total > max_dots:
+        lines = [(r, arr, along, max(2, int(n * max_dots / total))) for r, arr, along, n in lines]
+    keep = [c for c in columns if c != "position"]
+    if isinstance(color, str) and color not in keep:
+        keep.append(color)
+    data = []
+    for r, arr, along, n in lines:
+        dots = _dots_at(arr, along, n)
+        x, y = to_display(dots[:, 0], dots[:, 1])
+        fields = {c: r[c] for c in keep if c in r}
+        data.extend({"position": pos, **fields} for pos in np.round(np.column_stack([x, y]), DIGITS).tolist())
+    if len(data) > max_dots:  # more lines than half the budget: every dot thinned alike, ends or not
+        data = [data[i] for i in np.linspace(0, len(data) - 1, max_dots).round().astype(int)]
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="position",
+                     get_fill_color=color if isinstance(color, str) else list(color),
+                     get_radius=width_px / 2, radius_units=PIXELS, filled=True, stroked=False,
+                     pickable=True, auto_highlight=True)
 
 
 def arcs_layer(df: pd.DataFrame, *, layer_id: str, weight: str, from_lat: str = "from_lat",

@@ -20,10 +20,11 @@ SUPPLY_OTHER_COLOR = [200, 200, 200, 220]
 HEX_RESOLUTION = 9          # H3 cells of about 0.1 km²: a few street blocks
 BIN_DEG = 0.0005            # the database sums records into bins of about 50 m before anything is sent
 ROAD_WIDTH_PX = 4
+ROAD_DOT_SPACING_M = 15     # the roads as dots this far apart: a line at the roads' zoom
 
 
 def road_rows(roads: pd.DataFrame) -> list[dict]:
-    """Rows for maps.paths_layer: each road's path, colour and tooltip text."""
+    """Rows for maps.dotted_lines_layer: each road's path, colour and tooltip text."""
     rows = []
     for r in roads.to_dict("records"):
         per_km = r.get("per_km_day")
@@ -59,7 +60,8 @@ def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None,
                                           resolution=HEX_RESOLUTION, layer_id="pk-hex", unit=i18n.t("pk_unit"))
         layers.append(hexes)
     if roads is not None and not roads.empty:
-        layers.append(base.paths_layer(road_rows(roads), layer_id="pk-roads", color="color", width_px=ROAD_WIDTH_PX))
+        layers.append(base.dotted_lines_layer(road_rows(roads), layer_id="pk-roads", color="color",
+                                              width_px=ROAD_WIDTH_PX, spacing_m=ROAD_DOT_SPACING_M))
         labels = base.lonlat_columns(pd.DataFrame(road_labels(roads)))
         layers.append(base.text_layer(labels, "pk-road-labels", size=label_size, color=ROAD_LABEL_COLOR))
     return layers, scale

@@ -117,13 +117,99 @@ def test_hexagon_payload_does_not_grow_with_the_number_of_rows():
     assert large < 1.1 * small < 1_000_000
 
 
-def test_arcs_and_paths():
+def test_arcs():
     flows = pd.DataFrame({"from_lat": [30.7], "from_lon": [121.0], "to_lat": [30.75], "to_lon": [121.1], "tonnes": [12.0]})
     arc = maps.arcs_layer(flows, layer_id="flows", weight="tonnes")
     assert arc.data[0]["width"] == 12.0 and arc.data[0]["source"] == [121.0, 30.7]
-    path = maps.paths_layer([{"path": [[121.0, 30.7], [121.01, 30.71]], "name": "a"}, {"path": [[121.0, 30.7]]}],
-                            layer_id="p")
-    assert len(path.data) == 1
+
+
+# ------------------------------------------------------------------ lines as dots
+LAT = 30.7
+M_LAT, M_LON = geo.metres_per_degree(LAT)  # metres per degree of latitude, of longitude at LAT
+
+
+def east(lon: float, metres: float) -> float:
+    return lon + metres / M_LON
+
+
+def positions(layer) -> list[list[float]]:
+    return [d["position"] for d in layer.data]
+
+
+def close(got: list[list[float]], want: list[list[float]]) -> bool:
+    """Positions equal to the 5 decimals sent (maps.DIGITS): within half a unit of the last one."""
+    return len(got) == len(want) and all(abs(a - b) <= 0.5e-5 + 1e-12 for g, w in zip(got, want)
+                                         for a, b in zip(g, w))
+
+
+def test_a_straight_kilometre_at_100_m_is_eleven_dots_from_end_to_end(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    start, end = 121.0, east(121.0, 1000)
+    layer = maps.dotted_lines_layer([{"path": [[start, LAT], [end, LAT]], "name": "a", "value_text": "1 km"}],
+                                    layer_id="l", spacing_m=100)
+    assert len(layer.data) == 11
+    assert close(positions(layer), [[start + i * (end - start) / 10, LAT] for i in range(11)])
+    assert positions(layer)[0] == [121.0, LAT] and positions(layer)[-1] == [round(end, maps.DIGITS), LAT]
+
+
+def test_dots_follow_the_bends_and_a_spacing_that_does_not_divide_the_length(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    corner = east(121.0, 300)
+    north = LAT + 200 / M_LAT
+    # 300 m east then 200 m north: 500 m, a dot every 100 m, the fourth on the corner
+    bend = maps.dotted_lines_layer([{"path": [[121.0, LAT], [corner, LAT], [corner, north]]}], layer_id="l",
+                                   spacing_m=100)
+    assert close(positions(bend), [[121.0, LAT], [east(121.0, 100), LAT], [east(121.0, 200), LAT], [corner, LAT],
+                                   [corner, LAT + 100 / M_LAT], [corner, north]])
+    # 1 km at 300 m: four gaps of 250 m (never farther apart than asked), both ends kept
+    odd = maps.dotted_lines_layer([{"path": [[121.0, LAT], [east(121.0, 1000), LAT]]}], layer_id="l", spacing_m=300)
+    assert close(positions(odd), [[east(121.0, 250 * i), LAT] for i in range(5)])
+    # a line of no length is one dot
+    still = maps.dotted_lines_layer([{"path": [[121.0, LAT], [121.0, LAT]]}], layer_id="l", spacing_m=100)
+    assert positions(still) == [[121.0, LAT]]
+
+
+def test_dots_carry_their_rows_colour_and_tooltip_fields_only():
+    rows = [{"path": [[121.0, LAT], [east(121.0, 50), LAT]], "color": [1, 2, 3, 200], "name": "甲",
+             "value_text": "09:00–09:30", "route": "not sent"},
+            {"path": [[121.1, LAT], [east(121.1, 20), LAT]], "color": [4, 5, 6, 200], "name": "乙", "value_text": "x"},
+            {"path": [[121.2, LAT]], "name": "one position"}, {"name": "no path"}]
+    layer = maps.dotted_lines_layer(rows, layer_id="l", color="color", width_px=4, spacing_m=25)
+    assert [(d["name"], d["value_text"], d["color"]) for d in layer.data] == \
+        [("甲", "09:00–09:30", [1, 2, 3, 200])] * 3 + [("乙", "x", [4, 5, 6, 200])] * 2
+    assert all(set(d) == {"position", "name", "value_text", "color"} for d in layer.data)
+    spec = next(x for x in json.loads(maps.deck([layer], tooltip=maps.TOOLTIP).to_json())["layers"] if x["id"] == "l")
+    assert spec["@@type"] == "ScatterplotLayer" and spec["radiusUnits"] == "pixels" and spec["getRadius"] == 2
+    assert spec["getFillColor"] == "@@=color" and spec["pickable"] is True and spec["stroked"] is False
+    fixed = maps.dotted_lines_layer(rows[:1], layer_id="f", color=(9, 9, 9, 255), columns=("name",), spacing_m=25)
+    assert fixed.get_fill_color == [9, 9, 9, 255] and all(set(d) == {"position", "name"} for d in fixed.data)
+
+
+def test_dots_are_bounded_per_line_and_in_all(monkeypatch):
+    monkeypatch.delenv("COCKPIT_BASEMAP_STYLE", raising=False)
+    long = [[121.0, LAT], [east(121.0, 50_000), LAT]]  # 50 km at 10 m would be 5,001 dots
+    one = maps.dotted_lines_layer([{"path": long}], layer_id="l", spacing_m=10, max_per_line=600)
+    assert len(one.data) == 600
+    assert positions(one)[0] == [121.0, LAT] and positions(one)[-1] == [round(long[1][0], maps.DIGITS), LAT]
+    lines = [{"path": [[121.0, LAT + i / 1000], [east(121.0, 5_000 * (i + 1)), LAT + i / 1000]], "name": str(i)}
+             for i in range(8)]  # 5 to 40 km: 180 km, 18,008 dots at 10 m
+    capped = maps.dotted_lines_layer(lines, layer_id="l", spacing_m=10, max_per_line=10_000, max_dots=2_000)
+    assert 1_990 <= len(capped.data) <= 2_000
+    per_line = [sum(d["name"] == str(i) for d in capped.data) for i in range(8)]
+    assert per_line == sorted(per_line) and per_line[-1] > 7 * per_line[0]  # thinned alike: longer lines keep more
+    for i in range(8):
+        mine = [d["position"] for d in capped.data if d["name"] == str(i)]
+        assert mine[0] == [121.0, round(LAT + i / 1000, maps.DIGITS)]
+        assert mine[-1] == [round(lines[i]["path"][1][0], maps.DIGITS), round(LAT + i / 1000, maps.DIGITS)]
+    assert len(maps.dotted_lines_layer(lines * 1000, layer_id="l", spacing_m=10).data) <= maps.MAX_DOTS
+
+
+def test_dots_are_converted_to_the_basemap_datum(monkeypatch):
+    monkeypatch.setenv("COCKPIT_BASEMAP_STYLE", "https://tiles.example/style.json")
+    monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")
+    layer = maps.dotted_lines_layer([{"path": [[121.0, LAT], [east(121.0, 100), LAT]]}], layer_id="l", spacing_m=100)
+    x, y = geo.convert(np.array([121.0, east(121.0, 100)]), np.array([LAT, LAT]), "wgs84", "gcj02")
+    assert close(positions(layer), [[x[0], y[0]], [x[1], y[1]]]) and positions(layer)[0] != [121.0, LAT]
 
 
 def test_rings_are_sized_in_pixels():
