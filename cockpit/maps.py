@@ -436,8 +436,22 @@ def points_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str 
                      pickable=True, auto_highlight=True)
 
 
+DOT_STEP = 0.5                 # dots of a line this many of their diameters apart at the map's first zoom
 MAX_DOTS_PER_LINE = 600        # dots of one line at most (a longer line gets them farther apart)
 MAX_DOTS = 10_000              # dots of one layer at most (every line thinned alike beyond it)
+
+
+def metres_per_pixel(view: pdk.ViewState) -> float:
+    """Metres on the ground per CSS pixel at the centre of a flat map of `view` (deck.gl's Web Mercator:
+    the world 512 px wide at zoom 0)."""
+    circumference = 2 * math.pi * geo.EARTH_RADIUS_M * math.cos(math.radians(float(view.latitude)))
+    return circumference / (512.0 * 2 ** float(view.zoom))
+
+
+def dot_spacing_m(view: pdk.ViewState, width_px: float) -> float:
+    """The spacing of dotted_lines_layer for a line of `width_px` that reads as a line on a map of `view`:
+    its dots DOT_STEP diameters apart (touching still at one zoom level closer)."""
+    return DOT_STEP * width_px * metres_per_pixel(view)
 
 
 def _along(arr: np.ndarray) -> np.ndarray:
@@ -460,8 +474,9 @@ def _dots_at(arr: np.ndarray, along: np.ndarray, n: int) -> np.ndarray:
 
 
 def dotted_lines_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] | str = (255, 205, 86, 220),
-                       width_px: float = 3, spacing_m: float = 25, columns: Sequence[str] = ("name", "value_text"),
-                       max_per_line: int = MAX_DOTS_PER_LINE, max_dots: int = MAX_DOTS) -> pdk.Layer:
+                       width_px: float = 3, spacing_m: float = 25,
+                       columns: Sequence[str] = ("name", "value_text"), max_per_line: int = MAX_DOTS_PER_LINE,
+                       max_dots: int = MAX_DOTS) -> pdk.Layer:
     """Lines drawn as dense dots by the circle shader every map already compiles (a line layer costs a map
     seconds of shader work in a browser without a GPU). Each row has `path` [[lon, lat], ...] in WGS-84
     (a row without >= 2 valid positions is dropped: geo.clean_line) and the fields in `columns` (tooltips)

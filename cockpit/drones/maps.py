@@ -25,7 +25,6 @@ BLIND_OUTLINE = (255, 255, 255, 230)
 NEST_RADIUS_M = 260
 NEST_MIN_PX, NEST_MAX_PX = 6, 22
 LINE_WIDTH_PX = 2.5
-TRACK_DOT_SPACING_M = 40     # the tracks as dots this far apart: a line at the county's zoom
 
 
 def _missing(v) -> bool:
@@ -113,16 +112,17 @@ def drone_deck(grid_shapes: pd.DataFrame | None, grid_status: pd.DataFrame | Non
                 layers.append(base.rings_layer(chosen, layer_id="blind", lat="centroid_lat", lon="centroid_lon",
                                                color=BLIND_OUTLINE, width_px=LINE_WIDTH_PX))
         bounds = base.points_bounds(grid_shapes, lat="centroid_lat", lon="centroid_lon")
+    view = base.view_for(bounds)
     nest_order = [] if nests is None else list(nests["nest_id"])
     rows = path_rows(paths, nest_order)
     if rows:
         layers.append(base.dotted_lines_layer(rows, layer_id="tracks", color="color", width_px=LINE_WIDTH_PX,
-                                              spacing_m=TRACK_DOT_SPACING_M))
+                                              spacing_m=base.dot_spacing_m(view, LINE_WIDTH_PX)))
     if nests is not None and not nests.empty:
         layers.append(base.points_layer(nest_points(nests), layer_id="nests", color="color", radius=NEST_RADIUS_M,
                                         min_pixels=NEST_MIN_PX, max_pixels=NEST_MAX_PX,
                                         columns=["name", "value_text"]))
-    return base.deck(layers, lang=i18n.current(), view=base.view_for(bounds), tooltip=base.TOOLTIP)
+    return base.deck(layers, lang=i18n.current(), view=view, tooltip=base.TOOLTIP)
 
 
 def deck_of(rows: MapRows) -> pdk.Deck:

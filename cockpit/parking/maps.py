@@ -20,7 +20,6 @@ SUPPLY_OTHER_COLOR = [200, 200, 200, 220]
 HEX_RESOLUTION = 9          # H3 cells of about 0.1 km²: a few street blocks
 BIN_DEG = 0.0005            # the database sums records into bins of about 50 m before anything is sent
 ROAD_WIDTH_PX = 4
-ROAD_DOT_SPACING_M = 15     # the roads as dots this far apart: a line at the roads' zoom
 
 
 def road_rows(roads: pd.DataFrame) -> list[dict]:
@@ -50,18 +49,21 @@ def road_labels(roads: pd.DataFrame) -> list[dict]:
     return out
 
 
-def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None,
-                   label_size: int = 13) -> tuple[list, base.Scale | None]:
-    """The hotspot map's layers (parking.density_bins as hexagons, the roads as labelled lines) and the
-    hexagons' colour scale; the page and the wall screen draw the same map."""
+def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None, view,
+                   label_size: int = 13, tooltips: bool = True) -> tuple[list, base.Scale | None]:
+    """The hotspot map's layers (parking.density_bins as hexagons, the roads as labelled lines of dots
+    that read as lines at `view`'s zoom, with their tooltip texts when `tooltips`) and the hexagons' colour
+    scale; the page and the wall screen draw the same map."""
     layers, scale = [], None
     if bins is not None:
         hexes, scale = base.hexagon_layer(bins.rename(columns={"violations": "n"}), weight="n",
                                           resolution=HEX_RESOLUTION, layer_id="pk-hex", unit=i18n.t("pk_unit"))
         layers.append(hexes)
     if roads is not None and not roads.empty:
+        spacing = base.dot_spacing_m(view, ROAD_WIDTH_PX)
         layers.append(base.dotted_lines_layer(road_rows(roads), layer_id="pk-roads", color="color",
-                                              width_px=ROAD_WIDTH_PX, spacing_m=ROAD_DOT_SPACING_M))
+                                              width_px=ROAD_WIDTH_PX, spacing_m=spacing,
+                                              columns=("name", "value_text") if tooltips else ()))
         labels = base.lonlat_columns(pd.DataFrame(road_labels(roads)))
         layers.append(base.text_layer(labels, "pk-road-labels", size=label_size, color=ROAD_LABEL_COLOR))
     return layers, scale
@@ -99,17 +101,18 @@ def page_map(bins: pd.DataFrame | None, roads: pd.DataFrame | None, focus: pd.Da
              supply: pd.DataFrame | None, radius_m: int):
     """The parking page's map (a deck, with tooltips) and its legend items: hexagons, the supply sites
     under the roads, the roads and their names; the view around the `focus` roads (all of Pinghu when none)."""
-    layers, scale = hotspot_layers(bins, roads)
+    view = base.view_for(map_bounds(focus))
+    layers, scale = hotspot_layers(bins, roads, view)
     if supply is not None and not supply.empty:
         layers.insert(1 if bins is not None else 0, supply_layer(supply, radius_m))  # under the roads and names
     legend = road_legend(scale) + [(i18n.t(f"pk_supply_{k}"), SUPPLY_COLORS[k]) for k in SUPPLY_COLORS]
-    deck = base.deck(layers, lang=i18n.current(), view=base.view_for(map_bounds(focus)), tooltip=base.TOOLTIP)
+    deck = base.deck(layers, lang=i18n.current(), view=view, tooltip=base.TOOLTIP)
     return deck, legend
 
 
 def wall_map(bins: pd.DataFrame | None, roads: pd.DataFrame | None, focus: pd.DataFrame | None):
     """The wall screen's hotspot map (larger road names, no tooltips) and its legend items."""
-    layers, scale = hotspot_layers(bins, roads, label_size=16)
-    deck = base.deck(layers, lang=i18n.current(),
-                     view=base.view_for(map_bounds(focus), width_px=1100, height_px=700))
+    view = base.view_for(map_bounds(focus), width_px=1100, height_px=700)
+    layers, scale = hotspot_layers(bins, roads, view, label_size=16, tooltips=False)
+    deck = base.deck(layers, lang=i18n.current(), view=view)
     return deck, road_legend(scale)

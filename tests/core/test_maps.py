@@ -204,6 +204,18 @@ def test_dots_are_bounded_per_line_and_in_all(monkeypatch):
     assert len(maps.dotted_lines_layer(lines * 1000, layer_id="l", spacing_m=10).data) <= maps.MAX_DOTS
 
 
+def test_dot_spacing_follows_the_maps_zoom():
+    """deck.gl's Web Mercator: 512 px for the world at zoom 0; each zoom level halves the metres per pixel."""
+    import math
+
+    view = maps.pdk.ViewState(latitude=LAT, longitude=121.0, zoom=12)
+    per_px = 2 * math.pi * geo.EARTH_RADIUS_M * math.cos(math.radians(LAT)) / (512 * 2 ** 12)
+    assert maps.metres_per_pixel(view) == pytest.approx(per_px, rel=1e-12) and 16.3 < per_px < 16.5
+    assert maps.dot_spacing_m(view, 4) == pytest.approx(maps.DOT_STEP * 4 * per_px, rel=1e-12)
+    closer = maps.pdk.ViewState(latitude=LAT, longitude=121.0, zoom=13)
+    assert maps.dot_spacing_m(closer, 4) == pytest.approx(maps.dot_spacing_m(view, 4) / 2, rel=1e-12)
+
+
 def test_dots_are_converted_to_the_basemap_datum(monkeypatch):
     monkeypatch.setenv("COCKPIT_BASEMAP_STYLE", "https://tiles.example/style.json")
     monkeypatch.setenv("COCKPIT_BASEMAP_DATUM", "gcj02")

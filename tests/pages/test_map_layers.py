@@ -43,7 +43,9 @@ SCREENS = {
 
 
 def decks(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.json) for chart in at.get("deck_gl_json_chart")]
+    """Each map's deck, with the tooltip Streamlit sends beside it (None when there is none)."""
+    return [{**json.loads(chart.proto.json), "tooltip": json.loads(chart.proto.tooltip or "null") or None}
+            for chart in at.get("deck_gl_json_chart")]
 
 
 def dotted(layer: dict) -> bool:
@@ -60,6 +62,10 @@ def test_no_map_draws_a_path_layer(app_env, name):
     if always:
         assert lines in layers, sorted(layers)  # the test is not empty
     assert lines not in layers or dotted(layers[lines])
+    if lines in layers:  # the tooltip's texts on every dot, and only where there is a tooltip
+        fields = {"position", "color"} | ({"name", "value_text"} if specs[0]["tooltip"] else set())
+        assert all(set(d) == fields for d in layers[lines]["data"]), name
+    assert (specs[0]["tooltip"] is None) == (name == "wall parking" or name == "big screen parking")
 
 
 def test_the_drone_deck_draws_its_tracks_as_dots():
