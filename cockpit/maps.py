@@ -436,7 +436,7 @@ def points_layer(df: pd.DataFrame, *, layer_id: str, lat: str = "lat", lon: str 
                      pickable=True, auto_highlight=True)
 
 
-DOT_STEP = 0.5                 # dots of a line this many of their diameters apart at the map's first zoom
+DOT_STEP = 0.75                # dots of a line this many of their diameters apart at the map's first zoom
 MAX_DOTS_PER_LINE = 600        # dots of one line at most (a longer line gets them farther apart)
 MAX_DOTS = 10_000              # dots of one layer at most (every line thinned alike beyond it)
 
@@ -450,7 +450,7 @@ def metres_per_pixel(view: pdk.ViewState) -> float:
 
 def dot_spacing_m(view: pdk.ViewState, width_px: float) -> float:
     """The spacing of dotted_lines_layer for a line of `width_px` that reads as a line on a map of `view`:
-    its dots DOT_STEP diameters apart (touching still at one zoom level closer)."""
+    its dots DOT_STEP diameters apart, overlapping (a map zoomed in further shows a dotted line)."""
     return DOT_STEP * width_px * metres_per_pixel(view)
 
 
