@@ -218,8 +218,9 @@ def _town_borders() -> pdk.Layer:
 
 
 def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14,
-               color: Sequence[int] = LABEL, text: str = "text") -> pdk.Layer:
-    """Labels at `position`; the character set is taken from the texts so Chinese renders offline."""
+               color: Sequence[int] = LABEL, text: str = "text", pickable: bool = False) -> pdk.Layer:
+    """Labels at `position`; the character set is taken from the texts so Chinese renders offline.
+    `pickable`: the label carries its feature's tooltip (its rows' name and value_text)."""
     data = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
     # pydeck would turn a list of strings into an expression: pass the characters as one literal string
     chars = pdk.types.String("".join(sorted({ch for r in data for ch in str(r.get(text, ""))})))
@@ -227,7 +228,7 @@ def text_layer(rows: list[dict] | pd.DataFrame, layer_id: str, *, size: int = 14
                      get_size=size, get_color=list(color), font_family=pdk.types.String(FONT), character_set=chars,
                      get_text_anchor="'middle'", get_alignment_baseline="'center'",
                      background=True, get_background_color=[10, 14, 22, 150], background_padding=[4, 2],
-                     pickable=False)
+                     pickable=pickable)
 
 
 def in_service_area(lon, lat) -> bool:
@@ -480,7 +481,7 @@ def dotted_lines_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] 
     """Lines drawn as dense dots by the circle shader every map already compiles (a line layer costs a map
     seconds of shader work in a browser without a GPU). Each row has `path` [[lon, lat], ...] in WGS-84
     (a row without >= 2 valid positions is dropped: geo.clean_line) and the fields in `columns` (tooltips)
-    and `color` (when a column name). A dot every `spacing_m` metres or a little less, both ends included,
+    and `color` (when a column name); without tooltip fields the dots are not pickable. A dot every `spacing_m` metres or a little less, both ends included,
     of `width_px` diameter on screen; at most `max_per_line` dots per line and `max_dots` in all (every line
     thinned alike, its ends kept while the budget allows two dots per line)."""
     lines = []
@@ -508,7 +509,7 @@ def dotted_lines_layer(rows: list[dict], *, layer_id: str, color: Sequence[int] 
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="position",
                      get_fill_color=color if isinstance(color, str) else list(color),
                      get_radius=width_px / 2, radius_units=PIXELS, filled=True, stroked=False,
-                     pickable=True, auto_highlight=True)
+                     pickable=bool(keep and keep != [color]), auto_highlight=bool(keep and keep != [color]))
 
 
 def arcs_layer(df: pd.DataFrame, *, layer_id: str, weight: str, from_lat: str = "from_lat",

@@ -22,21 +22,25 @@ BIN_DEG = 0.0005            # the database sums records into bins of about 50 m 
 ROAD_WIDTH_PX = 4
 
 
+def road_tip(r: dict) -> dict:
+    """A road's tooltip texts."""
+    per_km = r.get("per_km_day")
+    return {"name": road_label(r),
+            "value_text": i18n.t("pk_road_tip", n=f"{int(r['violations']):,}",
+                                 per_km="–" if per_km is None or pd.isna(per_km) else f"{per_km:,.1f}")}
+
+
 def road_rows(roads: pd.DataFrame) -> list[dict]:
     """Rows for maps.dotted_lines_layer: each road's path, colour and tooltip text."""
     rows = []
     for r in roads.to_dict("records"):
-        per_km = r.get("per_km_day")
         for path in geo.line_paths(r.get("path")):  # none for a missing or bad path: the road is not drawn
-            rows.append({"path": path, "name": road_label(r),
-                         "color": CAPTURE_COLOR if r["has_ecapture"] else STRICT_COLOR,
-                         "value_text": i18n.t("pk_road_tip", n=f"{int(r['violations']):,}",
-                                              per_km="–" if per_km is None or pd.isna(per_km) else f"{per_km:,.1f}")})
+            rows.append({"path": path, "color": CAPTURE_COLOR if r["has_ecapture"] else STRICT_COLOR, **road_tip(r)})
     return rows
 
 
-def road_labels(roads: pd.DataFrame) -> list[dict]:
-    """One label per road at the middle of its path."""
+def road_labels(roads: pd.DataFrame, tooltips: bool = False) -> list[dict]:
+    """One label per road at the middle of its path (with the road's tooltip texts when `tooltips`)."""
     out = []
     for r in roads.to_dict("records"):
         paths = geo.line_paths(r.get("path"))
@@ -45,14 +49,14 @@ def road_labels(roads: pd.DataFrame) -> list[dict]:
         coords = paths[0]
         mid = coords[len(coords) // 2] if len(coords) > 2 else [(coords[0][0] + coords[-1][0]) / 2,
                                                                 (coords[0][1] + coords[-1][1]) / 2]
-        out.append({"lon": mid[0], "lat": mid[1], "text": r["name_zh"]})
+        out.append({"lon": mid[0], "lat": mid[1], "text": r["name_zh"], **(road_tip(r) if tooltips else {})})
     return out
 
 
 def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None, view,
                    label_size: int = 13, tooltips: bool = True) -> tuple[list, base.Scale | None]:
     """The hotspot map's layers (parking.density_bins as hexagons, the roads as labelled lines of dots
-    that read as lines at `view`'s zoom, with their tooltip texts when `tooltips`) and the hexagons' colour
+    that read as lines at `view`'s zoom, the labels with the roads' tooltips when `tooltips`) and the hexagons' colour
     scale; the page and the wall screen draw the same map."""
     layers, scale = [], None
     if bins is not None:
@@ -61,11 +65,13 @@ def hotspot_layers(bins: pd.DataFrame | None, roads: pd.DataFrame | None, view,
         layers.append(hexes)
     if roads is not None and not roads.empty:
         spacing = base.dot_spacing_m(view, ROAD_WIDTH_PX)
+        # the tooltip is the road's label's, not every dot's: its texts once per road, not a thousand times
         layers.append(base.dotted_lines_layer(road_rows(roads), layer_id="pk-roads", color="color",
-                                              width_px=ROAD_WIDTH_PX, spacing_m=spacing,
-                                              columns=("name", "value_text") if tooltips else ()))
-        labels = base.lonlat_columns(pd.DataFrame(road_labels(roads)))
-        layers.append(base.text_layer(labels, "pk-road-labels", size=label_size, color=ROAD_LABEL_COLOR))
+                                              width_px=ROAD_WIDTH_PX, spacing_m=spacing, columns=()))
+        labels = base.lonlat_columns(pd.DataFrame(road_labels(roads, tooltips)))
+        labels = labels[[c for c in ("position", "text", "name", "value_text") if c in labels.columns]]
+        layers.append(base.text_layer(labels, "pk-road-labels", size=label_size, color=ROAD_LABEL_COLOR,
+                                      pickable=tooltips))
     return layers, scale
 
 

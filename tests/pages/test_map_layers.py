@@ -62,9 +62,14 @@ def test_no_map_draws_a_path_layer(app_env, name):
     if always:
         assert lines in layers, sorted(layers)  # the test is not empty
     assert lines not in layers or dotted(layers[lines])
-    if lines in layers:  # the tooltip's texts on every dot, and only where there is a tooltip
-        fields = {"position", "color"} | ({"name", "value_text"} if specs[0]["tooltip"] else set())
+    if lines in layers:  # the tooltip's texts where there is a tooltip: on every track's dot, on a road's label
+        tips = {"name", "value_text"} if specs[0]["tooltip"] else set()
+        fields = {"position", "color"} | (tips if lines == "tracks" else set())
         assert all(set(d) == fields for d in layers[lines]["data"]), name
+        assert layers[lines]["pickable"] == bool(fields - {"position", "color"})
+        if lines == "pk-roads":
+            labels = layers["pk-road-labels"]
+            assert all(set(d) == {"position", "text"} | tips for d in labels["data"]) and labels["pickable"] == bool(tips)
     assert (specs[0]["tooltip"] is None) == (name == "wall parking" or name == "big screen parking")
 
 
