@@ -202,8 +202,8 @@ def older_rows_since(engine: sa.Engine, first_days: int) -> dict[str, int]:
 
 def test_the_fill_yields_the_processors_to_the_pages(demo_url):
     """In a process of its own (it lowers the priority of the process that calls it): the fill's process
-    runs at nice 10, and so does its server process when that is a postgres of this user on this machine
-    (the embedded demo's); another user's server is left alone."""
+    runs at nice 10, and so does its backend on a server on this machine where the system allows it (a
+    backend of this user, or any for root); elsewhere it is left as it was."""
     script = (
         "import os, sys, psycopg\n"
         "from cockpit.demo.load import _yield_cpu, YIELD_NICE\n"
@@ -212,7 +212,7 @@ def test_the_fill_yields_the_processors_to_the_pages(demo_url):
         "    before = os.getpriority(os.PRIO_PROCESS, pid)\n"
         "    _yield_cpu(cur)\n"
         "    print(os.getpriority(os.PRIO_PROCESS, 0), before, os.getpriority(os.PRIO_PROCESS, pid),"
-        " os.stat(f'/proc/{pid}').st_uid == os.getuid())\n")
+        " os.stat(f'/proc/{pid}').st_uid == os.getuid() or os.getuid() == 0)\n")
     url = sa.make_url(demo_url).set(drivername="postgresql").render_as_string(hide_password=False)
     out = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, timeout=60,
                          cwd=ROOT, check=True).stdout.split()
