@@ -331,6 +331,31 @@ def _abandon(raw) -> None:
         raw.invalidate()
 
 
+@contextlib.contextmanager
+def _transaction(engine: sa.Engine):
+    """A cursor in one transaction of its own: committed when the block ends, rolled back (see _abandon)
+    when anything, an interrupt too, leaves it."""
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur:
+            yield cur
+        raw.commit()
+    except BaseException:
+        _abandon(raw)
+        raise
+    finally:
+        raw.close()
+
+
+def _copy_reported(cur, name: str, frame: pd.DataFrame, report: Progress, base: float, weight: float,
+                   total: float, freeze: bool = False) -> int:
+    """copy_frame, reporting the share of `weight` done after `base`, out of `total`, at every chunk."""
+    def on_chunk(rows_done: int) -> None:
+        report((base + weight * rows_done / max(len(frame), 1)) / total, f"loading {name}")
+
+    return copy_frame(cur, name, frame, on_chunk=on_chunk, freeze=freeze)
+
+
 # ------------------------------------------------------------------ recent days first
 # The fact relations and when a row of theirs happened (and, for those that can be open, the column
 # that stays empty while it is). A load with `first_days` commits the rows of the last days (and the
@@ -489,10 +514,8 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
     apart: Apart | None = None
     engine = db.make_engine(url, pool_size=1, application_name="pinghu-cockpit-demo-load")
     try:
-        raw = engine.raw_connection()
         try:
-            conn = raw.driver_connection
-            with conn.cursor() as cur:
+            with _transaction(engine) as cur:
                 reload = check_target(inspect_target(cur), where, allow_other_schemas)
                 report(0.0, "generating")
                 arguments = {"seed": seed, "end": end_at, "days": days, "scale": scale, "assets_dir": assets_dir,
@@ -527,15 +550,10 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                     frame = apart.take(name) if apart is not None and name in APART else build()
                     if cutoff is not None:
                         frame, older[name] = split_recent(name, frame, cutoff)
-                    w = weights[name] * (len(frame) / max(len(frame) + len(older.get(name, ())), 1))
-                    base = done_weight
-
-                    def on_chunk(rows_done: int, frame_rows: int = len(frame), base: float = base,
-                                 w: float = w, name: str = name) -> None:
-                        report((base + w * rows_done / max(frame_rows, 1)) / total_weight, f"loading {name}")
-
+                    share = len(frame) / max(len(frame) + len(older.get(name, ())), 1)  # of the relation's rows
                     # created in this transaction: COPY writes the rows frozen and all-visible
-                    counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk, freeze=True)
+                    counts[name] = _copy_reported(cur, name, frame, report, done_weight, weights[name] * share,
+                                                  total_weight, freeze=True)
                     done_weight += weights[name]
                     del frame
                 report(done_weight / total_weight, "indexing")
@@ -545,12 +563,7 @@ def load_demo(url: str, days: int = 365, end: str | dt.datetime | dt.date | None
                     cur.execute(f"SELECT {schema}.refresh_rollups()")
                 # else the rollups stay empty (every figure is counted from the rows, 14 days are few)
                 # until the fill refreshes them with the whole history
-            raw.commit()
-        except BaseException:
-            _abandon(raw)
-            raise
         finally:
-            raw.close()
             if apart is not None:
                 apart.close()
         report((total_weight - 1.0) / total_weight, "analyzing")
@@ -626,32 +639,18 @@ def _fill(engine: sa.Engine, older: dict[str, pd.DataFrame], progress: Progress 
     total_weight = sum(weights.values()) + 4.0
     done_weight = 0.0
     counts: dict[str, int] = {}
-    raw = engine.raw_connection()
-    try:
-        with raw.driver_connection.cursor() as cur:
-            if yield_cpu:
-                _yield_cpu(cur)
-            cur.execute("SET LOCAL synchronous_commit = off")
-            for name, frame in older.items():
-                w, base = weights[name], done_weight
-
-                def on_chunk(rows_done: int, frame_rows: int = len(frame), base: float = base,
-                             w: float = w, name: str = name) -> None:
-                    report((base + w * rows_done / max(frame_rows, 1)) / total_weight, f"loading {name}")
-
-                report(base / total_weight, f"loading {name}")
-                counts[name] = copy_frame(cur, name, frame, on_chunk=on_chunk)
-                done_weight += w
-            report(done_weight / total_weight, "rollups")
-            cur.execute(f"SELECT {schema}.refresh_rollups()")
-            cur.execute(f"UPDATE {schema}.{HISTORY_TABLE} SET state = 'complete', completed_at = now() "
-                        "WHERE state = 'filling'")
-        raw.commit()
-    except BaseException:
-        _abandon(raw)
-        raise
-    finally:
-        raw.close()
+    with _transaction(engine) as cur:
+        if yield_cpu:
+            _yield_cpu(cur)
+        cur.execute("SET LOCAL synchronous_commit = off")
+        for name, frame in older.items():
+            report(done_weight / total_weight, f"loading {name}")
+            counts[name] = _copy_reported(cur, name, frame, report, done_weight, weights[name], total_weight)
+            done_weight += weights[name]
+        report(done_weight / total_weight, "rollups")
+        cur.execute(f"SELECT {schema}.refresh_rollups()")
+        cur.execute(f"UPDATE {schema}.{HISTORY_TABLE} SET state = 'complete', completed_at = now() "
+                    "WHERE state = 'filling'")
     report((done_weight + 3.0) / total_weight, "analyzing")
     vacuum_demo(engine)
     report(1.0, "done")
