@@ -135,9 +135,8 @@ def draw_panels() -> None:
     index, key, left = wall.view_at(options, now)
     if st.session_state.get(MAP_SHOWS, key) != key:
         st.rerun()  # the spotlight moved on: the whole screen, so that the map follows at once
-    down = c.gateway.health.down_since if c.gateway.health.is_down else None
     calls = area.calls_of(**screen.plans(town, c.today))
-    figures = screen.load(c.start, town, c.today, down_since=down)
+    figures = screen.load(c.start, town, c.today, down_since=lambda: outage(c))
     fresh = c.run("common.freshness", as_of=wall.NOW)
     figure_results = [r for r in c.results if r.name in {name for name, _ in calls.values()}
                       and not r.name.startswith("common.")]
@@ -155,6 +154,15 @@ def draw_panels() -> None:
         legend=st.session_state.get(f"wall_legend_{key}"), notices=status_line(c, c.health(), fresh),
         ages=screen.panel_ages(c.results, c.unavailable, calls),
         points=screen.pulses(figures.events, view_state, c.now), now=c.now), unsafe_allow_html=True)
+
+
+def outage(c: ui.Context) -> float | None:
+    """When the database became unreachable, for the database alarm; asked after the run's queries, so
+    that the alarm and the red notice (`status_line`, from the same run's results) come and go together."""
+    gateway = c.gateway.health
+    if gateway.is_down:
+        return gateway.down_since
+    return c.health().down_since
 
 
 def draw_map() -> None:

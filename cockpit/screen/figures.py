@@ -4,6 +4,7 @@ events of the ticker, the rows the alarms are judged on), loaded together in one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -94,11 +95,16 @@ def received_today(sources: pd.DataFrame | None) -> cases_data.Counts:
     return cases_data.Counts(received_today=float(pd.to_numeric(sources["cases"]).sum()) if not sources.empty else 0.0)
 
 
-def load(fetch: area.Fetch, town: str | None, today: dt.date, *, down_since: float | None = None) -> Figures:
+def load(fetch: area.Fetch, town: str | None, today: dt.date, *,
+         down_since: float | Callable[[], float | None] | None = None) -> Figures:
     """The screen's figures, the plans' queries started together through `fetch`; `down_since`: when the
-    database became unreachable (the database alarm), None while it answers."""
+    database became unreachable (the database alarm), None while it answers. A callable is asked after
+    the queries ran: a run whose queries found the database gone raises the alarm with the banner that
+    the same run shows, not one run later."""
     lang = i18n.current()
     r = area.load_many(fetch, **plans(town, today))
+    if callable(down_since):
+        down_since = down_since()
     daily, towns = r["daily"]
     by_town = (r["city"] if town is not None else r["rates"]).by_town
     names: dict[str, str] = {}

@@ -211,3 +211,22 @@ def test_each_panel_shows_its_own_age_when_stale():
     assert "暂无数据" in text[text.index("data-panel='market'"):]
     waste = text[text.index("data-panel='waste'"):text.index("data-panel='parking'")]
     assert "<span class='age'>" not in waste
+
+
+def test_the_database_alarm_is_judged_after_the_runs_queries():
+    """The red notice comes from the run's own results; the alarm asks when the outage began only after
+    the same run's queries, so that both appear in one run (asked before, the alarm came a run later)."""
+    asked = []
+
+    def fetch(**calls):
+        asked.append("queries")
+        return {k: None for k in calls}
+
+    def outage():
+        asked.append("outage")
+        return NOW.timestamp() - 60 if "queries" in asked else None
+
+    figures = screen.load(fetch, None, NOW.date(), down_since=outage)
+    assert asked[-1] == "outage"
+    assert [(a.rule, a.since) for a in figures.alarms] == [("db_down", NOW - dt.timedelta(minutes=1))]
+    assert screen.load(fetch, None, NOW.date(), down_since=lambda: None).alarms == ()
