@@ -136,8 +136,8 @@ def draw_panels() -> None:
     if st.session_state.get(MAP_SHOWS, key) != key:
         st.rerun()  # the spotlight moved on: the whole screen, so that the map follows at once
     calls = area.calls_of(**screen.plans(town, c.today))
+    fresh = c.run("common.freshness", as_of=wall.NOW)  # before the figures: the alarm sees its failure too
     figures = screen.load(c.start, town, c.today, down_since=lambda: outage(c))
-    fresh = c.run("common.freshness", as_of=wall.NOW)
     figure_results = [r for r in c.results if r.name in {name for name, _ in calls.values()}
                       and not r.name.startswith("common.")]
     # the newest refresh (a panel whose figures are older says so itself: screen.panel_ages)
@@ -157,12 +157,16 @@ def draw_panels() -> None:
 
 
 def outage(c: ui.Context) -> float | None:
-    """When the database became unreachable, for the database alarm; asked after the run's queries, so
-    that the alarm and the red notice (`status_line`, from the same run's results) come and go together."""
+    """When the database became unreachable, for the database alarm; asked after the run's queries, from
+    the same run's results as the red notice (`status_line`), so that the alarm and the notice come and go
+    together. The time is the outage's first failure where the gateway knows it."""
+    health = c.health()
+    if not health.down:
+        return None
     gateway = c.gateway.health
-    if gateway.is_down:
+    if gateway.is_down and gateway.down_since is not None:
         return gateway.down_since
-    return c.health().down_since
+    return health.down_since or time.time()
 
 
 def draw_map() -> None:

@@ -243,6 +243,23 @@ def test_screen_outage_keeps_the_last_numbers_with_the_banner(app_env):
     assert "数据库连接中断" in text and stat(text, "今日受理") == before != "—"
 
 
+def test_screen_raises_the_database_alarm_in_the_run_that_shows_the_banner(app_env):
+    """Only the freshness query is due when the database goes (the figures are still cached): the run
+    that finds it unreachable shows the red notice and the database alarm together."""
+    at = run_wall(views="cases", layout="wide")
+    assert "data-rule='db_down'" not in screen_html(at)
+    gateway = runtime.get_runtime().gateway
+    gateway.engine = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
+                                      connect_args={"connect_timeout": 2})
+    for key, entry in gateway._entries.items():
+        if key[0] == "common.freshness":
+            entry.expires_at = 0
+    at.run()
+    assert not at.exception
+    text = screen_html(at)
+    assert "数据库连接中断" in text and "data-rule='db_down'" in text
+
+
 def test_screen_of_an_empty_database_is_calm(contract_db, monkeypatch):
     """The contract with no rows at all: every panel, zeros where a count is zero, dashes where a rate
     has no cases, the empty ticker, no alarm."""
