@@ -201,16 +201,18 @@ def _wait_health(base: str, timeout_s: float = 120.0) -> None:
 
 
 @contextlib.contextmanager
-def serve(url: str, check_seconds: int = SCREEN_CHECK_S):
-    """A cockpit server on `url` (the demo feed off, the wall's change check every `check_seconds`) on a
-    free port; yields its base URL once it answers its health check, and stops it afterwards."""
+def serve(url: str | None, check_seconds: int = SCREEN_CHECK_S, *, app: str = APP, cwd=ROOT):
+    """A server of `app` (the cockpit's by default) on `url` (the demo feed off, the wall's change check
+    every `check_seconds`) on a free port; yields its base URL once it answers its health check, and
+    stops it afterwards."""
     from tests.browser.test_browser import free_port
 
     port = free_port()
-    env = {**os.environ, "COCKPIT_DATABASE_URL": url, "COCKPIT_DEMO_FEED": "0",
-           "COCKPIT_WALL_CHECK_SECONDS": str(check_seconds)}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    env = {**os.environ, "COCKPIT_DEMO_FEED": "0", "COCKPIT_WALL_CHECK_SECONDS": str(check_seconds)}
+    if url is not None:
+        env["COCKPIT_DATABASE_URL"] = url
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
+                               "--server.headless", "true"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -629,7 +629,7 @@ def markdown(result: dict) -> str:
     return "\n".join(lines).replace(" (–×)", "")
 
 
-STAGES = ("wall", "screen", "browser", "firststart")  # --pages names that are stages, not pages
+STAGES = ("wall", "screen", "browser", "floor", "firststart")  # --pages names that are stages, not pages
 
 
 def run_cli(args) -> int:
@@ -647,10 +647,22 @@ def run_cli(args) -> int:
         print("  first start (an empty data directory to figures and to the whole demo) …", flush=True)
         first_start = firststart.run(progress=lambda line: print(line, flush=True))
         print(firststart.table(first_start))
-        if set(chosen) == {"firststart"}:
+        if set(chosen) == {"firststart"}:  # with the floor too, both are written below
             if args.out:
                 Path(args.out).write_text(json.dumps({"firststart": first_start}, ensure_ascii=False, indent=1,
                                                      default=str), encoding="utf-8")
+            return 0
+    floor = None
+    if "floor" in chosen:
+        from bench import floor as floor_bench
+
+        print("  floor (Streamlit alone: an empty page, one chart, one map, in headless Chromium) …", flush=True)
+        floor = floor_bench.run(runs=args.runs, progress=lambda line: print(line, flush=True))
+        print(floor_bench.table(floor))
+        if set(chosen) <= {"floor", "firststart"}:
+            if args.out:
+                Path(args.out).write_text(json.dumps({"floor": floor, "firststart": first_start}, ensure_ascii=False,
+                                                     indent=1, default=str), encoding="utf-8")
             return 0
     url = prepare_database(args.url, args.years, args.scale)
     rows = relation_rows(url)
@@ -674,6 +686,8 @@ def run_cli(args) -> int:
                                               progress=lambda line: print(line, flush=True))
     if first_start is not None:
         result["firststart"] = first_start
+    if floor is not None:
+        result["floor"] = floor
     result.update({
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform(),
@@ -691,6 +705,9 @@ def run_cli(args) -> int:
     if "browser" in result:
         from bench import browser as browser_bench
         print(browser_bench.table(result["browser"]))
+    if floor is not None:
+        from bench import floor as floor_bench
+        print(floor_bench.table(floor))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"written to {args.out}")

@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs per measurement; medians (default 3)")
     bench.add_argument("--pages", default=None,
                        help="comma-separated pages, `wall` for the wall views, `screen` for the big screen's "
-                            "refreshes, `browser` for every page drawn in headless Chromium, `firststart` for a "
+                            "refreshes, `browser` for every page drawn in headless Chromium, `floor` for what Streamlit "
+                            "alone costs in that browser (an empty page, one chart, one map), `firststart` for a "
                             "new user's first start (default: every page and every stage)")
     bench.add_argument("--sessions", type=_positive_int, default=20,
                        help="sessions compared with 1 (default 20)")
