@@ -65,25 +65,32 @@ def basemap_datum() -> str:
     return datum if datum in geo.DATUMS else "wgs84"
 
 
-def to_display(lon, lat):
-    """WGS-84 → the datum the map is drawn in (identity when offline)."""
-    datum = basemap_datum() if basemap_style() else "wgs84"
+def display_datum() -> str:
+    """The datum the map is drawn in: the base map's, or WGS-84 offline."""
+    return basemap_datum() if basemap_style() else "wgs84"
+
+
+def to_display(lon, lat, datum: str | None = None):
+    """WGS-84 → the datum the map is drawn in (identity when offline); `datum`: display_datum(), when
+    the caller converts many shapes."""
+    datum = display_datum() if datum is None else datum
     if datum == "wgs84":
         return lon, lat
     return geo.convert(lon, lat, "wgs84", datum)
 
 
-def _ring(ring: Sequence[Sequence[float]]) -> list[list[float]]:
+def _ring(ring: Sequence[Sequence[float]], datum: str) -> list[list[float]]:
     arr = np.asarray(ring, dtype=float)
-    lon, lat = to_display(arr[:, 0], arr[:, 1])
+    lon, lat = to_display(arr[:, 0], arr[:, 1], datum)
     return np.round(np.column_stack([lon, lat]), DIGITS).tolist()
 
 
-def polygon_rings(boundary) -> list[list[list[float]]]:
+def polygon_rings(boundary, datum: str | None = None) -> list[list[list[float]]]:
     """The outer ring(s) of a GeoJSON Polygon/MultiPolygon (dict or JSON text) as display coordinates.
     Never raises: another geometry type, null, malformed JSON, empty rings or a ring holding a position
     that is not two finite numbers on Earth are skipped (geo.polygon_outer_rings)."""
-    return [_ring(r) for r in geo.polygon_outer_rings(boundary)]
+    datum = display_datum() if datum is None else datum
+    return [_ring(r, datum) for r in geo.polygon_outer_rings(boundary)]
 
 
 def position_mask(df: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> np.ndarray:
@@ -202,7 +209,7 @@ def base_layers(lang: str = "zh") -> list[pdk.Layer]:
         layers = [pdk.Layer("BitmapLayer", id="base-land", image=pdk.types.String(image[0]), bounds=image[1],
                             pickable=False)]
     else:
-        land = [{"polygon": _ring(r)} for r in geo.outline_rings()]
+        land = [{"polygon": _ring(r, "wgs84")} for r in geo.outline_rings()]  # offline: drawn in WGS-84
         layers = [pdk.Layer("PolygonLayer", id="base-land", data=land, get_polygon="polygon",
                             get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=1.5,
                             stroked=True, filled=True, pickable=False), _town_borders()]
@@ -212,7 +219,8 @@ def base_layers(lang: str = "zh") -> list[pdk.Layer]:
 
 
 def _town_borders() -> pdk.Layer:
-    borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"])]
+    datum = display_datum()
+    borders = [{"path": ring} for f in _town_features() for ring in polygon_rings(f["geometry"], datum)]
     return pdk.Layer("PathLayer", id="base-towns", data=borders, get_path="path",
                      get_color=[110, 125, 150, 160], width_min_pixels=1, pickable=False)
 
@@ -347,13 +355,14 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame | None, value: s
         df[value] = np.nan
     keep = [key] + [c for c in extra if c in df.columns and c != key]
     rows = []
+    datum = display_datum()
     for rec in df.to_dict("records"):
         v = rec.get(value)
         v = None if v is None or pd.isna(v) else float(v)
         base = {k: rec[k] for k in keep if _jsonable(rec[k])}
         base.update({"fill": scale.color(v),
                      "value_text": "—" if v is None else f"{v:,.{scale.digits}f} {scale.unit}".strip()})
-        for ring in polygon_rings(rec["boundary"]):
+        for ring in polygon_rings(rec["boundary"], datum):
             rows.append({**base, "polygon": ring})
     return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon="polygon", get_fill_color="fill",
                      stroked=False, filled=True, pickable=True, auto_highlight=True,
@@ -364,7 +373,8 @@ def highlight_layer(shapes: pd.DataFrame, *, layer_id: str = "selected",
                     color: Sequence[int] = (255, 255, 255, 70)) -> pdk.Layer:
     """A few shapes (key, boundary), e.g. the selected grid or town, washed over in a light translucent
     fill on top of the map. A fill, not a border: lines cost a stroke shader per map in the browser."""
-    rows = [{"polygon": ring} for b in shapes["boundary"] for ring in polygon_rings(b)]
+    datum = display_datum()
+    rows = [{"polygon": ring} for b in shapes["boundary"] for ring in polygon_rings(b, datum)]
     return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon="polygon", get_fill_color=list(color),
                      stroked=False, filled=True, pickable=False)
 
@@ -411,11 +421,12 @@ def hexagon_layer(bins: pd.DataFrame, *, weight: str = "n", resolution: int = 8,
     common = dict(id=layer_id, data=rows, get_fill_color="fill", get_elevation="value",
                   elevation_scale=20 if extruded else 0, extruded=extruded, stroked=False, filled=True,
                   pickable=True, auto_highlight=True, opacity=0.85)
-    if (basemap_datum() if basemap_style() else "wgs84") == "wgs84":
+    datum = display_datum()
+    if datum == "wgs84":
         return pdk.Layer("H3HexagonLayer", get_hexagon="hex", **common), scale
     for row in rows:
         corners = np.asarray(h3.cell_to_boundary(row["hex"]), dtype=float)  # (lat, lng) pairs, WGS-84
-        row["polygon"] = _ring(np.column_stack([corners[:, 1], corners[:, 0]]))
+        row["polygon"] = _ring(np.column_stack([corners[:, 1], corners[:, 0]]), datum)
     return pdk.Layer("PolygonLayer", get_polygon="polygon", **common), scale
 
 

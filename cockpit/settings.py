@@ -1,8 +1,9 @@
 """Every setting of the cockpit, read in one place: the environment (``COCKPIT_*``), then
 ``.streamlit/secrets.toml``, typed and validated by pydantic-settings.
 
-`get()` reads them afresh on each call (a few microseconds), so an operator's change or a test's
-``monkeypatch.setenv`` takes effect without a restart. A value that does not parse (e.g.
+`get()` follows the environment as it is now, so an operator's change or a test's ``monkeypatch.setenv``
+takes effect without a restart; it builds the settings again only when a ``COCKPIT_*`` variable changed
+(building them takes about a millisecond, and the maps ask for the base map's datum once per polygon). A value that does not parse (e.g.
 ``COCKPIT_DEMO_DAYS=abc``) raises `SettingsError` with the variable's name.
 
 The one time zone of the product is here as well: `SH` (Asia/Shanghai, no daylight saving).
@@ -10,6 +11,7 @@ The one time zone of the product is here as well: `SH` (Asia/Shanghai, no daylig
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -99,14 +101,30 @@ class Settings(BaseSettings):
         return (str(value).strip() or "wgs84").lower() if value is not None else "wgs84"
 
 
+_built: tuple[tuple[tuple[str, str], ...], Settings] | None = None  # (the COCKPIT_* variables, their settings)
+
+
+def _variables() -> tuple[tuple[str, str], ...]:
+    """Every COCKPIT_* variable of the environment (any case: pydantic-settings reads them so)."""
+    return tuple((k, v) for k, v in os.environ.items() if k[:8].upper() == "COCKPIT_")
+
+
 def get() -> Settings:
-    """The settings as they are now (environment first)."""
+    """The settings as they are now (environment first); the same frozen object while no COCKPIT_*
+    variable changed. A value that does not parse raises every time, never a setting of before."""
+    global _built
+    variables = _variables()
+    built = _built
+    if built is not None and built[0] == variables:
+        return built[1]
     try:
-        return Settings()
+        value = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "COCKPIT_" + str(first["loc"][0]).upper() if first.get("loc") else "COCKPIT_*"
         raise SettingsError(f"{name}: {first['msg']}") from None
+    _built = (variables, value)
+    return value
 
 
 def secrets(path: Path | None = None) -> dict:

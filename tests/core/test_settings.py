@@ -82,3 +82,23 @@ def test_replica_settings(monkeypatch):
     monkeypatch.setenv("COCKPIT_REDIS_PREFIX", "bad prefix:*")
     with pytest.raises(settings.SettingsError, match="COCKPIT_REDIS_PREFIX"):
         settings.get()
+
+
+def test_the_settings_are_built_again_only_when_a_variable_changes(monkeypatch):
+    """The maps ask once per polygon: the same object while the environment stays; a change, a new
+    variable or a removed one, in any case of the name, is read at once; a bad value raises every time."""
+    monkeypatch.setenv("COCKPIT_DEMO_DAYS", "30")
+    first = settings.get()
+    assert settings.get() is first and first.demo_days == 30
+    monkeypatch.setenv("COCKPIT_DEMO_DAYS", "31")
+    assert settings.get().demo_days == 31
+    monkeypatch.setenv("cockpit_basemap_datum", "gcj02")
+    assert settings.get().basemap_datum == "gcj02"
+    monkeypatch.delenv("cockpit_basemap_datum")
+    assert settings.get().basemap_datum == "wgs84"
+    monkeypatch.setenv("COCKPIT_DEMO_DAYS", "abc")
+    for _ in range(2):
+        with pytest.raises(settings.SettingsError, match="COCKPIT_DEMO_DAYS"):
+            settings.get()
+    monkeypatch.setenv("COCKPIT_DEMO_DAYS", "31")
+    assert settings.get().demo_days == 31
