@@ -52,7 +52,10 @@ cases AS (
             FROM cockpit.grid_case_at(w.judged_at) c
             WHERE (c.reported_at >= w.start_at AND c.reported_at < w.end_at)
                OR (c.closed_at >= w.start_at AND c.closed_at < w.end_at)
-               OR (c.close_deadline_at < w.judged_at AND (c.closed_at IS NULL OR c.closed_at > w.judged_at))
+               -- overdue and open at the week's end, as two arms so that each has an index: still open
+               -- (the open cases' partial index) or closed after the week's end (closed_at)
+               OR (c.closed_at IS NULL AND c.close_deadline_at < w.judged_at)
+               OR (c.closed_at > w.judged_at AND c.close_deadline_at < w.judged_at)
         ) x
     ) k
 ),
