@@ -29,7 +29,9 @@ cases AS (
     JOIN cockpit.grid_case_at(p.as_of) c
       ON (c.reported_at >= p.week_start_at AND c.reported_at < p.week_end_at)
       OR (c.closed_at >= p.week_start_at AND c.closed_at < p.week_end_at)
-      OR (c.close_deadline_at < p.as_of AND (c.closed_at IS NULL OR c.closed_at > p.as_of))
+      -- overdue and open at the week's end, as two arms so that each has an index (as weekly.trend)
+      OR (c.closed_at IS NULL AND c.close_deadline_at < p.as_of)
+      OR (c.closed_at > p.as_of AND c.close_deadline_at < p.as_of)
 ),
 
 -- the KPI flags are cockpit.grid_case_at's (the contract's one definition)
