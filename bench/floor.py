@@ -86,6 +86,8 @@ def _median(visits: list[dict], key: str) -> float | None:
 
 
 def table(result: dict) -> str:
+    from bench.browser import _n
+
     lines = [f"floor (Streamlit alone, headless Chromium, software rendering): drawn s, medians of {result['runs']}",
              f"  {'app':<8}{'first s':>8}{'second s':>9}{'script s':>9}{'long tasks s':>13}   every run (second)"]
     for name, v in result["apps"].items():
@@ -94,7 +96,3 @@ def table(result: dict) -> str:
         lines.append(f"  {name:<8}{_n(f['median_s']):>8}{_n(s['median_s']):>9}{_n(s['script_s']):>9}"
                      f"{_n(s['long_tasks_s']):>13}   {runs}")
     return "\n".join(lines)
-
-
-def _n(x) -> str:
-    return "–" if x is None else f"{x:.2f}"
